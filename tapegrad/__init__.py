@@ -1,0 +1,30 @@
+"""tapegrad: TensorFlow's GradientTape programming model on NumPy alone.
+
+>>> import tapegrad as tf
+>>> x = tf.Variable(4.0)
+>>> with tf.GradientTape() as tape:
+...     y = x ** 2
+>>> tape.gradient(y, x)
+<tapegrad.Tensor: shape=(), dtype=float32, numpy=8.0>
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .dtypes import (DType, as_dtype, bool_ as bool, complex64, complex128, double, float16,  # noqa: A004
+                     float32, float64, half, int8, int16, int32, int64, uint8)
+from .tensor import (IndexedSlices, Tensor, TensorShape, Variable, constant, convert_to_tensor,
+                     name_scope)
+from .tape import GradientTape, UnconnectedGradients
+from .custom import custom_gradient, recompute_grad, stop_gradient
+from .ops.math import (abs, add, cast, divide, equal, exp, floordiv, greater, greater_equal,  # noqa: A004
+                       identity, less, less_equal, logical_and, logical_not, logical_or,
+                       multiply, negative, not_equal, pow, sigmoid, sign, sqrt, square,
+                       subtract, tanh, truediv)
+from .ops.reduce import reduce_mean, reduce_sum
+from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, ones,
+                        ones_like, range, reshape, stack, transpose, where, zeros, zeros_like)  # noqa: A004
+from .ops.linalg import matmul
+from . import errors, testing
+from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)

@@ -1,0 +1,186 @@
+"""Gradient control: ``stop_gradient``, ``custom_gradient`` and ``recompute_grad``."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable
+
+from .primitive import STATE, Primitive, _record, primitive
+from .tensor import Tensor, Variable, _Base, convert_to_tensor
+
+__all__ = ["stop_gradient", "custom_gradient", "recompute_grad"]
+
+
+@primitive(differentiable=False)
+def stop_gradient(x):
+    """The value of ``x``, but no gradient flows through it (``tf.stop_gradient``).
+
+    >>> import tapegrad as tf
+    >>> x = tf.constant(2.0)
+    >>> with tf.GradientTape() as t:
+    ...     t.watch(x)
+    ...     y = x * tf.stop_gradient(x)
+    >>> float(t.gradient(y, x))
+    2.0
+    """
+    return x
+
+
+class _CustomOp:
+    """A one-off op standing for a ``custom_gradient`` call on the tape (not registered)."""
+
+    __slots__ = ("name", "vjp", "vjps", "jvp", "differentiable", "same_dtype")
+
+    def __init__(self, name: str, vjp: Callable):
+        self.name = name
+        self.vjp = vjp
+        self.vjps = None
+        self.jvp = None
+        self.differentiable = True
+        self.same_dtype = False
+
+
+class _Paused:
+    """Hide every tape on this thread (a custom op's forward is not recorded)."""
+
+    def __enter__(self):
+        self.tapes = STATE.tapes
+        STATE.tapes = []
+        STATE.refresh()
+
+    def __exit__(self, *exc):
+        STATE.tapes = self.tapes
+        STATE.refresh()
+
+
+def _wants_variables(fn: Callable) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return "variables" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def custom_gradient(f: Callable | None = None) -> Callable:
+    """Decorator giving ``f`` its own gradient (``tf.custom_gradient``).
+
+    ``f(*args)`` returns ``(y, grad_fn)``; ``grad_fn(*upstream)`` returns one gradient per
+    argument — and, if ``f`` reads variables, takes ``variables=`` and returns
+    ``(arg_grads, variable_grads)``. ``grad_fn`` is written with tapegrad ops, so an outer tape
+    differentiates it again.
+
+    >>> import tapegrad as tf
+    >>> @tf.custom_gradient
+    ... def log1pexp(x):
+    ...     e = tf.exp(x)
+    ...     return tf.math.log(1 + e), lambda dy: dy * (1 - 1 / (1 + e))
+    >>> x = tf.constant(100.0)
+    >>> with tf.GradientTape() as t:
+    ...     t.watch(x)
+    ...     y = log1pexp(x)
+    >>> float(t.gradient(y, x))
+    1.0
+    """
+    if f is None:
+        return custom_gradient
+    return _CustomGradient(f)
+
+
+class _CustomGradient:
+    def __init__(self, f: Callable):
+        self.f = f
+        functools.update_wrapper(self, f)
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self._call, obj)  # a method: `self` is not differentiated
+
+    def __call__(self, *args: Any, **kwargs: Any):
+        return self._call(None, *args, **kwargs)
+
+    def _call(self, bound: Any, *args: Any, **kwargs: Any):
+        from .tape import GradientTape
+        lead = [] if bound is None else [bound]
+        inputs = [a if isinstance(a, _Base) else convert_to_tensor(a) for a in args]
+        if not STATE.active:
+            y, _ = self.f(*lead, *inputs, **kwargs)
+            return y
+        with _Paused():
+            with GradientTape(watch_accessed_variables=True) as inner:
+                y, grad_fn = self.f(*lead, *inputs, **kwargs)
+        variables = list(inner.watched_variables())
+        if variables and not _wants_variables(grad_fn):
+            raise TypeError(f"custom_gradient: {self.f.__name__} reads variables "
+                            f"({', '.join(v.name for v in variables)}), so its grad_fn must "
+                            f"accept a keyword argument 'variables'.")
+        multi = isinstance(y, (list, tuple))
+        ys = list(y) if multi else [y]
+        n_in = len(inputs)
+        name = getattr(self.f, "__name__", "custom_gradient")
+
+        def vjp(g, out, *recorded):
+            gs = list(g) if multi else [g]
+            if variables:
+                res = grad_fn(*gs, variables=variables)
+                if not (isinstance(res, (list, tuple)) and len(res) == 2):
+                    raise ValueError(f"custom_gradient: {name}'s grad_fn must return "
+                                     f"(input_grads, variable_grads) when variables are used.")
+                dx, dv = res
+                dx = list(dx) if isinstance(dx, (list, tuple)) else [dx]
+                dv = list(dv)
+                if len(dv) != len(variables):
+                    raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dv)} "
+                                     f"variable gradients for {len(variables)} variables.")
+            else:
+                res = grad_fn(*gs)
+                dx = list(res) if isinstance(res, (list, tuple)) else [res]
+                dv = []
+            if len(dx) != n_in:
+                raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dx)} "
+                                 f"gradients, but {name} has {n_in} tensor inputs; return one "
+                                 f"gradient (or None) per input.")
+            return tuple(None if d is None else convert_to_tensor(d) for d in dx + dv)
+
+        op = _CustomOp(name, vjp)
+        vals = [t._value for t in inputs] + [v._value for v in variables]
+        ans = tuple(convert_to_tensor(t)._value for t in ys)
+        out = _record(op, tuple(inputs) + tuple(variables), vals, ans if multi else ans[0], {})
+        return list(out) if isinstance(y, list) else out
+
+
+def recompute_grad(f: Callable) -> Callable:
+    """Gradient checkpointing (``tf.recompute_grad``): ``f``'s intermediates are not kept on
+    the tape; the reverse pass runs ``f`` again to differentiate it. Trades compute for memory.
+
+    >>> import tapegrad as tf
+    >>> block = tf.recompute_grad(lambda x: tf.tanh(x) * 2.0)
+    >>> x = tf.constant([0.5])
+    >>> with tf.GradientTape() as t:
+    ...     t.watch(x)
+    ...     y = block(x)
+    >>> t.gradient(y, x).shape
+    TensorShape([1])
+    """
+    from .tape import GradientTape
+
+    @custom_gradient
+    def inner(*args: Tensor):
+        y = f(*args)
+
+        def grad(*upstream, variables=None):
+            variables = list(variables or [])
+            with GradientTape() as t:
+                t.watch(list(args))
+                for v in variables:
+                    t.watch(v)
+                y2 = f(*args)
+            ys = list(y2) if isinstance(y2, (list, tuple)) else [y2]
+            grads = t.gradient(ys, list(args) + variables, output_gradients=list(upstream))
+            dx, dv = grads[:len(args)], grads[len(args):]
+            return (dx, dv) if variables else dx
+        return y, grad
+
+    functools.update_wrapper(inner, f)
+    return inner

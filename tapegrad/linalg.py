@@ -1,0 +1,4 @@
+"""``tapegrad.linalg``: TF's ``tf.linalg`` names (re-exports; the ops live in ``tapegrad.ops``)."""
+
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.array import matrix_transpose  # noqa: F401

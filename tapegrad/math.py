@@ -1,0 +1,4 @@
+"""``tapegrad.math``: TF's ``tf.math`` names (re-exports; the ops live in ``tapegrad.ops``)."""
+
+from .ops.math import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403

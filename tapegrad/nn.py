@@ -1,0 +1,3 @@
+"""``tapegrad.nn``: TF's ``tf.nn`` names (re-exports; the ops live in ``tapegrad.ops``)."""
+
+from .ops.nn import *  # noqa: F401,F403

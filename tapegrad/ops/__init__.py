@@ -1,0 +1,1 @@
+"""Op families: each primitive's forward, VJP and JVP stand together in its family file."""

@@ -1,0 +1,290 @@
+"""Primitives, the op registry, and ``bind`` — the one function every op call goes through.
+
+A primitive is a named NumPy-level function (``impl``) with its VJP and JVP registered beside it
+in its family file::
+
+    @primitive
+    def exp(x):
+        return np.exp(x)
+
+    @exp.defvjp
+    def _exp_vjp(g, ans, x):
+        return (g * ans,)
+
+    @exp.defjvp
+    def _exp_jvp(tangents, ans, x):
+        return tangents[0] * ans
+
+Calling ``exp(t)`` goes through :func:`bind`: unwrap the arguments, run ``impl``, wrap the
+result.  When nothing is listening (no tape, accumulator or tracer on this thread) that is all —
+the lean path.  Otherwise :func:`_record` puts a :class:`Record` on every tape that watches an
+input, pushes tangents through the JVP for every forward accumulator, and tells the tracer.
+
+VJPs and JVPs are written with tapegrad ops, so an outer tape records them: that is how nested
+tapes give higher derivatives.  A VJP may receive ``g`` with extra *leading* batch dimensions
+(``nb = g.ndim - ans.ndim``); ``jacobian`` uses that to run one vectorized backward pass.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any, Callable
+
+import numpy as np
+
+from . import dtypes as _dt
+from ._backend import ArrayTypes
+from .tensor import Tensor, Variable, _new, convert_raw, shape_of
+
+__all__ = ["Primitive", "primitive", "bind", "unbroadcast", "REGISTRY", "Record"]
+
+REGISTRY: dict[str, Primitive] = {}
+
+
+class _State(threading.local):
+    """Per-thread listeners: tapes recording, forward accumulators, the tracer."""
+
+    def __init__(self) -> None:
+        self.tapes: list = []   # active, recording GradientTapes, innermost last
+        self.accs: list = []    # active ForwardAccumulators
+        self.tracer = None      # tapegrad.function's tracer while tracing
+        self.active = False     # any of the above
+
+    def refresh(self) -> None:
+        self.active = bool(self.tapes or self.accs or self.tracer is not None)
+
+
+STATE = _State()
+
+
+class _Hooks:
+    """Process-wide debug switches (check-numerics); read on every op, so one attribute."""
+
+    check_numerics = False
+
+
+HOOKS = _Hooks()
+
+
+class Primitive:
+    """A differentiable (or not) operation: forward ``impl``, ``vjp`` and ``jvp`` rules."""
+
+    __slots__ = ("name", "impl", "vjp", "vjps", "jvp", "differentiable", "same_dtype",
+                 "__weakref__")
+
+    def __init__(self, impl: Callable, name: str | None = None, *, differentiable: bool = True,
+                 same_dtype: bool = False):
+        self.impl = impl
+        self.name = name or impl.__name__.lstrip("_")
+        self.vjp: Callable | None = None
+        self.vjps: tuple | None = None
+        self.jvp: Callable | None = None
+        self.differentiable = differentiable
+        self.same_dtype = same_dtype
+        if self.name in REGISTRY:
+            raise ValueError(f"primitive {self.name!r} is registered twice")
+        REGISTRY[self.name] = self
+
+    def defvjp(self, fn: Callable) -> Callable:
+        """Register ``fn(g, ans, *inputs, **params) -> tuple of input cotangents``."""
+        self.vjp = fn
+        return fn
+
+    def defvjps(self, *fns: Callable | None) -> None:
+        """Register one VJP per input, ``fn_i(g, ans, *inputs, **params) -> cotangent of input
+        i``; the reverse pass calls only those whose input leads to a source (None: no
+        gradient for that input)."""
+        self.vjps = fns
+        self.vjp = self._vjp_from_parts
+
+    def _vjp_from_parts(self, g, ans, *inputs, **params):
+        return tuple(f(g, ans, *inputs, **params) if f is not None else None for f in self.vjps)
+
+    def defjvp(self, fn: Callable) -> Callable:
+        """Register ``fn(tangents, ans, *inputs, **params) -> output tangent``."""
+        self.jvp = fn
+        return fn
+
+    def __call__(self, *args: Any, name: str | None = None, **params: Any):
+        return bind(self, args, params)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def primitive(impl: Callable | None = None, *, name: str | None = None,
+              differentiable: bool = True, same_dtype: bool = False):
+    """Decorator registering a NumPy-level function as a tapegrad primitive."""
+    if impl is None:
+        return lambda f: Primitive(f, name, differentiable=differentiable, same_dtype=same_dtype)
+    return Primitive(impl, name, differentiable=differentiable, same_dtype=same_dtype)
+
+
+class Record:
+    """One recorded op on a tape: what ran, on which inputs, giving which output(s)."""
+
+    __slots__ = ("prim", "inputs", "out", "params", "where")
+
+    def __init__(self, prim, inputs, out, params):
+        self.prim = prim
+        self.inputs = inputs
+        self.out = out
+        self.params = params
+        self.where = None
+
+
+_EMPTY: dict = {}
+_FLOAT_KINDS = "fc"
+
+
+def _dtype_error(prim: Primitive, vals: list) -> TypeError:
+    desc = ", ".join(f"{_dt.from_numpy(v.dtype).name}{list(np.shape(v))}"
+                     if isinstance(v, ArrayTypes) else repr(v) for v in vals)
+    dts = [v.dtype for v in vals if isinstance(v, ArrayTypes)]
+    return TypeError(f"{prim.name}: operands have different dtypes ({desc}). tapegrad, like "
+                     f"TensorFlow, does not promote dtypes: cast one side first, e.g. "
+                     f"tf.cast(y, tf.{_dt.from_numpy(dts[0]).name}).")
+
+
+def _same_dtype_vals(prim: Primitive, args: tuple) -> list:
+    """TF's rule for elementwise ops: tensor operands share one dtype; Python numbers and lists
+    adapt to it (NumPy's weak scalars), defaulting to float32/int32 when nothing else decides."""
+    vals = []
+    dtype = None
+    weak = False
+    for a in args:
+        if isinstance(a, Tensor) or isinstance(a, Variable):
+            v = a._value
+        elif isinstance(a, ArrayTypes):
+            v = a
+        else:
+            vals.append(a)
+            weak = True
+            continue
+        if dtype is None:
+            dtype = v.dtype
+        elif v.dtype != dtype:
+            raise _dtype_error(prim, [x._value if isinstance(x, (Tensor, Variable)) else x
+                                      for x in args])
+        vals.append(v)
+    if weak:
+        for i, v in enumerate(vals):
+            if isinstance(v, ArrayTypes):
+                continue
+            tv = type(v)
+            if dtype is not None and (tv is int or tv is bool or (tv is float and dtype.kind in "fc")):
+                continue  # a weak Python scalar: NumPy keeps the tensor's dtype
+            if tv is float and dtype is not None:
+                raise TypeError(f"{prim.name}: cannot combine the Python float {v!r} with a "
+                                f"{_dt.from_numpy(dtype).name} tensor; cast the tensor to a "
+                                f"float dtype first.")
+            vals[i] = convert_raw(v, dtype)
+    return vals
+
+
+def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
+    """Run ``prim`` on ``args`` and record it wherever something is listening."""
+    if prim.same_dtype:
+        vals = _same_dtype_vals(prim, args)
+    else:
+        vals = [a._value if isinstance(a, (Tensor, Variable)) else convert_raw(a) for a in args]
+    try:
+        ans = prim.impl(*vals, **params)
+    except (ValueError, IndexError, np.linalg.LinAlgError) as e:
+        raise _op_error(prim, vals, e) from e
+    if HOOKS.check_numerics:
+        from .debugging import _check_output
+        _check_output(prim, vals, ans)
+    if not STATE.active:
+        if type(ans) is tuple:
+            return tuple(_wrap(v) for v in ans)
+        return _wrap(ans)
+    return _record(prim, args, vals, ans, params)
+
+
+def _wrap(v):
+    t = _new(Tensor)
+    t._value = v
+    return t
+
+
+def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
+    """Re-raise a NumPy failure with the op, the shapes and the dtypes a user can act on."""
+    from .errors import InvalidArgumentError
+    desc = ", ".join(f"{_dt.from_numpy(np.asarray(v).dtype).name}{list(np.shape(v))}"
+                     if isinstance(v, ArrayTypes) else repr(v) for v in vals)
+    return InvalidArgumentError(f"{prim.name}: {e} (inputs: {desc})")
+
+
+def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
+    st = STATE
+    out = tuple(_wrap(v) for v in ans) if type(ans) is tuple else _wrap(ans)
+    inputs = args
+    for i, a in enumerate(args):
+        if type(a) is Variable or isinstance(a, Variable):
+            if inputs is args:
+                inputs = list(args)
+            inputs[i] = a._read_for_listeners(vals[i])
+    if inputs is not args:
+        inputs = tuple(inputs)
+    if st.tracer is not None:
+        st.tracer.record(prim, inputs, out, params)
+    first = out[0] if type(out) is tuple else out
+    if not prim.differentiable or first._value.dtype.kind not in _FLOAT_KINDS:
+        return out  # integer/bool outputs carry no gradient (TF cuts them too)
+    rec = None
+    for tape in st.tapes:
+        tracked = tape._tracked
+        for x in inputs:
+            if id(x) in tracked:
+                if rec is None:
+                    rec = Record(prim, inputs, out, params)
+                    if HOOKS.check_numerics:
+                        from .debugging import user_line
+                        rec.where = user_line()
+                tape._records.append(rec)
+                if type(out) is tuple:
+                    tracked.update(id(o) for o in out)
+                else:
+                    tracked.add(id(out))
+                break
+    for acc in st.accs:
+        acc._push(prim, inputs, out, params)
+    return out
+
+
+def unbroadcast(g, x, ans):
+    """Sum ``g`` (shaped like ``ans``, maybe with leading batch dims) back to the shape of ``x``.
+
+    The single place where broadcasting is undone: every binary op's VJP calls it.
+    """
+    if g is None:
+        return None
+    xshape = shape_of(x)
+    gshape = g.shape
+    nb = len(gshape) - len(shape_of(ans))
+    if gshape[nb:] == xshape:
+        return g
+    lead = len(gshape) - nb - len(xshape)
+    axes = list(range(nb, nb + lead))
+    for i, d in enumerate(xshape):
+        if d == 1 and gshape[nb + lead + i] != 1:
+            axes.append(nb + lead + i)
+    from .ops.reduce import _reduce_sum
+    from .ops.array import _reshape
+    if axes:
+        g = _reduce_sum(g, axes=tuple(axes), keepdims=False)
+    return _reshape(g, shape=tuple(gshape[:nb]) + tuple(xshape))
+
+
+def user_frame(skip_internal: bool = True):
+    """The innermost stack frame outside the tapegrad package (the user's line)."""
+    f = sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+        f = f.f_back
+    return f
+
+
+_PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
