@@ -127,3 +127,56 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 2,
             check_grads(rev_grad, args, order - 1, sub, rtol, atol, seed + 1)
         if "fwd" in modes:
             check_grads(fwd_grad, args, order - 1, sub, rtol, atol, seed + 2)
+
+
+# -- the shared gradient-check table --------------------------------------------------------------
+UNARY_SHAPES = [((),), ((3,),), ((2, 3),)]
+BINARY_SHAPES = [((), ()), ((3,), (3,)), ((2, 3), (2, 3)), ((2, 3), (1, 3)), ((2, 1), (1, 3)),
+                 ((2, 3), ()), ((), (2, 3)), ((3,), (2, 3))]
+MATMUL_SHAPES = [((2, 3), (3, 4)), ((5, 2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)),
+                 ((1, 2, 3), (4, 3, 2))]
+
+
+class GradCase:
+    """One row of a family's gradient-check table: ``f`` checked at each arg-shape tuple.
+
+    ``domain=(lo, hi)`` draws inputs uniformly there (keep them inside the op's domain and away
+    from kinks); ``make_args(rng, shapes)`` overrides that. Family test modules expose a
+    ``GRAD_CASES`` list; the registry meta-test runs every case under a tape and fails if a
+    registered differentiable primitive is never exercised.
+    """
+
+    def __init__(self, name: str, f: Callable, shapes: Sequence[Sequence[tuple]] = UNARY_SHAPES,
+                 domain: tuple[float, float] = (-2.0, 2.0), order: int = 2,
+                 modes: Sequence[str] = ("rev", "fwd", "jac"), rtol: float = RTOL,
+                 atol: float = ATOL, make_args: Callable | None = None):
+        self.name, self.f, self.shapes, self.domain = name, f, list(shapes), domain
+        self.order, self.modes, self.rtol, self.atol = order, tuple(modes), rtol, atol
+        self.make_args = make_args
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def args_for(self, shapes: Sequence[tuple], seed: int = 0) -> list[np.ndarray]:
+        rng = np.random.default_rng(seed)
+        if self.make_args is not None:
+            return [np.asarray(a, dtype=np.float64) for a in self.make_args(rng, shapes)]
+        lo, hi = self.domain
+        return [rng.uniform(lo, hi, s) for s in shapes]
+
+    def check(self) -> None:
+        for i, shapes in enumerate(self.shapes):
+            args = self.args_for(shapes, seed=i)
+            try:
+                check_grads(self.f, args, self.order, self.modes, self.rtol, self.atol, seed=i)
+            except AssertionError as e:
+                raise AssertionError(f"{self.name} at shapes {list(shapes)}: {e}") from None
+
+    def primitives(self) -> set[str]:
+        """Names of the primitives ``f`` records (for the registry meta-test)."""
+        shapes = self.shapes[0]
+        xs = [Tensor(a) for a in self.args_for(shapes)]
+        with GradientTape() as tape:
+            tape.watch(xs)
+            self.f(*xs)
+        return {rec.prim.name for rec in tape._records}
