@@ -1,5 +1,5 @@
 """Keras-style building blocks (``tf.keras``): layers, models, optimizers, losses, metrics."""
 
-from . import layers
+from . import activations, initializers, layers, optimizers
 
-__all__ = ["layers"]
+__all__ = ["activations", "initializers", "layers", "optimizers"]

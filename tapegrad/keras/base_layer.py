@@ -1,0 +1,252 @@
+"""``Layer``: builds on first call, names its variables ``layer/var:0``, tracks what it holds.
+
+Tracking is by walking the layer's attributes when asked: a Variable or a Layer assigned as an
+attribute, or held in a list, tuple or dict attribute (at any depth), belongs to the layer.
+So ``self.blocks = [Dense(4), Dense(4)]`` or ``self.heads = {"a": Dense(1)}`` just works, and
+so does appending to such a list later.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Iterator
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..ops import math as _m
+from ..tensor import Tensor, Variable, convert_to_tensor, name_scope
+
+__all__ = ["Layer", "unique_name", "clear_session"]
+
+_NAME_COUNTS: dict[str, int] = {}
+
+
+def unique_name(base: str) -> str:
+    """``dense``, then ``dense_1``, ``dense_2`` … (one counter per base name, as Keras)."""
+    n = _NAME_COUNTS.get(base, 0)
+    _NAME_COUNTS[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def clear_session() -> None:
+    """Restart layer naming at ``dense``, ``dense_1`` … (``tf.keras.backend.clear_session``)."""
+    _NAME_COUNTS.clear()
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, c in enumerate(name):
+        if c.isupper() and i and (not name[i - 1].isupper() or
+                                  (i + 1 < len(name) and name[i + 1].islower())):
+            if not name[i - 1].isdigit():
+                out.append("_")
+        out.append(c.lower())
+    return "".join(out)
+
+
+def _walk(value: Any, depth: int = 0) -> Iterator[Any]:
+    """Variables and Layers inside ``value``, through lists, tuples and dicts, in order."""
+    if isinstance(value, (Variable, Layer)):
+        yield value
+    elif isinstance(value, (list, tuple)) and depth < 32:
+        for v in value:
+            yield from _walk(v, depth + 1)
+    elif isinstance(value, dict) and depth < 32:
+        for v in value.values():
+            yield from _walk(v, depth + 1)
+
+
+_ACCEPTS_TRAINING: dict[type, bool] = {}
+
+
+def _accepts_training(layer: Layer) -> bool:
+    cls = type(layer)
+    if cls not in _ACCEPTS_TRAINING:
+        params = inspect.signature(layer.call).parameters
+        _ACCEPTS_TRAINING[cls] = "training" in params or any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    return _ACCEPTS_TRAINING[cls]
+
+
+def _shape_struct(x: Any) -> Any:
+    if isinstance(x, (list, tuple)):
+        return type(x)(_shape_struct(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _shape_struct(v) for k, v in x.items()}
+    return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
+
+
+class Layer:
+    """Base of every layer and model: ``build`` on first call, then ``call``.
+
+    Subclasses create weights in ``build(input_shape)`` with ``add_weight`` (or in ``__init__``)
+    and compute in ``call(inputs, training=None)``.
+
+    >>> import tapegrad as tf
+    >>> class Scale(tf.keras.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight("w", (input_shape[-1],), "ones")
+    ...     def call(self, x):
+    ...         return x * self.w
+    >>> layer = Scale(name="scale")
+    >>> layer(tf.ones((2, 3))).shape, [v.name for v in layer.trainable_variables]
+    (TensorShape([2, 3]), ['scale/w:0'])
+    """
+
+    def __init__(self, trainable: bool = True, name: str | None = None, dtype: Any = None,
+                 **kwargs: Any):
+        unknown = set(kwargs) - {"input_shape", "input_dim", "autocast", "dynamic"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{sorted(unknown)}.")
+        object.__setattr__(self, "_tracked_order", [])
+        self.name = name or unique_name(_snake(type(self).__name__))
+        self.trainable = trainable
+        self.built = False
+        self.dtype = _dt.as_dtype(dtype).name if dtype is not None else "float32"
+        self._extra_weights: list[Variable] = []
+        shape = kwargs.get("input_shape")
+        if shape is None and kwargs.get("input_dim") is not None:
+            shape = (kwargs["input_dim"],)
+        self._build_input_shape = None if shape is None else (None,) + tuple(shape)
+
+    # -- weights --------------------------------------------------------------------------------
+    def add_weight(self, name: str | None = None, shape: Any = (), initializer: Any = None,
+                   dtype: Any = None, trainable: bool = True, **kwargs: Any) -> Variable:
+        """A new Variable named ``<layer>/<name>:0``, tracked by this layer."""
+        from . import initializers
+        if initializer is None:
+            initializer = "glorot_uniform" if _dt.np_dtype(dtype or self.dtype).kind == "f" \
+                else "zeros"
+        init = initializers.get(initializer)
+        npd = _dt.np_dtype(dtype or self.dtype)
+        value = np.asarray(init(tuple(int(d) for d in shape), dtype=npd), dtype=npd)
+        with name_scope(self.name):
+            v = Variable(value, trainable=trainable, name=name or "Variable")
+        self._extra_weights.append(v)
+        return v
+
+    def _collect(self, seen: set, out: list, frozen: bool) -> None:
+        """Own variables first, then each sub-layer's (Keras's order); ``frozen`` if any
+        enclosing layer has ``trainable=False``."""
+        frozen = frozen or not self.trainable
+        sublayers = []
+        for value in self._attr_values():
+            for item in _walk(value):
+                if id(item) in seen:
+                    continue
+                seen.add(id(item))
+                if isinstance(item, Layer):
+                    sublayers.append(item)
+                else:
+                    out.append((item, item.trainable and not frozen))
+        for layer in sublayers:
+            layer._collect(seen, out, frozen)
+
+    def _attr_values(self) -> list:
+        d = self.__dict__
+        return [d["_extra_weights"]] + [v for k, v in d.items() if k != "_extra_weights"]
+
+    @property
+    def variables(self) -> list[Variable]:
+        """Every variable of this layer and its sub-layers (trainable first within a layer)."""
+        out: list = []
+        self._collect(set(), out, False)
+        return [v for v, _ in out]
+
+    weights = variables
+
+    @property
+    def trainable_variables(self) -> list[Variable]:
+        """The variables an optimizer should update: none if this layer is frozen."""
+        out: list = []
+        self._collect(set(), out, False)
+        return [v for v, t in out if t]
+
+    trainable_weights = trainable_variables
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        """Variables not updated by gradients: moving statistics, frozen layers' weights."""
+        out: list = []
+        self._collect(set(), out, False)
+        return [v for v, t in out if not t]
+
+    non_trainable_weights = non_trainable_variables
+
+    @property
+    def submodules(self) -> list[Layer]:
+        """Every layer inside this one, depth first."""
+        out: list[Layer] = []
+        seen: set = {id(self)}
+        stack = [self]
+        while stack:
+            layer = stack.pop(0)
+            for value in layer._attr_values():
+                for item in _walk(value):
+                    if isinstance(item, Layer) and id(item) not in seen:
+                        seen.add(id(item))
+                        out.append(item)
+                        stack.append(item)
+        return out
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The variables' values as NumPy arrays, in ``variables`` order."""
+        return [v.numpy() for v in self.variables]
+
+    def set_weights(self, weights: list) -> None:
+        """Assign NumPy arrays to ``variables``, in order (shapes must match)."""
+        vs = self.variables
+        if len(weights) != len(vs):
+            raise ValueError(f"{self.name}.set_weights: got {len(weights)} arrays for "
+                             f"{len(vs)} variables.")
+        for v, w in zip(vs, weights):
+            w = np.asarray(w)
+            if tuple(w.shape) != tuple(v.shape):
+                raise ValueError(f"{self.name}.set_weights: variable '{v.name}' has shape "
+                                 f"{tuple(v.shape)}, the array {tuple(w.shape)}.")
+            v.assign(w.astype(v._value.dtype))
+
+    # -- calling --------------------------------------------------------------------------------
+    def build(self, input_shape: Any) -> None:
+        """Create the weights, knowing the input shape (default: none)."""
+        self.built = True
+
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """The layer's computation (default: identity)."""
+        return inputs
+
+    def _cast_input(self, x: Any) -> Any:
+        if isinstance(x, (list, tuple)):
+            return type(x)(self._cast_input(v) for v in x)
+        if isinstance(x, dict):
+            return {k: self._cast_input(v) for k, v in x.items()}
+        if x is None or isinstance(x, (str, bool)):
+            return x
+        t = x.read_value() if isinstance(x, Variable) else (
+            x if isinstance(x, Tensor) else convert_to_tensor(x))
+        # as Keras's autocast: floating inputs compute in the layer's dtype
+        if t._value.dtype.kind == "f" and t.dtype.name != self.dtype:
+            t = _m.cast(t, self.dtype)
+        return t
+
+    def __call__(self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any) -> Any:
+        inputs = self._cast_input(inputs)
+        if not self.built:
+            self.build(_shape_struct(inputs))
+            self.built = True
+        if training is not None and _accepts_training(self):
+            kwargs["training"] = bool(training)
+        return self.call(inputs, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _check_rank(layer: Layer, shape: tuple, rank: int | tuple, what: str) -> None:
+    ranks = (rank,) if isinstance(rank, int) else rank
+    if len(shape) not in ranks:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}' expects {what} (rank "
+                         f"{' or '.join(map(str, ranks))}), got an input of shape {tuple(shape)}.")
+

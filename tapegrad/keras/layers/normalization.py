@@ -1,0 +1,144 @@
+"""LayerNormalization and BatchNormalization (moving statistics as non-trainable variables)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...ops import math as _m
+from ...ops import reduce as _r
+from .. import initializers
+from ..base_layer import Layer
+
+__all__ = ["LayerNormalization", "BatchNormalization"]
+
+
+def _axes(axis: Any, rank: int, layer: Layer) -> tuple:
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -rank <= a < rank:
+            raise ValueError(f"{type(layer).__name__} '{layer.name}': axis {a} is out of range "
+                             f"for inputs of rank {rank}.")
+        out.append(a % rank)
+    return tuple(sorted(out))
+
+
+def _moments(x: Any, axes: tuple) -> tuple:
+    """Mean and (biased) variance over ``axes``, keeping dims."""
+    mean = _r.reduce_mean(x, axis=list(axes), keepdims=True)
+    var = _r.reduce_mean(_m.square(x - mean), axis=list(axes), keepdims=True)
+    return mean, var
+
+
+def _param_shape(input_shape: tuple, axes: tuple) -> tuple:
+    return tuple(input_shape[a] for a in axes)
+
+
+def _broadcastable(v: Any, rank: int, axes: tuple) -> Any:
+    """A parameter of shape ``input_shape[axes]`` reshaped to broadcast against the input."""
+    from ...ops.array import reshape
+    shape = [1] * rank
+    for i, a in enumerate(axes):
+        shape[a] = v.shape[i]
+    return reshape(v, shape)
+
+
+class LayerNormalization(Layer):
+    """Normalizes each example over ``axis`` (default the last): ``gamma (x - mean) /
+    sqrt(var + epsilon) + beta``.
+
+    >>> import tapegrad as tf
+    >>> ln = tf.keras.layers.LayerNormalization()
+    >>> y = ln(tf.constant([[1.0, 2.0, 3.0]]))
+    >>> [round(float(v), 3) for v in y[0]]
+    [-1.224, 0.0, 1.224]
+    """
+
+    def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer: Any = "zeros",
+                 gamma_initializer: Any = "ones", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.axis, self.epsilon = axis, float(epsilon)
+        self.center, self.scale = center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+
+    def build(self, input_shape: Any) -> None:
+        self._norm_axes = _axes(self.axis, len(input_shape), self)
+        shape = _param_shape(input_shape, self._norm_axes)
+        self.gamma = self.add_weight("gamma", shape, self.gamma_initializer) if self.scale \
+            else None
+        self.beta = self.add_weight("beta", shape, self.beta_initializer) if self.center \
+            else None
+        self.built = True
+
+    def call(self, inputs: Any) -> Any:
+        axes = self._norm_axes
+        mean, var = _moments(inputs, axes)
+        inv = 1.0 / _m.sqrt(var + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * _broadcastable(self.gamma, inputs.ndim, axes)
+        out = (inputs - mean) * inv
+        if self.beta is not None:
+            out = out + _broadcastable(self.beta, inputs.ndim, axes)
+        return out
+
+
+class BatchNormalization(Layer):
+    """Normalizes over the batch (and every axis but ``axis``) when ``training=True`` and
+    updates ``moving_mean`` / ``moving_variance`` (``moving = moving * momentum + batch * (1 -
+    momentum)``); at inference normalizes with the moving statistics and changes nothing.
+
+    >>> import tapegrad as tf
+    >>> bn = tf.keras.layers.BatchNormalization(name="bn")
+    >>> x = tf.constant([[0.0], [2.0]])
+    >>> bn(x, training=True).numpy().round(2).ravel().tolist(), bn.moving_mean.numpy().round(3)
+    ([-1.0, 1.0], array([0.01], dtype=float32))
+    >>> [v.name for v in bn.non_trainable_variables]
+    ['bn/moving_mean:0', 'bn/moving_variance:0']
+    """
+
+    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
+                 center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
+                 gamma_initializer: Any = "ones", moving_mean_initializer: Any = "zeros",
+                 moving_variance_initializer: Any = "ones", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.center, self.scale = center, scale
+        self._inits = [initializers.get(i) for i in (gamma_initializer, beta_initializer,
+                                                     moving_mean_initializer,
+                                                     moving_variance_initializer)]
+
+    def build(self, input_shape: Any) -> None:
+        self._channel_axes = _axes(self.axis, len(input_shape), self)
+        shape = _param_shape(input_shape, self._channel_axes)
+        g, b, mm, mv = self._inits
+        self.gamma = self.add_weight("gamma", shape, g) if self.scale else None
+        self.beta = self.add_weight("beta", shape, b) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", shape, mm, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", shape, mv, trainable=False)
+        self.built = True
+
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        rank = inputs.ndim
+        channel = self._channel_axes
+        reduce_axes = tuple(a for a in range(rank) if a not in channel)
+        if training:
+            mean, var = _moments(inputs, reduce_axes)
+            shape = tuple(self.moving_mean.shape)
+            m = self.momentum
+            # state, not part of the gradient: update on the NumPy values, off every tape
+            self.moving_mean.assign(self.moving_mean._value * m +
+                                    mean._value.reshape(shape) * (1 - m))
+            self.moving_variance.assign(self.moving_variance._value * m +
+                                        var._value.reshape(shape) * (1 - m))
+        else:
+            mean = _broadcastable(self.moving_mean, rank, channel)
+            var = _broadcastable(self.moving_variance, rank, channel)
+        inv = 1.0 / _m.sqrt(var + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * _broadcastable(self.gamma, rank, channel)
+        out = (inputs - mean) * inv
+        if self.beta is not None:
+            out = out + _broadcastable(self.beta, rank, channel)
+        return out

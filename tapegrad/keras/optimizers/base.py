@@ -1,0 +1,290 @@
+"""``Optimizer``: the shared machinery of Keras 3's optimizers.
+
+``apply_gradients`` drops ``None`` gradients (warning, naming the variables), clips
+(``clipnorm`` per gradient, ``global_clipnorm`` over all, ``clipvalue`` elementwise), applies
+decoupled weight decay, runs each algorithm's ``update_step``, then adds one to ``iterations``.
+All state — the iteration count, the learning rate, the slots — are Variables.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any, Iterable
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...ops import math as _m
+from ...tensor import IndexedSlices, Tensor, Variable, _Base, convert_to_tensor
+from .schedules import LearningRateSchedule
+
+__all__ = ["Optimizer"]
+
+_COUNTS: dict[str, int] = {}
+
+
+def _unique(base: str) -> str:
+    n = _COUNTS.get(base, 0)
+    _COUNTS[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def _var_label(v: Any) -> str:
+    return getattr(v, "name", None) or repr(v)
+
+
+class Optimizer:
+    """Base optimizer. Subclasses implement ``build`` (create slots with
+    ``add_variable_from_reference``) and ``update_step(gradient, variable, learning_rate)``.
+
+    >>> import tapegrad as tf
+    >>> w = tf.Variable([1.0, 2.0])
+    >>> opt = tf.keras.optimizers.SGD(learning_rate=0.1)
+    >>> opt.apply_gradients([(tf.constant([1.0, 1.0]), w)])
+    >>> w.numpy(), int(opt.iterations)
+    (array([0.9, 1.9], dtype=float32), 1)
+    """
+
+    def __init__(self, learning_rate: Any = 0.001, weight_decay: float | None = None,
+                 clipnorm: float | None = None, clipvalue: float | None = None,
+                 global_clipnorm: float | None = None, name: str | None = None,
+                 **kwargs: Any):
+        unknown = set(kwargs) - {"use_ema", "ema_momentum", "ema_overwrite_frequency",
+                                 "loss_scale_factor", "gradient_accumulation_steps",
+                                 "jit_compile"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{sorted(unknown)}.")
+        for k in ("use_ema", "loss_scale_factor", "gradient_accumulation_steps"):
+            if kwargs.get(k):
+                raise ValueError(f"{type(self).__name__}: {k} is not supported by tapegrad.")
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"{type(self).__name__}: give at most one of clipnorm, clipvalue "
+                             f"and global_clipnorm.")
+        self.name = _unique(name or _snake(type(self).__name__))
+        self.weight_decay = weight_decay
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self._iterations = Variable(np.int64(0), trainable=False, name=f"{self.name}/iteration")
+        if isinstance(learning_rate, LearningRateSchedule) or callable(learning_rate):
+            self._learning_rate: Any = learning_rate
+        else:
+            self._learning_rate = Variable(np.float32(learning_rate), trainable=False,
+                                           name=f"{self.name}/learning_rate")
+        self._slots: dict[int, dict[str, Variable]] = {}
+        self._known: dict[int, Variable] = {}
+        self._variables: list[Variable] = [self._iterations]
+        if isinstance(self._learning_rate, Variable):
+            self._variables.append(self._learning_rate)
+        self._exclude_ids: set[int] = set()
+        self._exclude_pattern: Any = None
+        self.built = False
+
+    # -- state ------------------------------------------------------------------------------------
+    @property
+    def iterations(self) -> Variable:
+        """How many updates have been applied (an int64 Variable)."""
+        return self._iterations
+
+    @property
+    def learning_rate(self) -> Any:
+        """The current rate: the Variable, or the schedule evaluated at ``iterations``."""
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return lr
+        if isinstance(lr, LearningRateSchedule):
+            return lr(self._iterations)
+        return lr()
+
+    @learning_rate.setter
+    def learning_rate(self, value: Any) -> None:
+        if isinstance(self._learning_rate, Variable) and not callable(value):
+            self._learning_rate.assign(np.float32(value))
+        else:
+            self._learning_rate = value
+
+    lr = learning_rate
+
+    @property
+    def variables(self) -> list[Variable]:
+        """The iteration count, the learning rate (unless scheduled) and every slot."""
+        return list(self._variables)
+
+    def add_variable_from_reference(self, variable: Variable, name: str,
+                                    initializer: Any = "zeros") -> Variable:
+        """A slot shaped like ``variable``, named ``<optimizer>/<variable>_<name>:0``."""
+        base = re.sub(r"[:/]", "_", variable.name.split(":")[0])
+        if initializer == "zeros":
+            value = np.zeros(variable.shape, variable._value.dtype)
+        else:
+            value = np.full(variable.shape, initializer, variable._value.dtype)
+        slot = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}:0")
+        self._slots.setdefault(id(variable), {})[name] = slot
+        self._variables.append(slot)
+        return slot
+
+    def slot(self, variable: Variable, name: str) -> Variable:
+        """The slot ``name`` (``"m"``, ``"v"``, ``"momentum"`` …) of ``variable``."""
+        return self._slots[id(variable)][name]
+
+    def build(self, var_list: list[Variable]) -> None:
+        """Create the slots of ``var_list`` (default: none)."""
+
+    def _build_for(self, var_list: list[Variable]) -> None:
+        new = [v for v in var_list if id(v) not in self._known]
+        if new:
+            for v in new:
+                if not isinstance(v, Variable):
+                    raise TypeError(f"{type(self).__name__}: can only update tapegrad "
+                                    f"Variables, got {type(v).__name__}.")
+                self._known[id(v)] = v
+            self.build(new)
+        self.built = True
+
+    def exclude_from_weight_decay(self, var_list: Any = None, var_names: Any = None) -> None:
+        """Skip weight decay for these variables, or for names containing any of ``var_names``."""
+        self._exclude_ids = {id(v) for v in (var_list or [])}
+        self._exclude_pattern = re.compile("|".join(var_names)) if var_names else None
+
+    # -- applying -----------------------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars: Iterable, name: str | None = None,
+                        **kwargs: Any) -> None:
+        """Update each variable from its gradient: ``zip(grads, variables)``.
+
+        A ``None`` gradient skips its variable with a warning naming it; if every gradient is
+        ``None`` this raises ``ValueError`` ("No gradients provided for any variable").
+        """
+        pairs = list(grads_and_vars)
+        grads = [g for g, _ in pairs]
+        variables = [v for _, v in pairs]
+        self.apply(grads, variables)
+
+    def apply(self, grads: list, trainable_variables: list) -> None:
+        """``apply_gradients`` with the gradients and variables as two lists (Keras 3)."""
+        if len(grads) != len(trainable_variables):
+            raise ValueError(f"{type(self).__name__}.apply: {len(grads)} gradients for "
+                             f"{len(trainable_variables)} variables.")
+        if not grads:
+            return
+        self._build_for(list(trainable_variables))
+        missing = [_var_label(v) for g, v in zip(grads, trainable_variables) if g is None]
+        kept = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
+        if not kept:
+            raise ValueError(
+                f"No gradients provided for any variable: {missing}. The loss does not depend "
+                f"on them as recorded by the tape: call tape.explain(loss, variable) to see "
+                f"why (a NumPy round trip, an int cast, a computation outside the tape ...).")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing "
+                          f"the loss; they are left unchanged. Use tape.explain(loss, variable) "
+                          f"to see why.", stacklevel=3)
+        grads = [self._check_grad(g, v) for g, v in kept]
+        variables = [v for _, v in kept]
+        grads = self._clip(grads)
+        lr = self.learning_rate
+        lr = lr.read_value() if isinstance(lr, Variable) else convert_to_tensor(lr)
+        if self.weight_decay:
+            self._apply_weight_decay(variables, lr)
+        for g, v in zip(grads, variables):
+            self.update_step(g, v, lr)
+            if v.constraint is not None:
+                v.assign(v.constraint(v))
+        self._iterations.assign_add(np.int64(1))
+
+    def _check_grad(self, g: Any, v: Variable) -> Any:
+        if isinstance(g, IndexedSlices):
+            if tuple(g.dense_shape) != tuple(v.shape):
+                raise ValueError(f"{type(self).__name__}: gradient of shape "
+                                 f"{tuple(g.dense_shape)} for variable '{v.name}' of shape "
+                                 f"{tuple(v.shape)}.")
+            return g
+        g = g if isinstance(g, Tensor) else convert_to_tensor(g)
+        if tuple(g.shape) != tuple(v.shape):
+            raise ValueError(f"{type(self).__name__}: gradient of shape {tuple(g.shape)} for "
+                             f"variable '{v.name}' of shape {tuple(v.shape)}.")
+        if g.dtype != v.dtype:
+            g = _m.cast(g, v.dtype)
+        return g
+
+    def _clip(self, grads: list) -> list:
+        if self.clipnorm:
+            return [_m.clip_by_norm(_dense(g), self.clipnorm) for g in grads]
+        if self.global_clipnorm:
+            clipped, _ = _m.clip_by_global_norm([_dense(g) for g in grads],
+                                                self.global_clipnorm)
+            return list(clipped)
+        if self.clipvalue:
+            c = self.clipvalue
+            return [_m.clip_by_value(_dense(g), -c, c) for g in grads]
+        return grads
+
+    def _apply_weight_decay(self, variables: list, lr: Tensor) -> None:
+        for v in variables:
+            if id(v) in self._exclude_ids or (self._exclude_pattern is not None and
+                                             self._exclude_pattern.search(v.name)):
+                continue
+            # decoupled decay, before the update, as Keras: v -= v * wd * lr
+            v.assign_sub(v * np.float32(self.weight_decay) * lr)
+
+    def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        """Change ``variable`` given its (clipped) ``gradient``; subclasses implement it."""
+        raise NotImplementedError
+
+    def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
+        """Compute the gradient of ``loss`` (a zero-argument callable, or a tensor recorded on
+        ``tape``) with respect to ``var_list`` and apply it.
+
+        >>> import tapegrad as tf
+        >>> w = tf.Variable(3.0)
+        >>> opt = tf.keras.optimizers.SGD(learning_rate=0.25)
+        >>> opt.minimize(lambda: w * w, [w])
+        >>> float(w.numpy())
+        1.5
+        """
+        from ...tape import GradientTape
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if callable(loss):
+            with GradientTape() as t:
+                value = loss()
+            tape = t
+        else:
+            if tape is None:
+                raise ValueError(f"{type(self).__name__}.minimize: `tape` is required when "
+                                 f"`loss` is a Tensor; pass a zero-argument callable instead.")
+            value = loss
+        grads = tape.gradient(value, var_list)
+        self.apply_gradients(zip(grads, var_list))
+
+    def get_config(self) -> dict:
+        lr = self._learning_rate
+        return {"name": self.name, "learning_rate": float(lr.numpy()) if isinstance(lr, Variable)
+                else lr, "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, iterations={int(self._iterations)}>"
+
+
+def _dense(g: Any) -> Tensor:
+    return g.to_dense() if isinstance(g, IndexedSlices) else g
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
+
+
+def rows(g: IndexedSlices, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    """An IndexedSlices as (unique row indices, summed rows): duplicates merged first, so a
+    row-wise update equals the dense one."""
+    idx = np.asarray(g.indices._value if isinstance(g.indices, _Base) else g.indices)
+    vals = np.asarray(g.values._value if isinstance(g.values, _Base) else g.values,
+                      dtype=_dt.np_dtype(dtype))
+    uniq, inverse = np.unique(idx.ravel(), return_inverse=True)
+    summed = np.zeros((len(uniq),) + vals.shape[idx.ndim:], vals.dtype)
+    np.add.at(summed, inverse, vals.reshape((-1,) + vals.shape[idx.ndim:]))
+    return uniq, summed
+
+
