@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...ops import array as _a
-from ...ops import nn as _nn
 from ...ops import reduce as _r
 from .. import activations, initializers
 from ..base_layer import Layer
 
 __all__ = ["Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D"]
+
+
+def _conv() -> Any:
+    from ...ops import conv
+    return conv
 
 
 def _tuple(v: Any, n: int, what: str, layer: str) -> tuple:
@@ -80,7 +84,7 @@ class Conv2D(_Conv):
     """
 
     def call(self, inputs: Any) -> Any:
-        y = _nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding,
+        y = _conv().conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding,
                        dilations=self.dilation_rate)
         return self._finish(y)
 
@@ -98,7 +102,7 @@ class Conv1D(_Conv):
     def call(self, inputs: Any) -> Any:
         x = _a.expand_dims(inputs, 1)
         k = _a.expand_dims(self.kernel, 0)
-        y = _nn.conv2d(x, k, strides=(1,) + self.strides, padding=self.padding,
+        y = _conv().conv2d(x, k, strides=(1,) + self.strides, padding=self.padding,
                        dilations=(1,) + self.dilation_rate)
         return self._finish(_a.reshape(y, (y.shape[0],) + tuple(y.shape[2:])))
 
@@ -130,7 +134,7 @@ class MaxPooling2D(_Pool2D):
     """
 
     def call(self, inputs: Any) -> Any:
-        return _nn.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
+        return _conv().max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
                               padding=self.padding)
 
 
@@ -143,7 +147,7 @@ class AveragePooling2D(_Pool2D):
     """
 
     def call(self, inputs: Any) -> Any:
-        return _nn.avg_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
+        return _conv().avg_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
                               padding=self.padding)
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...ops import math as _m
-from ...ops import reduce as _r
+from ...ops import nn as _nn
 from .. import initializers
 from ..base_layer import Layer
 
@@ -25,9 +24,7 @@ def _axes(axis: Any, rank: int, layer: Layer) -> tuple:
 
 def _moments(x: Any, axes: tuple) -> tuple:
     """Mean and (biased) variance over ``axes``, keeping dims."""
-    mean = _r.reduce_mean(x, axis=list(axes), keepdims=True)
-    var = _r.reduce_mean(_m.square(x - mean), axis=list(axes), keepdims=True)
-    return mean, var
+    return _nn.moments(x, axes=list(axes), keepdims=True)
 
 
 def _param_shape(input_shape: tuple, axes: tuple) -> tuple:
@@ -75,13 +72,9 @@ class LayerNormalization(Layer):
     def call(self, inputs: Any) -> Any:
         axes = self._norm_axes
         mean, var = _moments(inputs, axes)
-        inv = 1.0 / _m.sqrt(var + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * _broadcastable(self.gamma, inputs.ndim, axes)
-        out = (inputs - mean) * inv
-        if self.beta is not None:
-            out = out + _broadcastable(self.beta, inputs.ndim, axes)
-        return out
+        gamma = None if self.gamma is None else _broadcastable(self.gamma, inputs.ndim, axes)
+        beta = None if self.beta is None else _broadcastable(self.beta, inputs.ndim, axes)
+        return _nn.batch_normalization(inputs, mean, var, beta, gamma, self.epsilon)
 
 
 class BatchNormalization(Layer):
@@ -135,10 +128,6 @@ class BatchNormalization(Layer):
         else:
             mean = _broadcastable(self.moving_mean, rank, channel)
             var = _broadcastable(self.moving_variance, rank, channel)
-        inv = 1.0 / _m.sqrt(var + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * _broadcastable(self.gamma, rank, channel)
-        out = (inputs - mean) * inv
-        if self.beta is not None:
-            out = out + _broadcastable(self.beta, rank, channel)
-        return out
+        gamma = None if self.gamma is None else _broadcastable(self.gamma, rank, channel)
+        beta = None if self.beta is None else _broadcastable(self.beta, rank, channel)
+        return _nn.batch_normalization(inputs, mean, var, beta, gamma, self.epsilon)
