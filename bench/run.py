@@ -1,0 +1,240 @@
+"""Run every benchmark workload and print medians and ratios against hand-written NumPy.
+
+    python bench/run.py                 # all workloads, markdown table on stdout
+    python bench/run.py --only chain    # one workload (chain, mlp, jacobian, hessian, deep, import)
+    python bench/run.py --json out.json # also save the raw numbers
+
+Peer columns (PyTorch, TF eager, tf.function, autograd) appear when those libraries import;
+run with a Python that has them (and tapegrad on PYTHONPATH) to get them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from typing import Callable
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+import numpy as np  # noqa: E402
+
+import tapegrad as tf  # noqa: E402
+from bench import peers, workloads as W  # noqa: E402
+
+try:
+    from tapegrad import function as tg_function  # noqa: E402
+except ImportError:
+    tg_function = None
+
+
+def timeit(fns: dict[str, Callable], min_time: float = 1.0, min_reps: int = 7,
+           max_reps: int = 2000) -> dict[str, float]:
+    """Median seconds per call of each callable, interleaving them so drift hits all alike."""
+    for fn in fns.values():  # warm up (and trace, for tapegrad.function)
+        fn()
+        fn()
+    times: dict[str, list] = {k: [] for k in fns}
+    start = time.perf_counter()
+    reps = 0
+    while reps < min_reps or (time.perf_counter() - start < min_time * len(fns) and
+                              reps < max_reps):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+        reps += 1
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def _tapegrad_columns(make) -> dict[str, Callable]:
+    cols = {"tapegrad": make(tf)}
+    if tg_function is not None:
+        cols["tapegrad.function"] = make(tf, tg_function)
+    return cols
+
+
+def run_chain(with_peers: bool) -> dict:
+    fns = _tapegrad_columns(W.tg_chain)
+    fns["NumPy"] = W.np_chain()
+    if with_peers:
+        fns.update(peers.peer_chain())
+    med = timeit(fns)
+    return {"unit": "us/op", "values": {k: v / W.CHAIN_OPS * 1e6 for k, v in med.items()}}
+
+
+def run_mlp(with_peers: bool) -> dict:
+    fns = {"tapegrad": W.tg_mlp(tf)[0]}
+    if tg_function is not None:
+        fns["tapegrad.function"] = W.tg_mlp(tf, tg_function)[0]
+    fns["NumPy"] = W.np_mlp()[0]
+    if with_peers:
+        fns.update(peers.peer_mlp())
+    med = timeit(fns, min_time=2.0)
+    return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
+
+
+def run_jacobian(with_peers: bool) -> dict:
+    fns = _tapegrad_columns(W.tg_jacobian)
+    fns["NumPy"] = W.np_jacobian()
+    if with_peers:
+        fns.update(peers.peer_jacobian())
+    med = timeit(fns)
+    return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
+
+
+def run_hessian(with_peers: bool) -> dict:
+    fns = _tapegrad_columns(W.tg_hessian)
+    fns["NumPy"] = W.np_hessian()
+    if with_peers:
+        fns.update(peers.peer_hessian())
+    med = timeit(fns)
+    return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
+
+
+_DEEP = r"""
+import resource, sys, time, tracemalloc
+sys.setrecursionlimit(1000)  # the default: the backward pass must not need more
+import tapegrad as tf
+n = {n}
+def record():
+    x = tf.constant(1.0)
+    t = tf.GradientTape()
+    with t:
+        t.watch(x)
+        y = x
+        for _ in range(n // 2):
+            y = y * 1.0001 + 0.0001
+    return t, x, y
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+t, x, y = record()
+t1 = time.perf_counter()
+g = t.gradient(y, x)
+t2 = time.perf_counter()
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+del t, x, y, g
+tracemalloc.start()
+base = tracemalloc.get_traced_memory()[0]
+t, x, y = record()
+held = tracemalloc.get_traced_memory()[0] - base
+tracemalloc.reset_peak()
+g = t.gradient(y, x)
+peak = tracemalloc.get_traced_memory()[1] - base
+print(t1 - t0, t2 - t1, held, peak, (rss1 - rss0) * 1024, float(g))
+"""
+
+
+def run_deep(n: int = 1_000_000) -> dict:
+    out = subprocess.run([sys.executable, "-c", _DEEP.format(n=n)], capture_output=True,
+                         text=True, cwd=ROOT, env=_env())
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1]}
+    rec, grad, held, peak, rss, g = (float(v) for v in out.stdout.split())
+    return {"ops": n, "record_s": rec, "gradient_s": grad, "us_per_op": (rec + grad) / n * 1e6,
+            "held_bytes_per_op": held / n, "peak_bytes_per_op": peak / n,
+            "peak_rss_bytes_per_op": rss / n, "grad": g}
+
+
+def run_import(reps: int = 7) -> dict:
+    walls, rss = [], []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-c", "import tapegrad"], cwd=ROOT, env=_env())
+        _, status, usage = os.wait4(p.pid, 0)
+        walls.append(time.perf_counter() - t0)
+        rss.append(usage.ru_maxrss * 1024)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    base = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-c", "pass"], env=_env())
+        os.wait4(p.pid, 0)
+        base.append(time.perf_counter() - t0)
+    return {"wall_s": statistics.median(walls), "peak_rss_mb": statistics.median(rss) / 2**20,
+            "bare_python_s": statistics.median(base)}
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}" if v < 100 else f"{v:.0f}"
+
+
+def report(results: dict) -> str:
+    lines = [f"python {platform.python_version()}, numpy {np.__version__}, "
+             f"{os.cpu_count()} cores, {platform.machine()}", ""]
+    for name in ("chain", "mlp", "jacobian", "hessian"):
+        if name not in results:
+            continue
+        r = results[name]
+        vals = r["values"]
+        cols = list(vals)
+        lines.append(f"### {name} ({r['unit']}, median)")
+        lines.append("| " + " | ".join(cols) + " |")
+        lines.append("|" + "---|" * len(cols))
+        lines.append("| " + " | ".join(_fmt(vals[c]) for c in cols) + " |")
+        base = vals["NumPy"]
+        lines.append("| " + " | ".join(f"{vals[c] / base:.2f}x" for c in cols) + " |")
+        lines.append("")
+    if "deep" in results:
+        d = results["deep"]
+        lines.append("### deep (1,000,000 recorded ops, then gradient)")
+        if "error" in d:
+            lines.append(f"error: {d['error']}")
+        else:
+            lines.append(f"record {d['record_s']:.2f} s + gradient {d['gradient_s']:.2f} s = "
+                         f"{d['us_per_op']:.2f} us/op; held after recording "
+                         f"{d['held_bytes_per_op']:.0f} B/op (tracemalloc), peak during gradient "
+                         f"{d['peak_bytes_per_op']:.0f} B/op, peak RSS growth "
+                         f"{d['peak_rss_bytes_per_op']:.0f} B/op")
+        lines.append("")
+    if "import" in results:
+        i = results["import"]
+        lines.append(f"### import\n`python -c \"import tapegrad\"`: {i['wall_s']:.3f} s wall "
+                     f"(bare python {i['bare_python_s']:.3f} s), peak RSS {i['peak_rss_mb']:.1f} MB")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", action="append", help="run only this workload (repeatable)")
+    ap.add_argument("--no-peers", action="store_true", help="skip PyTorch/TF/autograd columns")
+    ap.add_argument("--json", help="write the raw results here")
+    args = ap.parse_args(argv)
+    todo = args.only or ["chain", "mlp", "jacobian", "hessian", "deep", "import"]
+    with_peers = not args.no_peers
+    results: dict = {}
+    runners = {"chain": run_chain, "mlp": run_mlp, "jacobian": run_jacobian,
+               "hessian": run_hessian}
+    for name in todo:
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        if name in runners:
+            results[name] = runners[name](with_peers)
+        elif name == "deep":
+            results[name] = run_deep()
+        elif name == "import":
+            results[name] = run_import()
+        else:
+            ap.error(f"unknown workload {name!r}")
+    print(report(results))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return results
+
+
+if __name__ == "__main__":
+    main()
