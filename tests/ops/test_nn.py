@@ -63,6 +63,10 @@ GRAD_CASES = [
                                        rng.uniform(0.5, 2, s[2]), rng.uniform(-1, 1, s[3]),
                                        rng.uniform(0.5, 2, s[4])]),
     GradCase("dropout", lambda x: nn.dropout(x, rate=0.5, seed=3), [((2, 3),)]),
+    GradCase("embedding_lookup", lambda p: nn.embedding_lookup(p, np.array([[2, 0], [2, 2]])),
+             [((3, 2),), ((4,),)]),
+    GradCase("embedding_lookup_max_norm",
+             lambda p: nn.embedding_lookup(p, np.array([1, 0, 1]), max_norm=1.0), [((2, 3),)]),
 ]
 
 
@@ -292,3 +296,29 @@ def test_activation_dtype_errors():
 def test_check_grads_extreme_logits_softmax():
     # the gradient stays finite and correct where naive exp would overflow
     check_grads(nn.log_softmax, [np.array([800.0, 0.0, -800.0])], order=2, modes=("rev", "fwd"))
+
+
+def test_embedding_lookup_values_gradient_and_errors():
+    table = np.arange(12, dtype=np.float32).reshape(4, 3)
+    params = tf.Variable(table)
+    ids = tf.constant([[3, 1], [3, 3]])
+    with tf.GradientTape() as tape:
+        rows = nn.embedding_lookup(params, ids)
+        loss = tf.reduce_sum(rows * rows)
+    np.testing.assert_array_equal(rows.numpy(), table[[[3, 1], [3, 3]]])
+    g = tape.gradient(loss, params)
+    if isinstance(g, tf.IndexedSlices):  # through tf.gather: only the looked-up rows
+        assert g.dense_shape == (4, 3) and np.prod(g.values.shape) == 4 * 3
+    expect = np.zeros_like(table)
+    expect[1] = 2 * table[1]
+    expect[3] = 3 * 2 * table[3]
+    np.testing.assert_array_equal(np.asarray(g), expect)
+    np.testing.assert_array_equal(nn.embedding_lookup([params], [0]).numpy(), table[:1])
+    normed = nn.embedding_lookup(table, [0, 3], max_norm=5.0).numpy()
+    np.testing.assert_allclose(np.linalg.norm(normed, axis=1), [np.linalg.norm(table[0]), 5.0],
+                               rtol=1e-6)
+    with pytest.raises(InvalidArgumentError, match=r"id 4 is not in \[0, 4\) \(params shape "
+                                                   r"\[4, 3\]\)"):
+        nn.embedding_lookup(params, [0, 4])
+    with pytest.raises(TypeError, match="ids must be integers"):
+        nn.embedding_lookup(params, [0.0])
