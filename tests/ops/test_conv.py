@@ -26,6 +26,8 @@ GRAD_CASES = [
     _conv_case("conv2d_same_dilation2", [(IMG, FILT)], strides=1, padding="SAME", dilations=2),
     _conv_case("conv2d_valid_dilation2", [(IMG, (2, 2, 3, 4))], strides=1, padding="VALID",
                dilations=[1, 2, 2, 1]),
+    _conv_case("conv2d_same_s2_dilation2", [(IMG, (2, 2, 3, 4))], strides=2, padding="SAME",
+               dilations=2),
     _conv_case("conv2d_explicit_pad", [(IMG, (2, 3, 3, 2))], strides=(2, 1),
                padding=[[0, 0], [1, 0], [2, 1], [0, 0]]),
     GradCase("conv2d_small_jacobian", lambda x, w: nn.conv2d(x, w, 2, "SAME"),
@@ -104,7 +106,7 @@ def _naive_conv2d(x, w, s, padding, d):
 
 @pytest.mark.parametrize("s,padding,d", [(1, "SAME", 1), (1, "VALID", 1), (2, "SAME", 1),
                                          (2, "VALID", 1), (3, "SAME", 1), (1, "SAME", 2),
-                                         (1, "VALID", 2)])
+                                         (1, "VALID", 2), (2, "SAME", 2), (2, "VALID", 2)])
 @pytest.mark.parametrize("hw", [(5, 5), (6, 7)])
 def test_conv2d_matches_naive_loop(s, padding, d, hw):
     rng = np.random.default_rng(1)
