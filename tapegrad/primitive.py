@@ -151,6 +151,19 @@ def _dtype_error(prim: Primitive, vals: list) -> TypeError:
 def _same_dtype_vals(prim: Primitive, args: tuple) -> list:
     """TF's rule for elementwise ops: tensor operands share one dtype; Python numbers and lists
     adapt to it (NumPy's weak scalars), defaulting to float32/int32 when nothing else decides."""
+    if len(args) == 2:  # the common binary cases, without building lists (the chain's hot path)
+        x, y = args
+        tx, ty = type(x), type(y)
+        if tx is Tensor:
+            xv = x._value
+            if ty is Tensor:
+                yv = y._value
+                if xv.dtype == yv.dtype:
+                    return (xv, yv)
+            elif ty is int or (ty is float and xv.dtype.kind in _FLOAT_KINDS):
+                return (xv, y)
+        elif ty is Tensor and (tx is int or (tx is float and y._value.dtype.kind in _FLOAT_KINDS)):
+            return (x, y._value)
     vals = []
     dtype = None
     weak = False
@@ -200,7 +213,9 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     if not STATE.active:
         if type(ans) is tuple:
             return tuple(_wrap(v) for v in ans)
-        return _wrap(ans)
+        out = _new(Tensor)
+        out._value = ans
+        return out
     return _record(prim, args, vals, ans, params)
 
 
@@ -220,19 +235,21 @@ def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
 
 def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
     st = STATE
-    out = tuple(_wrap(v) for v in ans) if type(ans) is tuple else _wrap(ans)
+    if type(ans) is tuple:
+        out = tuple(_wrap(v) for v in ans)
+        first = ans[0]
+    else:
+        out = _new(Tensor)
+        out._value = first = ans
     inputs = args
-    for i, a in enumerate(args):
-        if type(a) is Variable or isinstance(a, Variable):
-            if inputs is args:
-                inputs = list(args)
-            inputs[i] = a._read_for_listeners(vals[i])
-    if inputs is not args:
-        inputs = tuple(inputs)
+    for a in args:
+        if isinstance(a, Variable):  # reads become snapshot Tensors the listeners track
+            inputs = tuple(a._read_for_listeners(v) if isinstance(a, Variable) else a
+                           for a, v in zip(args, vals))
+            break
     if st.tracer is not None:
         st.tracer.record(prim, inputs, out, params)
-    first = out[0] if type(out) is tuple else out
-    if not prim.differentiable or first._value.dtype.kind not in _FLOAT_KINDS:
+    if not prim.differentiable or first.dtype.kind not in _FLOAT_KINDS:
         return out  # integer/bool outputs carry no gradient (TF cuts them too)
     rec = None
     for tape in st.tapes:
@@ -262,6 +279,10 @@ def unbroadcast(g, x, ans):
     """
     if g is None:
         return None
+    if type(g) is Tensor and type(x) is Tensor:  # same shape, no batch dims: nothing to undo
+        gshape = g._value.shape
+        if gshape == x._value.shape and len(gshape) == len(shape_of(ans)):
+            return g
     xshape = shape_of(x)
     gshape = g.shape
     nb = len(gshape) - len(shape_of(ans))

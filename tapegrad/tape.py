@@ -263,20 +263,34 @@ class GradientTape:
                 g = ct.get(key) if key in all_src else ct.pop(key, None)
                 if g is None:
                     continue
-                g = _densify(g)
+                if type(g) is not Tensor:
+                    g = _densify(g)
             prim = rec.prim
+            inputs = rec.inputs
+            params = rec.params
+            vjps = prim.vjps
+            if vjps is not None and rec.where is None:
+                # one rule per input: run only those a source needs, accumulating as we go
+                for f, x in zip(vjps, inputs):
+                    if f is not None:
+                        k = id(x)
+                        if k in dep:
+                            dx = f(g, out, *inputs, **params)
+                            if dx is not None:
+                                old = ct.get(k)
+                                ct[k] = dx if old is None else _add_cotangents(old, dx)
+                continue
             if prim.vjp is None:
                 if not prim.differentiable:
                     continue
                 raise LookupError(f"No gradient defined for operation '{prim.name}' (op type: "
                                   f"{prim.name}). Wrap it in tf.stop_gradient, or give it a "
                                   f"gradient with tf.custom_gradient.")
-            inputs = rec.inputs
-            if prim.vjps is not None:  # one rule per input: run only those a source needs
-                dxs = [f(g, out, *inputs, **rec.params) if f is not None and id(x) in dep
-                       else None for f, x in zip(prim.vjps, inputs)]
+            if vjps is not None:
+                dxs = [f(g, out, *inputs, **params) if f is not None and id(x) in dep
+                       else None for f, x in zip(vjps, inputs)]
             else:
-                dxs = prim.vjp(g, out, *inputs, **rec.params)
+                dxs = prim.vjp(g, out, *inputs, **params)
                 if type(dxs) is not tuple and type(dxs) is not list:
                     dxs = (dxs,)
             for x, dx in zip(inputs, dxs):
@@ -285,7 +299,7 @@ class GradientTape:
             if rec.where is not None:
                 from .debugging import _check_vjp
                 _check_vjp(rec, dxs)
-        rec = inputs = None
+        rec = inputs = g = dx = None
         results = []
         for ids in src_ids:
             acc = None

@@ -183,28 +183,28 @@ class _Base:
 
     # -- operators (the ops live in tapegrad.ops; bound at the end of this module) ----------
     def __add__(self, y):
-        return _m.add(self, y)
+        return _bind(_m.add, (self, y))
 
     def __radd__(self, x):
-        return _m.add(x, self)
+        return _bind(_m.add, (x, self))
 
     def __sub__(self, y):
-        return _m.subtract(self, y)
+        return _bind(_m.subtract, (self, y))
 
     def __rsub__(self, x):
-        return _m.subtract(x, self)
+        return _bind(_m.subtract, (x, self))
 
     def __mul__(self, y):
-        return _m.multiply(self, y)
+        return _bind(_m.multiply, (self, y))
 
     def __rmul__(self, x):
-        return _m.multiply(x, self)
+        return _bind(_m.multiply, (x, self))
 
     def __truediv__(self, y):
-        return _m.truediv(self, y)
+        return _bind(_m.truediv, (self, y))
 
     def __rtruediv__(self, x):
-        return _m.truediv(x, self)
+        return _bind(_m.truediv, (x, self))
 
     def __floordiv__(self, y):
         return _m.floordiv(self, y)
@@ -231,7 +231,7 @@ class _Base:
         return _la.matmul(x, self)
 
     def __neg__(self):
-        return _m.negative(self)
+        return _bind(_m.negative, (self,))
 
     def __pos__(self):
         return self
@@ -643,5 +643,12 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
 
 # Operators call into the op families, which import this module: bind them last.
 from .ops import math as _m  # noqa: E402
+from .primitive import Primitive as _Primitive, bind as _bind  # noqa: E402
+
+# + - * / and unary - call bind directly (one Python call less per op): they must stay primitives.
+for _name in ("add", "subtract", "multiply", "truediv", "negative"):
+    if not isinstance(getattr(_m, _name), _Primitive):
+        raise TypeError(f"tapegrad.ops.math.{_name} must be a primitive: Tensor operators bind it "
+                        f"directly.")
 from .ops import linalg as _la  # noqa: E402
 from .ops import array as _a  # noqa: E402
