@@ -62,7 +62,12 @@ def _neg_axis(axis: Any, rank: int, op: str) -> int:
 # -- relu and friends -----------------------------------------------------------------------------
 @primitive
 def relu(x):
-    """max(x, 0) (``tf.nn.relu``); the gradient at 0 is 0, as TF's."""
+    """max(x, 0) (``tf.nn.relu``); the gradient at 0 is 0, as TF's.
+
+    >>> import tapegrad as tf
+    >>> tf.nn.relu([-1.0, 0.0, 2.0]).numpy()
+    array([0., 0., 2.], dtype=float32)
+    """
     return np.maximum(x, 0)
 
 
