@@ -213,6 +213,9 @@ class Layer:
         """Create the weights, knowing the input shape (default: none)."""
         self.built = True
 
+    def _build_on_call(self, input_shape: Any) -> None:
+        self.build(input_shape)
+
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """The layer's computation (default: identity)."""
         return inputs
@@ -234,7 +237,7 @@ class Layer:
     def __call__(self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any) -> Any:
         inputs = self._cast_input(inputs)
         if not self.built:
-            self.build(_shape_struct(inputs))
+            self._build_on_call(_shape_struct(inputs))
             self.built = True
         if training is not None and _accepts_training(self):
             kwargs["training"] = bool(training)

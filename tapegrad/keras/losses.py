@@ -1,0 +1,310 @@
+"""Losses (``tf.keras.losses``): per-example functions and classes that reduce over the batch.
+
+The functions return one value per example (the mean over the last axis where Keras takes
+one); the classes multiply by ``sample_weight`` and reduce: ``"sum_over_batch_size"`` (the
+default: sum / number of values), ``"sum"``, or ``"none"``.  Every ``from_logits=True`` path
+goes through the stable fused ops of ``tf.nn`` (no overflow for logits of ±1e4); probability
+inputs are clipped to [1e-7, 1 - 1e-7] first, as Keras does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..ops import array as _a
+from ..ops import math as _m
+from ..ops import nn as _nn
+from ..ops import reduce as _r
+from ..tensor import Tensor, _Base, convert_to_tensor
+
+__all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy",
+           "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",
+           "mean_absolute_error", "huber", "binary_crossentropy", "categorical_crossentropy",
+           "sparse_categorical_crossentropy", "mse", "mae", "get"]
+
+EPSILON = 1e-7
+
+
+def _pred(y_pred: Any) -> Tensor:
+    t = convert_to_tensor(y_pred)
+    if t._value.dtype.kind != "f":
+        t = _m.cast(t, "float32")
+    return t
+
+
+def _true_like(y_true: Any, y_pred: Tensor) -> Tensor:
+    if isinstance(y_true, _Base):
+        return y_true if y_true.dtype == y_pred.dtype else _m.cast(y_true, y_pred.dtype)
+    return convert_to_tensor(np.asarray(y_true, dtype=y_pred._value.dtype))
+
+
+def _same_rank(y_true: Tensor, y_pred: Tensor, op: str) -> tuple[Tensor, Tensor]:
+    """Squeeze or expand a trailing 1 so both have the same rank (Keras's rule)."""
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        y_true = _a.reshape(y_true, y_true.shape[:-1])
+    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        y_pred = _a.reshape(y_pred, y_pred.shape[:-1])
+    try:
+        np.broadcast_shapes(tuple(y_true.shape), tuple(y_pred.shape))
+    except ValueError:
+        raise ValueError(f"{op}: y_true of shape {tuple(y_true.shape)} and y_pred of shape "
+                         f"{tuple(y_pred.shape)} are incompatible.") from None
+    return y_true, y_pred
+
+
+def _mean_last(x: Tensor) -> Tensor:
+    return _r.reduce_mean(x, axis=-1) if x.ndim else x
+
+
+def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
+    """mean((y_pred - y_true)², axis=-1).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.mean_squared_error([[0.0, 1.0]], [[1.0, 1.0]]).numpy()
+    array([0.5], dtype=float32)
+    """
+    y_pred = _pred(y_pred)
+    y_true, y_pred = _same_rank(_true_like(y_true, y_pred), y_pred, "mean_squared_error")
+    return _mean_last(_m.square(y_pred - y_true))
+
+
+def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
+    """mean(|y_pred - y_true|, axis=-1).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.mean_absolute_error([[0.0, 1.0]], [[2.0, 1.0]]).numpy()
+    array([1.], dtype=float32)
+    """
+    y_pred = _pred(y_pred)
+    y_true, y_pred = _same_rank(_true_like(y_true, y_pred), y_pred, "mean_absolute_error")
+    return _mean_last(_m.abs(y_pred - y_true))
+
+
+def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Tensor:
+    """mean over the last axis of ½e² where |e| <= delta, else delta (|e| - ½ delta).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.huber([[0.0, 0.0]], [[0.5, 3.0]]).numpy()  # (0.125 + 2.5) / 2
+    array([1.3125], dtype=float32)
+    """
+    y_pred = _pred(y_pred)
+    y_true, y_pred = _same_rank(_true_like(y_true, y_pred), y_pred, "huber")
+    error = y_pred - y_true
+    abs_error = _m.abs(error)
+    d = np.asarray(delta, dtype=y_pred._value.dtype)
+    quadratic = 0.5 * _m.square(error)
+    linear = d * abs_error - 0.5 * d * d
+    return _mean_last(_a.where(_m.less_equal(abs_error, d), quadratic, linear))
+
+
+def _smooth(y_true: Tensor, label_smoothing: float, num_classes: Any) -> Tensor:
+    if not label_smoothing:
+        return y_true
+    return y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+
+
+def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
+                        label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+    """mean over ``axis`` of -(y log p + (1 - y) log(1 - p)); with ``from_logits`` the stable
+    ``sigmoid_cross_entropy_with_logits``.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.binary_crossentropy([[1.0, 0.0]], [[1e4, -1e4]], from_logits=True).numpy()
+    array([0.], dtype=float32)
+    """
+    y_pred = _pred(y_pred)
+    y_true, y_pred = _same_rank(_true_like(y_true, y_pred), y_pred, "binary_crossentropy")
+    y_true = _smooth(y_true, label_smoothing, 2.0)
+    if from_logits:
+        bce = _nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+    else:
+        p = _m.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+        bce = -(y_true * _m.log(p) + (1 - y_true) * _m.log(1 - p))
+    return _r.reduce_mean(bce, axis=axis)
+
+
+def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
+                             label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+    """-sum(y log p) over ``axis`` for one-hot (or soft) labels; ``from_logits`` uses the
+    stable ``softmax_cross_entropy_with_logits``; probabilities are renormalized and clipped.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.categorical_crossentropy([[0.0, 1.0]], [[0.0, 0.0]], from_logits=True).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    y_pred = _pred(y_pred)
+    y_true = _true_like(y_true, y_pred)
+    if tuple(y_true.shape) != tuple(y_pred.shape):
+        raise ValueError(f"categorical_crossentropy: y_true {tuple(y_true.shape)} and y_pred "
+                         f"{tuple(y_pred.shape)} must have the same shape (one-hot labels; use "
+                         f"sparse_categorical_crossentropy for integer labels).")
+    y_true = _smooth(y_true, label_smoothing, float(y_pred.shape[axis]))
+    if from_logits:
+        return _nn.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred, axis=axis)
+    p = y_pred / _r.reduce_sum(y_pred, axis=axis, keepdims=True)
+    p = _m.clip_by_value(p, EPSILON, 1.0 - EPSILON)
+    return -_r.reduce_sum(y_true * _m.log(p), axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
+                                    axis: int = -1) -> Tensor:
+    """-log p[label] for integer labels; ``from_logits`` uses the stable
+    ``sparse_softmax_cross_entropy_with_logits``.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.sparse_categorical_crossentropy([1], [[0.0, 0.0]], from_logits=True).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    y_pred = _pred(y_pred)
+    labels = y_true._value if isinstance(y_true, _Base) else np.asarray(y_true)
+    if labels.ndim == y_pred.ndim and labels.shape[-1:] == (1,):
+        labels = labels.reshape(labels.shape[:-1])
+    if labels.dtype.kind == "f":
+        if not np.all(labels == np.round(labels)):
+            raise ValueError("sparse_categorical_crossentropy: y_true must hold integer class "
+                             "ids.")
+    labels = labels.astype(np.int32)
+    if axis not in (-1, y_pred.ndim - 1):
+        raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported.")
+    logits = y_pred
+    if not from_logits:
+        logits = _m.log(_m.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON))
+    return _nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+
+def _reduce(values: Tensor, sample_weight: Any, reduction: str) -> Tensor:
+    if sample_weight is not None:
+        sw = convert_to_tensor(sample_weight, dtype=_dt.from_numpy(values._value.dtype))
+        if sw.ndim > values.ndim and sw.shape[-1] == 1:
+            sw = _a.reshape(sw, sw.shape[:-1])
+        values = values * sw
+    if reduction in (None, "none"):
+        return values
+    total = _r.reduce_sum(values)
+    if reduction == "sum":
+        return total
+    return total / np.asarray(max(int(np.prod(values.shape)), 1), values._value.dtype)
+
+
+class Loss:
+    """Base loss: ``loss(y_true, y_pred, sample_weight=None)`` reduces ``self.call``'s values."""
+
+    _fn: Any = None
+
+    def __init__(self, reduction: str = "sum_over_batch_size", name: str | None = None,
+                 **fn_kwargs: Any):
+        if reduction not in ("sum_over_batch_size", "sum", "none", None, "mean"):
+            raise ValueError(f"{type(self).__name__}: unknown reduction {reduction!r}; use "
+                             f"'sum_over_batch_size', 'sum' or 'none'.")
+        self.reduction = reduction
+        self.name = name or type(self).__name__
+        self._fn_kwargs = fn_kwargs
+
+    def call(self, y_true: Any, y_pred: Any) -> Tensor:
+        """The per-example loss values."""
+        return type(self)._fn(y_true, y_pred, **self._fn_kwargs)
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        return _reduce(self.call(y_true, y_pred), sample_weight, self.reduction)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction, **self._fn_kwargs}
+
+
+class MeanSquaredError(Loss):
+    """Mean of squared errors.
+
+    >>> import tapegrad as tf
+    >>> float(tf.keras.losses.MeanSquaredError()([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]]))
+    0.5
+    """
+
+    _fn = staticmethod(mean_squared_error)
+
+    def __init__(self, reduction: str = "sum_over_batch_size", name: str | None = None):
+        super().__init__(reduction, name or "mean_squared_error")
+
+
+class MeanAbsoluteError(Loss):
+    """Mean of absolute errors."""
+
+    _fn = staticmethod(mean_absolute_error)
+
+    def __init__(self, reduction: str = "sum_over_batch_size", name: str | None = None):
+        super().__init__(reduction, name or "mean_absolute_error")
+
+
+class Huber(Loss):
+    """Quadratic within ``delta`` of the target, linear beyond."""
+
+    _fn = staticmethod(huber)
+
+    def __init__(self, delta: float = 1.0, reduction: str = "sum_over_batch_size",
+                 name: str | None = None):
+        super().__init__(reduction, name or "huber_loss", delta=delta)
+
+
+class BinaryCrossentropy(Loss):
+    """Binary cross-entropy on probabilities, or on logits with ``from_logits=True``."""
+
+    _fn = staticmethod(binary_crossentropy)
+
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+                 reduction: str = "sum_over_batch_size", name: str | None = None):
+        super().__init__(reduction, name or "binary_crossentropy", from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class CategoricalCrossentropy(Loss):
+    """Cross-entropy for one-hot labels."""
+
+    _fn = staticmethod(categorical_crossentropy)
+
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+                 reduction: str = "sum_over_batch_size", name: str | None = None):
+        super().__init__(reduction, name or "categorical_crossentropy", from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(Loss):
+    """Cross-entropy for integer class labels.
+
+    >>> import tapegrad as tf
+    >>> loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    >>> round(float(loss([0, 1], [[2.0, 0.0], [0.0, 2.0]])), 5)
+    0.12693
+    """
+
+    _fn = staticmethod(sparse_categorical_crossentropy)
+
+    def __init__(self, from_logits: bool = False, reduction: str = "sum_over_batch_size",
+                 name: str | None = None, **kwargs: Any):
+        kwargs.pop("ignore_class", None)
+        super().__init__(reduction, name or "sparse_categorical_crossentropy",
+                         from_logits=from_logits, **kwargs)
+
+
+_BY_NAME = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+            "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+            "huber": Huber, "binary_crossentropy": BinaryCrossentropy,
+            "categorical_crossentropy": CategoricalCrossentropy,
+            "sparse_categorical_crossentropy": SparseCategoricalCrossentropy}
+
+
+def get(identifier: Any) -> Any:
+    """A loss from a name (``"mse"``, ``"sparse_categorical_crossentropy"``), an instance or a
+    callable ``fn(y_true, y_pred)``."""
+    if isinstance(identifier, str):
+        if identifier not in _BY_NAME:
+            raise ValueError(f"Unknown loss {identifier!r}; known: {sorted(_BY_NAME)}.")
+        return _BY_NAME[identifier]()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret loss {identifier!r}.")

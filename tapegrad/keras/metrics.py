@@ -1,0 +1,187 @@
+"""Metrics (``tf.keras.metrics``): running statistics with ``update_state``, ``result`` and
+``reset_state``; their state (``total``, ``count``) is held in Variables.
+
+Metrics never need gradients, so they compute on NumPy values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor, Variable, _Base, convert_to_tensor
+
+__all__ = ["Metric", "Mean", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+           "SparseCategoricalAccuracy", "get"]
+
+
+def _np(x: Any) -> np.ndarray:
+    return np.asarray(x._value if isinstance(x, _Base) else x)
+
+
+class Metric:
+    """Base metric: subclasses define ``update_state`` and ``result``."""
+
+    def __init__(self, name: str | None = None, dtype: Any = "float32"):
+        self.name = name or type(self).__name__.lower()
+        self.dtype = dtype
+
+    def add_variable(self, name: str, shape: tuple = ()) -> Variable:
+        v = Variable(np.zeros(shape, np.float32), trainable=False, name=f"{self.name}/{name}")
+        self._state = getattr(self, "_state", []) + [v]
+        return v
+
+    @property
+    def variables(self) -> list[Variable]:
+        return list(getattr(self, "_state", []))
+
+    def reset_state(self) -> None:
+        """Back to the state of a new metric."""
+        for v in self.variables:
+            v.assign(np.zeros(v.shape, np.float32))
+
+    reset_states = reset_state
+
+    def update_state(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError
+
+    def result(self) -> Tensor:
+        raise NotImplementedError
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Update with this batch and return the running result."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Mean(Metric):
+    """The (weighted) mean of every value seen.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.Mean()
+    >>> m.update_state([1.0, 2.0]); m.update_state(6.0)
+    >>> float(m.result())
+    3.0
+    """
+
+    def __init__(self, name: str = "mean", dtype: Any = "float32"):
+        super().__init__(name, dtype)
+        self.total = self.add_variable("total")
+        self.count = self.add_variable("count")
+
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
+        v = _np(values).astype(np.float32)
+        if sample_weight is None:
+            self.total.assign_add(np.float32(v.sum()))
+            self.count.assign_add(np.float32(v.size))
+            return
+        w = _np(sample_weight).astype(np.float32)
+        if w.ndim > v.ndim and w.shape[-1] == 1:
+            w = w.reshape(w.shape[:-1])
+        w = np.broadcast_to(w, v.shape)
+        self.total.assign_add(np.float32((v * w).sum()))
+        self.count.assign_add(np.float32(w.sum()))
+
+    def result(self) -> Tensor:
+        count = self.count._value
+        return convert_to_tensor(np.float32(self.total._value / count) if count else
+                                 np.float32(0.0))
+
+
+class _MeanOf(Mean):
+    """A Mean of per-example values from ``_values(y_true, y_pred)``."""
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        super().update_state(self._values(_np(y_true), _np(y_pred)), sample_weight)
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+def _squeeze_like(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        return y_true.reshape(y_true.shape[:-1])
+    return y_true
+
+
+class Accuracy(_MeanOf):
+    """How often predictions equal labels exactly.
+
+    >>> import tapegrad as tf
+    >>> float(tf.keras.metrics.Accuracy()([1, 2, 3, 4], [0, 2, 3, 4]))
+    0.75
+    """
+
+    def __init__(self, name: str = "accuracy", dtype: Any = "float32"):
+        super().__init__(name, dtype)
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        return (_squeeze_like(y_true, y_pred) == y_pred).astype(np.float32)
+
+
+class BinaryAccuracy(_MeanOf):
+    """How often ``y_pred > threshold`` equals the binary label.
+
+    >>> import tapegrad as tf
+    >>> float(tf.keras.metrics.BinaryAccuracy()([[1.0], [0.0]], [[0.7], [0.6]]))
+    0.5
+    """
+
+    def __init__(self, name: str = "binary_accuracy", dtype: Any = "float32",
+                 threshold: float = 0.5):
+        super().__init__(name, dtype)
+        self.threshold = threshold
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        y_true = _squeeze_like(y_true, y_pred)
+        hit = (y_true.astype(np.float32) == (y_pred > self.threshold).astype(np.float32))
+        return hit.astype(np.float32).mean(axis=-1) if hit.ndim > 1 else hit.astype(np.float32)
+
+
+class CategoricalAccuracy(_MeanOf):
+    """How often the arg-max of ``y_pred`` is the arg-max of the one-hot label.
+
+    >>> import tapegrad as tf
+    >>> float(tf.keras.metrics.CategoricalAccuracy()([[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]))
+    0.5
+    """
+
+    def __init__(self, name: str = "categorical_accuracy", dtype: Any = "float32"):
+        super().__init__(name, dtype)
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        return (np.argmax(y_true, -1) == np.argmax(y_pred, -1)).astype(np.float32)
+
+
+class SparseCategoricalAccuracy(_MeanOf):
+    """How often the arg-max of ``y_pred`` is the integer label.
+
+    >>> import tapegrad as tf
+    >>> float(tf.keras.metrics.SparseCategoricalAccuracy()([1, 0], [[0.2, 0.8], [0.3, 0.7]]))
+    0.5
+    """
+
+    def __init__(self, name: str = "sparse_categorical_accuracy", dtype: Any = "float32"):
+        super().__init__(name, dtype)
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        y_true = _squeeze_like(y_true, y_pred[..., 0])
+        return (y_true.astype(np.int64) == np.argmax(y_pred, -1)).astype(np.float32)
+
+
+_BY_NAME = {"accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
+            "categorical_accuracy": CategoricalAccuracy,
+            "sparse_categorical_accuracy": SparseCategoricalAccuracy, "mean": Mean}
+
+
+def get(identifier: Any) -> Metric:
+    """A metric from a name or an instance."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str) and identifier in _BY_NAME:
+        return _BY_NAME[identifier]()
+    raise ValueError(f"Could not interpret metric {identifier!r}; known: {sorted(_BY_NAME)}.")
