@@ -22,10 +22,11 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import _reshape, _transpose
+from .array import _reshape, _static_ints, _transpose
 from .math import tangent_add
 
-__all__ = ["conv1d", "conv2d", "max_pool2d", "avg_pool2d", "max_pool", "avg_pool"]
+__all__ = ["conv1d", "conv2d", "conv2d_transpose", "max_pool2d", "avg_pool2d", "max_pool1d",
+           "avg_pool1d", "max_pool", "avg_pool"]
 
 _lib = np.lib.stride_tricks
 
@@ -274,6 +275,53 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any,  # noqa: A002
     return _transpose(y, perm=(0, 3, 1, 2)) if nc else y
 
 
+def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,  # noqa: A002
+                     padding: Any = "SAME", data_format: str = "NHWC", dilations: Any = None,
+                     name: str | None = None) -> Tensor:
+    """The transpose of conv2d (``tf.nn.conv2d_transpose``): conv2d's gradient w.r.t. its input,
+    as a layer. ``input`` [N, h, w, O], ``filters`` [kh, kw, C, O], result ``output_shape``
+    [N, H, W, C], where conv2d of an [N, H, W, C] image with the same arguments gives [N, h, w, O].
+
+    >>> import tapegrad as tf
+    >>> y = tf.nn.conv2d_transpose(tf.ones([1, 2, 2, 1]), tf.ones([2, 2, 1, 1]), [1, 4, 4, 1], 2)
+    >>> y[0, :, :, 0].numpy()
+    array([[1., 1., 1., 1.],
+           [1., 1., 1., 1.],
+           [1., 1., 1., 1.],
+           [1., 1., 1., 1.]], dtype=float32)
+    """
+    op = "conv2d_transpose"
+    gv = _float_value(input, op, "input")
+    wv = _float_value(filters, op, "filters")
+    out = _static_ints(output_shape, "output_shape", op)
+    if len(out) != 4 or gv.ndim != 4 or wv.ndim != 4:
+        raise ValueError(f"{op}: input and filters must be 4-D and output_shape 4 ints; got "
+                         f"input {list(gv.shape)}, filters {list(wv.shape)}, output_shape "
+                         f"{output_shape!r}.")
+    if gv.dtype != wv.dtype:
+        raise TypeError(f"{op}: input is {_dt.from_numpy(gv.dtype).name} but filters are "
+                        f"{_dt.from_numpy(wv.dtype).name}; they must match.")
+    nc = _nchw_in(data_format, op)
+    if nc:
+        input = _transpose(input, perm=(0, 2, 3, 1))
+        out = (out[0], out[2], out[3], out[1])
+        gs = (gv.shape[0], gv.shape[2], gv.shape[3], gv.shape[1])
+    else:
+        gs = gv.shape
+    st = _hw_ints(strides, "strides", op)
+    dl = _hw_ints(1 if dilations is None else dilations, "dilations", op)
+    pads = _pads(padding, out[1:3], wv.shape[:2], st, dl, op)
+    expect = tuple(_out_size(n, k, s, d, p) for n, k, s, d, p in
+                   zip(out[1:3], wv.shape[:2], st, dl, pads))
+    if gs[0] != out[0] or gs[3] != wv.shape[3] or wv.shape[2] != out[3] or gs[1:3] != expect:
+        raise ValueError(f"{op}: conv2d of output_shape {list(out)} with filters "
+                         f"{list(wv.shape)} would give [{out[0]}, {expect[0]}, {expect[1]}, "
+                         f"{wv.shape[3]}], but input is {list(gs)} ({data_format}).")
+    y = _conv2d_input_grad(input, filters, size=tuple(out[1:3]), strides=st, dilations=dl,
+                           pads=pads)
+    return _transpose(y, perm=(0, 3, 1, 2)) if nc else y
+
+
 def conv1d(input: Any, filters: Any, stride: Any, padding: Any,  # noqa: A002
            data_format: str = "NWC", dilations: Any = None, name: str | None = None) -> Tensor:
     """1-D convolution (``tf.nn.conv1d``): ``input`` [N, W, C], ``filters`` [kw, C, O].
@@ -467,13 +515,60 @@ def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool(_avg_pool, "avg_pool2d", input, ksize, strides, padding, data_format)
 
 
+def _pool1d(pool2d, op: str, input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+            data_format: str) -> Tensor:
+    xs = shape_of(input)
+    if len(xs) != 3:
+        raise ValueError(f"{op}: input must be 3-D [batch, width, channels], got shape "
+                         f"{list(xs)}.")
+    k = _hw_ints(ksize, "ksize", op, n=1)[0]
+    s = _hw_ints(strides, "strides", op, n=1)[0]
+    nc = _nchw_in(data_format, op)
+    if nc:
+        input = _transpose(input, perm=(0, 2, 1))
+        xs = (xs[0], xs[2], xs[1])
+    try:
+        y = pool2d(_reshape(input, shape=(xs[0], 1, xs[1], xs[2])), (1, k), (1, s), padding)
+    except ValueError as e:
+        raise type(e)(str(e).replace(pool2d.__name__, op)) from None
+    ys = shape_of(y)
+    y = _reshape(y, shape=(ys[0], ys[2], ys[3]))
+    return _transpose(y, perm=(0, 2, 1)) if nc else y
+
+
+def max_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NWC", name: str | None = None) -> Tensor:
+    """Max over windows of a [N, W, C] signal (``tf.nn.max_pool1d``): a height-1 max_pool2d.
+
+    >>> import tapegrad as tf
+    >>> tf.nn.max_pool1d(tf.reshape(tf.range(5.0), [1, 5, 1]), 2, 2, "SAME")[0, :, 0].numpy()
+    array([1., 3., 4.], dtype=float32)
+    """
+    return _pool1d(max_pool2d, "max_pool1d", input, ksize, strides, padding, data_format)
+
+
+def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NWC", name: str | None = None) -> Tensor:
+    """Mean over windows of a [N, W, C] signal (``tf.nn.avg_pool1d``): a height-1 avg_pool2d.
+
+    >>> import tapegrad as tf
+    >>> tf.nn.avg_pool1d(tf.reshape(tf.range(5.0), [1, 5, 1]), 2, 2, "SAME")[0, :, 0].numpy()
+    array([0.5, 2.5, 4. ], dtype=float32)
+    """
+    return _pool1d(avg_pool2d, "avg_pool1d", input, ksize, strides, padding, data_format)
+
+
 def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
              data_format: str | None = None, name: str | None = None) -> Tensor:
-    """``tf.nn.max_pool`` for 4-D input: :func:`max_pool2d`."""
+    """``tf.nn.max_pool`` for 3-D (:func:`max_pool1d`) or 4-D (:func:`max_pool2d`) input."""
+    if len(shape_of(input)) == 3:
+        return max_pool1d(input, ksize, strides, padding, data_format or "NWC")
     return max_pool2d(input, ksize, strides, padding, data_format or "NHWC")
 
 
 def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
              data_format: str | None = None, name: str | None = None) -> Tensor:
-    """``tf.nn.avg_pool`` for 4-D input: :func:`avg_pool2d`."""
+    """``tf.nn.avg_pool`` for 3-D (:func:`avg_pool1d`) or 4-D (:func:`avg_pool2d`) input."""
+    if len(shape_of(input)) == 3:
+        return avg_pool1d(input, ksize, strides, padding, data_format or "NWC")
     return avg_pool2d(input, ksize, strides, padding, data_format or "NHWC")

@@ -28,7 +28,7 @@ __all__ = [
     "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softplus",
     "softsign", "sigmoid", "tanh", "softmax", "log_softmax",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
-    "sigmoid_cross_entropy_with_logits", "l2_loss", "bias_add", "dropout", "moments",
+    "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits", "l2_loss", "bias_add", "dropout", "moments",
     "batch_normalization", "embedding_lookup",
 ]
 
@@ -384,6 +384,25 @@ def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None,
     relu_logits = where(cond, logits, 0)
     neg_abs_logits = where(cond, -logits, logits)
     return relu_logits - logits * labels + softplus(neg_abs_logits)
+
+
+def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any,
+                                       name: str | None = None) -> Tensor:
+    """Sigmoid cross-entropy with the positive term weighted by ``pos_weight``
+    (``tf.nn.weighted_cross_entropy_with_logits``): (1 - z) x + (1 + (q - 1) z) *
+    (log(1 + exp(-|x|)) + max(-x, 0)), composed as TF composes it (so, as TF's, its slope at
+    exactly x = 0 uses abs'(0) = relu'(0) = 0).
+
+    >>> import tapegrad as tf
+    >>> tf.nn.weighted_cross_entropy_with_logits([1.0, 0.0], [0.0, 0.0], pos_weight=2.0).numpy()
+    array([1.3862944, 0.6931472], dtype=float32)
+    """
+    op = "weighted_cross_entropy_with_logits"
+    logits = _as_float_tensor(logits, op)
+    labels = _labels_like(labels, logits, op)
+    _same_shape(labels, logits, op)
+    log_weight = 1 + (pos_weight - 1) * labels
+    return (1 - labels) * logits + log_weight * (softplus(-_m.abs(logits)) + relu(-logits))
 
 
 # -- losses, bias, normalization ------------------------------------------------------------------

@@ -34,6 +34,12 @@ GRAD_CASES = [
              [(SMALL_IMG, SMALL_FILT)]),
     GradCase("conv2d_nchw", lambda x, w: nn.conv2d(x, w, 1, "SAME", data_format="NCHW"),
              [((1, 2, 3, 4), SMALL_FILT)]),
+    GradCase("conv2d_transpose",
+             lambda g, w: nn.conv2d_transpose(g, w, (2, 5, 5, 3), 2, "SAME"),
+             [((2, 3, 3, 4), FILT)], modes=REV_FWD),
+    GradCase("max_pool1d", lambda x: nn.max_pool1d(x, 3, 2, "SAME"), [((2, 7, 3),)]),
+    GradCase("avg_pool1d", lambda x: nn.avg_pool1d(x, 2, 1, "VALID", data_format="NCW"),
+             [((2, 3, 7),)]),
     GradCase("conv1d", lambda x, w: nn.conv1d(x, w, 2, "SAME"), [((2, 7, 3), (3, 3, 2))]),
     GradCase("conv1d_dilated", lambda x, w: nn.conv1d(x, w, 1, "VALID", dilations=2),
              [((2, 7, 3), (3, 3, 2))]),
@@ -145,6 +151,47 @@ def test_conv2d_nchw_is_transposed_nhwc():
     x, w = rng.standard_normal((2, 5, 6, 3)), rng.standard_normal((3, 3, 3, 2))
     y = nn.conv2d(np.transpose(x, (0, 3, 1, 2)), w, 2, "SAME", data_format="NCHW").numpy()
     np.testing.assert_allclose(np.transpose(y, (0, 2, 3, 1)), nn.conv2d(x, w, 2, "SAME").numpy())
+
+
+@pytest.mark.parametrize("s,padding,d,out", [(2, "SAME", 1, (2, 5, 5, 3)),
+                                             (2, "VALID", 1, (2, 6, 7, 3)),
+                                             (1, "SAME", 2, (2, 5, 6, 3))])
+def test_conv2d_transpose_is_the_adjoint_of_conv2d(s, padding, d, out):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal(out)
+    w = rng.standard_normal((3, 3, 3, 4))
+    y = nn.conv2d(x, w, s, padding, dilations=d).numpy()
+    g = rng.standard_normal(y.shape)
+    xt = nn.conv2d_transpose(g, w, out, s, padding, dilations=d).numpy()
+    assert xt.shape == out
+    # <conv2d_transpose(g, w), x> = <g, conv2d(x, w)>
+    np.testing.assert_allclose(np.sum(xt * x), np.sum(g * y), rtol=1e-12)
+    xn = nn.conv2d_transpose(np.transpose(g, (0, 3, 1, 2)), w, [out[0], out[3], out[1], out[2]],
+                             s, padding, data_format="NCHW", dilations=d).numpy()
+    np.testing.assert_allclose(np.transpose(xn, (0, 2, 3, 1)), xt)
+
+
+def test_conv2d_transpose_errors_name_shapes():
+    w = np.zeros((3, 3, 3, 4))
+    with pytest.raises(ValueError, match=r"would give \[2, 3, 3, 4\], but input is "
+                                         r"\[2, 4, 4, 4\]"):
+        nn.conv2d_transpose(np.zeros((2, 4, 4, 4)), w, [2, 5, 5, 3], 2, "SAME")
+    with pytest.raises(ValueError, match="output_shape 4 ints"):
+        nn.conv2d_transpose(np.zeros((2, 3, 3, 4)), w, [5, 5], 2, "SAME")
+
+
+def test_pool1d_is_pool2d_of_height_one():
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 7, 3))
+    np.testing.assert_allclose(nn.max_pool1d(x, 3, 2, "SAME").numpy(),
+                               nn.max_pool2d(x[:, None], (1, 3), (1, 2), "SAME").numpy()[:, 0])
+    np.testing.assert_allclose(nn.max_pool(x, 3, 2, "VALID").numpy(),
+                               np.stack([x[:, 0:3].max(1), x[:, 2:5].max(1), x[:, 4:7].max(1)],
+                                        1))
+    np.testing.assert_allclose(nn.avg_pool(x, 2, 2, "VALID").numpy(),
+                               x[:, :6].reshape(2, 3, 2, 3).mean(2))
+    with pytest.raises(ValueError, match=r"max_pool1d: input must be 3-D.*\[7, 3\]"):
+        nn.max_pool1d(x[0], 2, 2, "SAME")
 
 
 # -- pooling values and TF's gradient conventions -------------------------------------------------

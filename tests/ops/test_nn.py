@@ -49,6 +49,10 @@ GRAD_CASES = [
              lambda z, x: nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
              [((), ()), ((2, 3), (2, 3))],
              make_args=lambda rng, s: [rng.uniform(0, 1, s[0]), rng.uniform(-3, 3, s[1])]),
+    GradCase("weighted_cross_entropy",
+             lambda z, x: nn.weighted_cross_entropy_with_logits(z, x, pos_weight=2.5),
+             [((3,), (3,)), ((2, 3), (2, 3))],
+             make_args=lambda rng, s: [rng.uniform(0, 1, s[0]), rng.uniform(-3, 3, s[1])]),
     GradCase("l2_loss", nn.l2_loss),
     GradCase("bias_add", nn.bias_add, [((2, 3), (3,)), ((2, 2, 3), (3,))]),
     GradCase("bias_add_nchw", lambda x, b: nn.bias_add(x, b, data_format="NCHW"),
@@ -322,3 +326,13 @@ def test_embedding_lookup_values_gradient_and_errors():
         nn.embedding_lookup(params, [0, 4])
     with pytest.raises(TypeError, match="ids must be integers"):
         nn.embedding_lookup(params, [0.0])
+
+
+def test_weighted_cross_entropy_tf_numbers():
+    x = tf.constant([0.0, 0.0, 1e4, -2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = nn.weighted_cross_entropy_with_logits([1.0, 0.0, 0.3, 0.6], x, pos_weight=2.0)
+    # TF 2 outputs for this program (including its slope at exactly 0)
+    np.testing.assert_allclose(y.numpy(), [1.3862944, 0.69314718, 7000.0, 2.603085], rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [0, 1, 0.7, -1.0092754], rtol=1e-6)
