@@ -224,6 +224,8 @@ def silu(features: Any, beta: float = 1.0, name: str | None = None) -> Tensor:
     array([0.       , 0.7310586], dtype=float32)
     """
     x = _as_float_tensor(features, "silu")
+    if isinstance(beta, _Base):  # a tensor beta gets a gradient too, as in TF
+        return x * sigmoid(_m.cast(beta, x.dtype) * x)
     return x * sigmoid(beta * x if beta != 1.0 else x)
 
 

@@ -28,6 +28,7 @@ GRAD_CASES = [
     GradCase("gelu_approximate", lambda x: nn.gelu(x, approximate=True)),
     GradCase("silu", nn.silu),
     GradCase("silu_beta", lambda x: nn.silu(x, beta=1.5)),
+    GradCase("silu_tensor_beta", lambda x, b: nn.silu(x, beta=b), [((2, 3), ())]),
     GradCase("softplus", nn.softplus, domain=(-4.0, 4.0)),
     GradCase("softsign", nn.softsign),
     GradCase("softmax", nn.softmax, RANK1 + [((2, 2, 3),)]),
