@@ -1,9 +1,9 @@
 """Keras-style building blocks (``tf.keras``): layers, models, optimizers, losses, metrics."""
 
 from . import activations, initializers, layers, losses, metrics, optimizers, utils
-from . import backend
+from . import backend, saving
 from .models import Model, Sequential, History
 from . import models
 
 __all__ = ["activations", "initializers", "layers", "losses", "metrics", "optimizers", "utils",
-           "backend", "models", "Model", "Sequential", "History"]
+           "backend", "saving", "models", "Model", "Sequential", "History"]
