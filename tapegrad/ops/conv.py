@@ -193,7 +193,7 @@ def _pads(padding: Any, size: tuple, ksize: tuple, strides: tuple, dilations: tu
             raise ValueError(f"{op}: padding must be 'SAME', 'VALID' or a list of pairs, got "
                              f"{padding!r}.")
         return tuple(_same_or_valid(n, k, s, d, p)
-                     for n, k, s, d in zip(size, ksize, strides, dilations))
+                     for n, k, s, d in zip(size, ksize, strides, dilations, strict=True))
     pairs = [tuple(int(v) for v in p) for p in padding]
     if len(pairs) == 4:
         if pairs[0] != (0, 0) or pairs[3] != (0, 0):
@@ -215,7 +215,7 @@ def _float_value(x: Any, op: str, what: str):
 
 
 def _check_out(op: str, xs: tuple, ks: tuple, strides, dilations, pads) -> None:
-    for n, k, s, d, p in zip(xs, ks, strides, dilations, pads):
+    for n, k, s, d, p in zip(xs, ks, strides, dilations, pads, strict=True):
         if _out_size(n, k, s, d, p) < 1:
             raise ValueError(f"{op}: the window ({k} with dilation {d}) is larger than the "
                              f"padded input ({n} + {p[0] + p[1]}): computed output size would be "
@@ -312,7 +312,7 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
     dl = _hw_ints(1 if dilations is None else dilations, "dilations", op)
     pads = _pads(padding, out[1:3], wv.shape[:2], st, dl, op)
     expect = tuple(_out_size(n, k, s, d, p) for n, k, s, d, p in
-                   zip(out[1:3], wv.shape[:2], st, dl, pads))
+                   zip(out[1:3], wv.shape[:2], st, dl, pads, strict=True))
     if gs[0] != out[0] or gs[3] != wv.shape[3] or wv.shape[2] != out[3] or gs[1:3] != expect:
         raise ValueError(f"{op}: conv2d of output_shape {list(out)} with filters "
                          f"{list(wv.shape)} would give [{out[0]}, {expect[0]}, {expect[1]}, "
@@ -329,7 +329,8 @@ def conv1d(input: Any, filters: Any, stride: Any, padding: Any,  # noqa: A002
     As TF, a conv2d over a height-1 image.
 
     >>> import tapegrad as tf
-    >>> tf.nn.conv1d(tf.ones([1, 5, 1]), tf.ones([3, 1, 1]), stride=2, padding="VALID")[0, :, 0].numpy()
+    >>> y = tf.nn.conv1d(tf.ones([1, 5, 1]), tf.ones([3, 1, 1]), stride=2, padding="VALID")
+    >>> y[0, :, 0].numpy()
     array([3., 3.], dtype=float32)
     """
     op = "conv1d"
@@ -357,7 +358,7 @@ def conv1d(input: Any, filters: Any, stride: Any, padding: Any,  # noqa: A002
     return _transpose(y, perm=(0, 2, 1)) if nc else y
 
 
-# -- pooling ----------------------------------------------------------------------------------------
+# -- pooling --------------------------------------------------------------------------------------
 _ONE = (1, 1)
 
 

@@ -17,10 +17,10 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..errors import InvalidArgumentError
 from ..primitive import primitive
-from ..tensor import Tensor, Variable, _Base, _new, convert_raw, shape_of
+from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
-from .array import _static_ints, expand_dims, reshape, where
-from .math import exp, log, multiply, sigmoid, tanh
+from .array import _static_ints, reshape, where
+from .math import exp, multiply, sigmoid, tanh
 from .random import generator
 from .reduce import _reduce_sum, normalize_axes, reduce_mean, reduce_sum
 
@@ -28,8 +28,8 @@ __all__ = [
     "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softplus",
     "softsign", "sigmoid", "tanh", "softmax", "log_softmax",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
-    "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits", "l2_loss", "bias_add", "dropout", "moments",
-    "batch_normalization", "embedding_lookup",
+    "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits", "l2_loss",
+    "bias_add", "dropout", "moments", "batch_normalization", "embedding_lookup",
 ]
 
 
@@ -314,7 +314,8 @@ def _labels_like(labels: Any, logits, op: str):
 
 def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1,
                                       name: str | None = None) -> Tensor:
-    """-sum(labels * log_softmax(logits)) along ``axis`` (``tf.nn.softmax_cross_entropy_with_logits``).
+    """-sum(labels * log_softmax(logits)) along ``axis``
+    (``tf.nn.softmax_cross_entropy_with_logits``).
 
     Stable for extreme logits. Differentiable in both ``labels`` (gradient -log_softmax(logits))
     and ``logits`` (gradient softmax(logits) * sum(labels) - labels, which is TF's

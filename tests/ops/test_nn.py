@@ -7,7 +7,7 @@ import tapegrad as tf
 from tapegrad import nn
 from tapegrad.errors import InvalidArgumentError
 from tapegrad.ops import nn as nn_ops
-from tapegrad.testing import UNARY_SHAPES, GradCase, check_grads
+from tapegrad.testing import GradCase, check_grads
 
 RANK1 = [((3,),), ((2, 3),)]
 
