@@ -22,7 +22,11 @@ from .ops.math import (abs, add, cast, divide, equal, exp, floordiv, greater, gr
                        identity, less, less_equal, logical_and, logical_not, logical_or,
                        multiply, negative, not_equal, pow, sigmoid, sign, sqrt, square,
                        subtract, tanh, truediv)
-from .ops.reduce import reduce_mean, reduce_sum
+from .ops.math import (acos, acosh, add_n, asin, asinh, atan, atan2, atanh, cos, cosh,  # noqa: A004
+                       floor, maximum, minimum, round, sin, sinh, tan)
+from .ops.reduce import (argmax, argmin, clip_by_global_norm, clip_by_norm, clip_by_value,
+                         cumsum, norm, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
+                         reduce_mean, reduce_min, reduce_prod, reduce_sum)
 from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, ones,
                         ones_like, range, reshape, stack, transpose, where, zeros, zeros_like)  # noqa: A004
 from .ops.linalg import matmul
