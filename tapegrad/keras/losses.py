@@ -121,7 +121,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
     if from_logits:
         bce = _nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
     else:
-        p = _m.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+        p = _r.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
         bce = -(y_true * _m.log(p) + (1 - y_true) * _m.log(1 - p))
     return _r.reduce_mean(bce, axis=axis)
 
@@ -145,7 +145,7 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     if from_logits:
         return _nn.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred, axis=axis)
     p = y_pred / _r.reduce_sum(y_pred, axis=axis, keepdims=True)
-    p = _m.clip_by_value(p, EPSILON, 1.0 - EPSILON)
+    p = _r.clip_by_value(p, EPSILON, 1.0 - EPSILON)
     return -_r.reduce_sum(y_true * _m.log(p), axis=axis)
 
 
@@ -171,7 +171,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
         raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported.")
     logits = y_pred
     if not from_logits:
-        logits = _m.log(_m.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON))
+        logits = _m.log(_r.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON))
     return _nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...ops import math as _m
+from ...ops import reduce as _r
 from ...tensor import IndexedSlices, Tensor, Variable, _Base, convert_to_tensor
 from .schedules import LearningRateSchedule
 
@@ -208,14 +209,14 @@ class Optimizer:
 
     def _clip(self, grads: list) -> list:
         if self.clipnorm:
-            return [_m.clip_by_norm(_dense(g), self.clipnorm) for g in grads]
+            return [_r.clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm:
-            clipped, _ = _m.clip_by_global_norm([_dense(g) for g in grads],
+            clipped, _ = _r.clip_by_global_norm(list(grads),
                                                 self.global_clipnorm)
             return list(clipped)
         if self.clipvalue:
             c = self.clipvalue
-            return [_m.clip_by_value(_dense(g), -c, c) for g in grads]
+            return [_r.clip_by_value(g, -c, c) for g in grads]
         return grads
 
     def _apply_weight_decay(self, variables: list, lr: Tensor) -> None:
