@@ -534,7 +534,7 @@ class IndexedSlices:
 
     def to_dense(self) -> Tensor:
         """Sum the rows into a dense tensor (differentiable)."""
-        return _a.unsorted_segment_sum_dense(self.values, self.indices, self.dense_shape)
+        return _a.unsorted_segment_sum_dense(self.values, self.indices, shape=self.dense_shape)
 
     def numpy(self):
         return self.to_dense().numpy()
