@@ -325,8 +325,12 @@ class Sequential(Model):
             raise TypeError(f"Sequential.add: expected a Layer, got {type(layer).__name__} "
                             f"{layer!r}.")
         self._layers.append(layer)
-        if layer._build_input_shape is not None and len(self._layers) == 1:
-            self.build(layer._build_input_shape)
+        if len(self._layers) == 1 and layer._build_input_shape is not None:
+            self._input_shape = layer._build_input_shape
+        if getattr(self, "_input_shape", None) is not None:
+            # the input shape is known (input_shape= on the first layer): build as we go
+            self.built = False
+            self.build(self._input_shape)
 
     def pop(self) -> Layer:
         """Remove and return the last layer."""
