@@ -151,8 +151,9 @@ class GlorotUniform(_VarianceScaling):
     """U[-l, l] with l = sqrt(6 / (fan_in + fan_out)): the default kernel initializer.
 
     >>> import tapegrad as tf
-    >>> w = tf.keras.initializers.GlorotUniform(seed=0)((4, 2))
-    >>> bool((abs(w) <= 1.0).all()), bool((w == tf.keras.initializers.GlorotUniform(seed=0)((4, 2))).all())
+    >>> init = tf.keras.initializers.GlorotUniform(seed=0)
+    >>> w = init((4, 2))
+    >>> bool((abs(w) <= 1.0).all()), bool((w == init((4, 2))).all())
     (True, True)
     """
 
