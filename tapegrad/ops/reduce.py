@@ -27,7 +27,8 @@ __all__ = [
 def normalize_axes(axis: Any, rank: int, op: str) -> tuple | None:
     """``axis`` (None, int, list or tensor) as a sorted tuple of non-negative ints.
 
-    None means all axes. Out-of-range axes raise ValueError naming the op and the rank.
+    None means all axes. Out-of-range axes raise InvalidArgumentError (a ValueError) naming the
+    op and the rank, as TF.
     """
     if axis is None:
         return None
@@ -39,8 +40,8 @@ def normalize_axes(axis: Any, rank: int, op: str) -> tuple | None:
     for a in axis:
         a = int(a)
         if not -rank <= a < max(rank, 1):
-            raise ValueError(f"{op}: invalid reduction axis {a} for an input of rank {rank} "
-                             f"(valid: [{-rank}, {rank})).")
+            raise InvalidArgumentError(f"{op}: invalid reduction axis {a} for an input of rank "
+                                       f"{rank} (valid: [{-rank}, {rank})).")
         out.add(a % rank if rank else 0)
     return tuple(sorted(out))
 
@@ -257,11 +258,20 @@ def _reduce_logsumexp(x, *, axes, keepdims):
     return out if keepdims else np.squeeze(out, axis=axes)[()]
 
 
-# d logsumexp(x) = softmax(x) . dx, with softmax = exp(x - logsumexp(x))
+def _softmax_weights(x, axes):
+    """softmax(x) over ``axes``, shifted by a constant max (exact where exp(x - ans) would
+    carry the rounding of a large ``ans``; a constant shift leaves every derivative alone)."""
+    xv = x._value
+    m = np.max(xv, axis=axes, keepdims=True, initial=-np.inf)
+    e = exp(x - Tensor(np.where(np.isfinite(m), m, np.zeros((), xv.dtype))))
+    return e / _reduce_sum(e, axes=axes, keepdims=True)
+
+
+# d logsumexp(x) = softmax(x) . dx
 _reduce_logsumexp.defvjp(lambda g, ans, x, *, axes, keepdims: (
-    _expand_to_input(g, ans, x, axes) * exp(x - _keep(ans, x, axes)),))
+    _expand_to_input(g, ans, x, axes) * _softmax_weights(x, axes),))
 _reduce_logsumexp.defjvp(lambda t, ans, x, *, axes, keepdims: _reduce_sum(
-    t[0] * exp(x - _keep(ans, x, axes)), axes=axes, keepdims=keepdims))
+    t[0] * _softmax_weights(x, axes), axes=axes, keepdims=keepdims))
 
 
 def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False,
@@ -452,7 +462,11 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any,
     tshape = shape_of(t)
     for what, v in (("clip_value_min", clip_value_min), ("clip_value_max", clip_value_max)):
         vs = shape_of(v) if isinstance(v, _Base) else np.shape(v)
-        if np.broadcast_shapes(tshape, vs) != tuple(tshape):
+        try:
+            ok = np.broadcast_shapes(tshape, vs) == tuple(tshape)
+        except ValueError:
+            ok = False
+        if not ok:
             raise InvalidArgumentError(f"clip_by_value: {what} of shape {list(vs)} does not "
                                        f"broadcast to t's shape {list(tshape)}.")
     return _maximum(_minimum(t, clip_value_max), clip_value_min)
