@@ -168,6 +168,21 @@ def test_batch_normalization_train_and_inference():
     assert grads[0] is not None and grads[1] is not None and grads[2] is None
 
 
+def test_normalization_layers_match_tensorflow():
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) ** 1.5
+    bn = layers.BatchNormalization()
+    y_train = bn(x, training=True).numpy().ravel()[:4]
+    y_infer = bn(x, training=False).numpy().ravel()[:4]
+    # TensorFlow 2.21 / Keras 3.15 outputs of the same program
+    np.testing.assert_allclose(y_train, [-1.141004, -1.193663, -1.222104, -0.635272], atol=2e-6)
+    np.testing.assert_allclose(y_infer, [-0.081946, 0.558879, 1.644072, 3.550174], atol=2e-6)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), [2.0456488, 2.3238132, 2.5885022],
+                               rtol=1e-6)
+    ln = layers.LayerNormalization()
+    np.testing.assert_allclose(ln(x).numpy().ravel()[:4],
+                               [-1.089304, -0.235713, 1.325017, -1.198169], atol=2e-6)
+
+
 def test_batch_normalization_conv_axis():
     x = np.random.default_rng(1).normal(size=(4, 3, 3, 2)).astype(np.float32)
     bn = layers.BatchNormalization(momentum=0.0)

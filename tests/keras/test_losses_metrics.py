@@ -105,6 +105,25 @@ def test_binary_crossentropy_extreme_logits_and_probabilities():
     assert float(bce(labels, logits)) == pytest.approx(per.mean(), rel=1e-6)
 
 
+def test_losses_match_tensorflow():
+    yt = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], np.float32)
+    yp = np.array([[0.2, 0.7, 0.1], [0.05, 0.9, 0.05]], np.float32)
+    # TensorFlow 2.21 / Keras 3.15 outputs of the same calls
+    cases = [
+        (L.CategoricalCrossentropy()(yt, yp), 1.6762036085128784),
+        (L.CategoricalCrossentropy(label_smoothing=0.1, from_logits=True)(yt, yp * 10),
+         4.296457290649414),
+        (L.BinaryCrossentropy()(yt, yp), 1.0057982206344604),
+        (L.BinaryCrossentropy(from_logits=True, label_smoothing=0.2)(yt, yp * 10 - 3),
+         1.5364323854446411),
+        (L.SparseCategoricalCrossentropy()(np.array([1, 0]), yp), 1.6762036085128784),
+        (L.Huber(0.5)(yt, yp * 3), 0.3635416328907013),
+        (L.MeanAbsoluteError()(yt, yp), 0.4166666269302368),
+    ]
+    for got, want in cases:
+        assert float(got) == pytest.approx(want, rel=1e-6)
+
+
 def test_loss_get():
     assert isinstance(L.get("mse"), L.MeanSquaredError)
     with pytest.raises(ValueError, match="Unknown loss"):

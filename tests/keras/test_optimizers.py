@@ -276,3 +276,43 @@ def test_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         O.get("adam").apply_gradients([(tf.constant([1.0, 1.0]), w)])
+
+
+# TensorFlow 2.21 / Keras 3.15 outputs of the program in test_optimizers_match_tensorflow
+# (w then b after three updates), printed with 8 significant digits.
+TF_THREE_STEPS = {
+    "sgd_nesterov": [0.53601, -1.10472, 1.94028, -0.00199999, 1.1080301, -1.3141601],
+    "adamw": [0.49521297, -0.9968703, 1.9763803, 0.23672931, 0.9937143, -0.9968702],
+    "adam_amsgrad": [0.49669707, -0.9998517, 1.9823465, 0.2374711, 0.9966969, -0.99985164],
+    "rmsprop_centered_momentum": [0.47474113, -0.99892324, 1.9562498, 0.20343809, 0.97473836,
+                                  -0.99892265],
+    "adagrad": [0.5109078, -1.0571115, 1.9762225, 0.16414534, 0.98263365, -1.0368972],
+    "adam_clipnorm": [0.3780701, -0.9256072, 1.8303716, 0.13744052, 0.8904915, -0.93019134],
+    "sgd_global_clipnorm": [0.49508217, -1.0051538, 1.9971058, 0.2398813, 0.9852465,
+                            -1.0154612],
+    "sgd_exponential_decay": [0.52000004, -1.04, 1.98, 0.155, 1.0600001, -1.12],
+    "adam_cosine_warmup": [0.5320434, -1.0876992, 1.7466216, 0.00816684, 1.0320419, -1.0876988],
+}
+MAKERS = {
+    "sgd_nesterov": lambda: O.SGD(0.1, momentum=0.9, nesterov=True),
+    "adamw": lambda: O.AdamW(0.01, weight_decay=0.1),
+    "adam_amsgrad": lambda: O.Adam(0.01, amsgrad=True),
+    "rmsprop_centered_momentum": lambda: O.RMSprop(0.01, momentum=0.5, centered=True),
+    "adagrad": lambda: O.Adagrad(0.1),
+    "adam_clipnorm": lambda: O.Adam(0.1, clipnorm=0.3),
+    "sgd_global_clipnorm": lambda: O.SGD(0.1, global_clipnorm=0.3),
+    "sgd_exponential_decay": lambda: O.SGD(
+        O.schedules.ExponentialDecay(0.1, 2, 0.5, staircase=True)),
+    "adam_cosine_warmup": lambda: O.Adam(
+        O.schedules.CosineDecay(0.1, 5, alpha=0.1, warmup_target=0.2, warmup_steps=1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MAKERS))
+def test_optimizers_match_tensorflow(name):
+    opt = MAKERS[name]()
+    w, b = tf.Variable(W0), tf.Variable([1.0, -1.0])
+    for g in GRADS:
+        opt.apply_gradients([(tf.constant(g), w), (tf.constant(g[0] * 3), b)])
+    got = np.concatenate([w.numpy().ravel(), b.numpy()])
+    np.testing.assert_allclose(got, TF_THREE_STEPS[name], rtol=2e-6, atol=1e-7)
