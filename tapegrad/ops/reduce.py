@@ -138,10 +138,15 @@ def _keep(ans, x, axes):
 
 # -- extrema ---------------------------------------------------------------------------------------
 def _lowest(dtype):
+    """The identity of max: what TF's reduce_max returns for an empty reduction."""
+    if dtype.kind == "b":
+        return False
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
 def _highest(dtype):
+    if dtype.kind == "b":
+        return True
     return np.inf if dtype.kind == "f" else np.iinfo(dtype).max
 
 
