@@ -17,7 +17,7 @@ __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "negative", "pow", "square", "sqrt",
     "exp", "log", "tanh", "sigmoid", "abs", "sign", "cast", "identity", "floordiv", "floormod",
     "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "logical_and",
-    "logical_or", "logical_xor", "logical_not", "tangent_add",
+    "logical_or", "logical_xor", "logical_not",
     "maximum", "minimum", "add_n", "squared_difference", "xlogy", "xdivy", "divide_no_nan",
     "atan2", "reciprocal", "rsqrt", "expm1", "log1p", "softplus", "log_sigmoid", "sin", "cos",
     "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc",

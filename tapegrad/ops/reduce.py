@@ -20,7 +20,7 @@ __all__ = [
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_logsumexp",
     "reduce_any", "reduce_all", "reduce_variance", "reduce_std", "norm", "clip_by_value",
     "clip_by_norm", "clip_by_global_norm", "cumsum", "cumprod", "argmax", "argmin", "top_k",
-    "unsorted_segment_sum", "segment_sum", "l2_normalize", "normalize_axes", "kept_shape",
+    "unsorted_segment_sum", "segment_sum", "l2_normalize",
 ]
 
 
