@@ -1,21 +1,21 @@
-"""``Layer``: builds on first call, names its variables ``layer/var:0``, tracks what it holds.
+"""``Layer``: a Module that builds on first call and names its variables ``layer/var:0``.
 
-Tracking is by walking the layer's attributes when asked: a Variable or a Layer assigned as an
-attribute, or held in a list, tuple or dict attribute (at any depth), belongs to the layer.
-So ``self.blocks = [Dense(4), Dense(4)]`` or ``self.heads = {"a": Dense(1)}`` just works, and
-so does appending to such a list later.
+Tracking comes from :class:`~tapegrad.keras.module.Module`: ``self.blocks = [Dense(4),
+Dense(4)]`` or ``self.heads = {"a": Dense(1)}`` just works, and so does appending to such a list
+later. A layer keeps assignment order (Keras's) and ``trainable=False`` freezes everything in it.
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from .. import dtypes as _dt
 from ..ops import math as _m
 from ..tensor import Tensor, Variable, convert_to_tensor, name_scope
+from .module import Module, _snake
 
 __all__ = ["Layer", "unique_name", "clear_session"]
 
@@ -32,29 +32,6 @@ def unique_name(base: str) -> str:
 def clear_session() -> None:
     """Restart layer naming at ``dense``, ``dense_1`` … (``tf.keras.backend.clear_session``)."""
     _NAME_COUNTS.clear()
-
-
-def _snake(name: str) -> str:
-    out = []
-    for i, c in enumerate(name):
-        if c.isupper() and i and (not name[i - 1].isupper() or
-                                  (i + 1 < len(name) and name[i + 1].islower())):
-            if not name[i - 1].isdigit():
-                out.append("_")
-        out.append(c.lower())
-    return "".join(out)
-
-
-def _walk(value: Any, depth: int = 0) -> Iterator[Any]:
-    """Variables and Layers inside ``value``, through lists, tuples and dicts, in order."""
-    if isinstance(value, (Variable, Layer)):
-        yield value
-    elif isinstance(value, (list, tuple)) and depth < 32:
-        for v in value:
-            yield from _walk(v, depth + 1)
-    elif isinstance(value, dict) and depth < 32:
-        for v in value.values():
-            yield from _walk(v, depth + 1)
 
 
 _ACCEPTS_TRAINING: dict[type, bool] = {}
@@ -77,7 +54,7 @@ def _shape_struct(x: Any) -> Any:
     return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
 
 
-class Layer:
+class Layer(Module):
     """Base of every layer and model: ``build`` on first call, then ``call``.
 
     Subclasses create weights in ``build(input_shape)`` with ``add_weight`` (or in ``__init__``)
@@ -100,8 +77,7 @@ class Layer:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(unknown)}.")
-        object.__setattr__(self, "_tracked_order", [])
-        self.name = name or unique_name(_snake(type(self).__name__))
+        super().__init__(name or unique_name(_snake(type(self).__name__)))
         self.trainable = trainable
         self.built = False
         self.dtype = _dt.as_dtype(dtype).name if dtype is not None else "float32"
@@ -127,69 +103,16 @@ class Layer:
         self._extra_weights.append(v)
         return v
 
-    def _collect(self, seen: set, out: list, frozen: bool) -> None:
-        """Own variables first, then each sub-layer's (Keras's order); ``frozen`` if any
-        enclosing layer has ``trainable=False``."""
-        frozen = frozen or not self.trainable
-        sublayers = []
-        for value in self._attr_values():
-            for item in _walk(value):
-                if id(item) in seen:
-                    continue
-                seen.add(id(item))
-                if isinstance(item, Layer):
-                    sublayers.append(item)
-                else:
-                    out.append((item, item.trainable and not frozen))
-        for layer in sublayers:
-            layer._collect(seen, out, frozen)
-
     def _attr_values(self) -> list:
         d = self.__dict__
         return [d["_extra_weights"]] + [v for k, v in d.items() if k != "_extra_weights"]
 
-    @property
-    def variables(self) -> list[Variable]:
-        """Every variable of this layer and its sub-layers (trainable first within a layer)."""
-        out: list = []
-        self._collect(set(), out, False)
-        return [v for v, _ in out]
+    def _frozen(self) -> bool:
+        return not self.trainable
 
-    weights = variables
-
-    @property
-    def trainable_variables(self) -> list[Variable]:
-        """The variables an optimizer should update: none if this layer is frozen."""
-        out: list = []
-        self._collect(set(), out, False)
-        return [v for v, t in out if t]
-
-    trainable_weights = trainable_variables
-
-    @property
-    def non_trainable_variables(self) -> list[Variable]:
-        """Variables not updated by gradients: moving statistics, frozen layers' weights."""
-        out: list = []
-        self._collect(set(), out, False)
-        return [v for v, t in out if not t]
-
-    non_trainable_weights = non_trainable_variables
-
-    @property
-    def submodules(self) -> list[Layer]:
-        """Every layer inside this one, depth first."""
-        out: list[Layer] = []
-        seen: set = {id(self)}
-        stack = [self]
-        while stack:
-            layer = stack.pop(0)
-            for value in layer._attr_values():
-                for item in _walk(value):
-                    if isinstance(item, Layer) and id(item) not in seen:
-                        seen.add(id(item))
-                        out.append(item)
-                        stack.append(item)
-        return out
+    weights = Module.variables
+    trainable_weights = Module.trainable_variables
+    non_trainable_weights = Module.non_trainable_variables
 
     def get_weights(self) -> list[np.ndarray]:
         """The variables' values as NumPy arrays, in ``variables`` order."""

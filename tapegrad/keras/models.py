@@ -125,7 +125,7 @@ class Model(Layer):
         """The direct sub-layers, in the order they were assigned."""
         out: list[Layer] = []
         for value in self._attr_values():
-            from .base_layer import _walk
+            from .module import _walk
             for item in _walk(value):
                 if isinstance(item, Layer) and all(item is not o for o in out):
                     out.append(item)

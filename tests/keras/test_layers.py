@@ -257,3 +257,28 @@ def test_initializers_are_seeded_and_scaled():
     b = layers.Dense(3)
     b(tf.ones((1, 2)))
     np.testing.assert_array_equal(a.kernel.numpy(), b.kernel.numpy())
+
+
+def test_tf_module_tracking():
+    class Inner(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(1.0, name="v")
+
+    class Outer(tf.Module):
+        def __init__(self):
+            super().__init__(name="outer")
+            self.z = tf.Variable(0.0, name="z")
+            self.parts = {"x": [Inner(), Inner()]}
+            self.a = tf.Variable(0.0, name="a", trainable=False)
+            self.dense = layers.Dense(1)
+
+    m = Outer()
+    m.dense(tf.ones((1, 2)))
+    # own variables in sorted attribute order (a, z), as tf.Module, then sub-modules'
+    assert [v.name for v in m.variables][:2] == ["a:0", "z:0"]
+    assert len(m.variables) == 2 + 2 + 2
+    assert [v.name for v in m.non_trainable_variables] == ["a:0"]
+    assert len(m.submodules) == 3 and m.name == "outer" and Inner().name == "inner"
+    with m.name_scope:
+        assert tf.Variable(1.0, name="w").name == "outer/w:0"
