@@ -32,3 +32,4 @@ from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, 
 from .ops.linalg import matmul
 from . import errors, testing
 from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)
+from .keras.module import Module  # noqa: E402
