@@ -14,11 +14,12 @@ from ..primitive import primitive
 from ..tensor import IndexedSlices, Tensor, Variable, _Base, convert_raw, shape_of
 from .array import _broadcast_to, _getitem, _inverse_perm, _nb, _reshape, _transpose, where
 from .math import (_cast, _maximum, _minimum, _rsqrt, abs, cast, equal, exp, greater, identity,
-                   log, maximum, minimum, multiply, pow, sqrt, square, tangent_add)
+                   maximum, minimum, multiply, not_equal, pow, sqrt, square)
 
 __all__ = [
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_logsumexp",
-    "reduce_any", "reduce_all", "reduce_variance", "reduce_std", "norm", "clip_by_value",
+    "reduce_any", "reduce_all", "reduce_variance", "reduce_std", "reduce_euclidean_norm",
+    "count_nonzero", "norm", "clip_by_value",
     "clip_by_norm", "clip_by_global_norm", "cumsum", "cumprod", "argmax", "argmin", "top_k",
     "unsorted_segment_sum", "segment_sum", "l2_normalize",
 ]
@@ -359,6 +360,33 @@ def reduce_std(input_tensor: Any, axis: Any = None, keepdims: bool = False,
     array([1., 1.], dtype=float32)
     """
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def count_nonzero(input: Any, axis: Any = None, keepdims: Any = None,  # noqa: A002
+                  dtype: Any = _dt.int64, name: str | None = None) -> Tensor:
+    """Number of non-zero entries over ``axis`` (``tf.math.count_nonzero``), int64 by default.
+
+    >>> import tapegrad as tf
+    >>> tf.math.count_nonzero([[0.0, 1.5], [2.0, 0.0]], axis=1).numpy()
+    array([1, 1])
+    """
+    x = _tensor(input)
+    nz = not_equal(x, False if x._value.dtype == np.bool_ else 0)
+    return reduce_sum(_cast(nz, dtype=_dt.np_dtype(dtype)), axis=axis, keepdims=bool(keepdims))
+
+
+def reduce_euclidean_norm(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+                          name: str | None = None) -> Tensor:
+    """sqrt(sum(x ** 2)) over ``axis`` (``tf.math.reduce_euclidean_norm``); its gradient is
+    x / norm (NaN at the zero vector, as TF's).
+
+    >>> import tapegrad as tf
+    >>> tf.math.reduce_euclidean_norm([[3.0, 4.0], [6.0, 8.0]], axis=1).numpy()
+    array([ 5., 10.], dtype=float32)
+    """
+    x = _tensor(input_tensor)
+    _float_input(x, "reduce_euclidean_norm")
+    return sqrt(reduce_sum(x * x, axis=axis, keepdims=keepdims))
 
 
 # -- norms -----------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ GRAD_CASES = (
     + _reduction_cases("reduce_logsumexp", tf.reduce_logsumexp)
     + _reduction_cases("reduce_variance", tf.math.reduce_variance)
     + _reduction_cases("reduce_std", tf.math.reduce_std, shapes=RANK1UP)  # std' at 0 is NaN
+    + _reduction_cases("reduce_euclidean_norm", tf.math.reduce_euclidean_norm, _nonzero)
     + [
         GradCase("norm_euclidean", tf.norm, UNARY_SHAPES[1:] + R3, make_args=_nonzero),
         GradCase("norm_axis", lambda x: tf.norm(x, axis=-1), RANK1UP, make_args=_nonzero),
@@ -143,6 +144,16 @@ def test_reduction_values(axis, keepdims):
     b = X > 0
     assert np.array_equal(tf.reduce_any(b, axis, keepdims).numpy(), np.any(b, npax, keepdims=keepdims))
     assert np.array_equal(tf.reduce_all(b, axis, keepdims).numpy(), np.all(b, npax, keepdims=keepdims))
+
+
+def test_count_nonzero_and_euclidean_norm_values():
+    x = np.array([[0.0, 1.5, -2.0], [0.0, 0.0, 3.0]])
+    c = tf.math.count_nonzero(x, axis=1)
+    assert c.dtype == tf.int64 and c.numpy().tolist() == [2, 1]
+    assert tf.math.count_nonzero(x, keepdims=True, dtype=tf.int32).numpy().tolist() == [[3]]
+    assert int(tf.math.count_nonzero([True, False, True])) == 2
+    np.testing.assert_allclose(tf.math.reduce_euclidean_norm(x, axis=0).numpy(),
+                               np.linalg.norm(x, axis=0), rtol=1e-15)
 
 
 def test_logsumexp_is_stable():
