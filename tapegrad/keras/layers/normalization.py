@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+
+from ...custom import stop_gradient
 from ...ops import nn as _nn
+from ...ops.array import reshape
 from .. import initializers
 from ..base_layer import Layer
 
@@ -120,11 +123,11 @@ class BatchNormalization(Layer):
             mean, var = _moments(inputs, reduce_axes)
             shape = tuple(self.moving_mean.shape)
             m = self.momentum
-            # state, not part of the gradient: update on the NumPy values, off every tape
-            self.moving_mean.assign(self.moving_mean._value * m +
-                                    mean._value.reshape(shape) * (1 - m))
-            self.moving_variance.assign(self.moving_variance._value * m +
-                                        var._value.reshape(shape) * (1 - m))
+            # state, not part of any gradient: moving = moving * momentum + batch * (1 - momentum)
+            batch_mean = reshape(stop_gradient(mean), shape)
+            batch_var = reshape(stop_gradient(var), shape)
+            self.moving_mean.assign(self.moving_mean * m + batch_mean * (1 - m))
+            self.moving_variance.assign(self.moving_variance * m + batch_var * (1 - m))
         else:
             mean = _broadcastable(self.moving_mean, rank, channel)
             var = _broadcastable(self.moving_variance, rank, channel)

@@ -107,7 +107,7 @@ class Adam(Optimizer):
         v.assign_add((_m.square(g) - v) * _f32(1 - self.beta_2))
         if self.amsgrad:
             v_hat = self.slot(variable, "vhat")
-            v_hat.assign(np.maximum(v_hat._value, v._value))
+            v_hat.assign(_m.maximum(v_hat, v))
             v = v_hat
         variable.assign_sub((m * alpha) / (_m.sqrt(v) + _f32(self.epsilon)))
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ...ops import math as _m
+from ...ops.array import where
 from ...tensor import Tensor, convert_to_tensor
 
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "CosineDecay"]
@@ -52,7 +53,7 @@ class ExponentialDecay(LearningRateSchedule):
     def __call__(self, step: Any) -> Tensor:
         p = _step(step) / np.float32(self.decay_steps)
         if self.staircase:
-            p = _m.floordiv(p, np.float32(1.0))
+            p = _m.floor(p)
         return np.float32(self.initial_learning_rate) * _m.pow(np.float32(self.decay_rate), p)
 
     def get_config(self) -> dict:
@@ -82,30 +83,22 @@ class CosineDecay(LearningRateSchedule):
 
     def _decay(self, step: Any, decay_from: Any) -> Tensor:
         fraction = step / np.float32(self.decay_steps)
-        cosine = 0.5 * (1.0 + _cos(np.float32(math.pi) * fraction))
+        cosine = 0.5 * (1.0 + _m.cos(np.float32(math.pi) * fraction))
         return decay_from * ((1 - self.alpha) * cosine + self.alpha)
 
     def __call__(self, step: Any) -> Tensor:
         s = _step(step)
         lr0 = np.float32(self.initial_learning_rate)
         if self.warmup_target is None:
-            return self._decay(_min(s, self.decay_steps), lr0)
-        s = _min(s, self.decay_steps + self.warmup_steps)
-        if float(s) < self.warmup_steps:
-            frac = s / np.float32(self.warmup_steps)
-            return (np.float32(self.warmup_target) - lr0) * frac + lr0
-        return self._decay(s - np.float32(self.warmup_steps), np.float32(self.warmup_target))
+            return self._decay(_m.minimum(s, np.float32(self.decay_steps)), lr0)
+        warmup = np.float32(self.warmup_steps)
+        s = _m.minimum(s, np.float32(self.decay_steps) + warmup)
+        target = np.float32(self.warmup_target)
+        warming = (target - lr0) * (s / max(warmup, np.float32(1))) + lr0
+        decaying = self._decay(s - warmup, target)
+        return where(_m.less(s, warmup), warming, decaying)
 
     def get_config(self) -> dict:
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
-
-
-def _min(x: Tensor, bound: float) -> Tensor:
-    return x if float(x) <= bound else convert_to_tensor(np.float32(bound))
-
-
-def _cos(x: Tensor) -> Tensor:
-    # a schedule's value is never differentiated: plain NumPy is enough here
-    return convert_to_tensor(np.cos(np.float32(x._value)).astype(np.float32))
