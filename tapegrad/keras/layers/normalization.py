@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ...custom import stop_gradient
 from ...ops import nn as _nn
 from ...ops.array import reshape
