@@ -33,7 +33,7 @@ class SGD(Optimizer):
     >>> w = tf.Variable(1.0)
     >>> opt = tf.keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
     >>> for _ in range(2):
-    ...     opt.apply_gradients([(tf.constant(1.0), w)])
+    ...     _ = opt.apply_gradients([(tf.constant(1.0), w)])
     >>> round(float(w.numpy()), 4)  # 1 - 0.1 - (0.9 * 0.1 + 0.1)
     0.71
     """
@@ -78,7 +78,7 @@ class Adam(Optimizer):
     >>> import tapegrad as tf
     >>> w = tf.Variable(1.0)
     >>> opt = tf.keras.optimizers.Adam(learning_rate=0.1)
-    >>> opt.apply_gradients([(tf.constant(2.0), w)])
+    >>> _ = opt.apply_gradients([(tf.constant(2.0), w)])
     >>> round(float(w.numpy()), 5)  # the first step moves by about lr
     0.9
     """
@@ -118,7 +118,7 @@ class AdamW(Adam):
     >>> import tapegrad as tf
     >>> w = tf.Variable(1.0)
     >>> opt = tf.keras.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
-    >>> opt.apply_gradients([(tf.constant(0.0), w)])
+    >>> _ = opt.apply_gradients([(tf.constant(0.0), w)])
     >>> round(float(w.numpy()), 5)  # 1 - 1 * 0.5 * 0.1, and a zero gradient moves nothing
     0.95
     """
@@ -139,7 +139,8 @@ class RMSprop(Optimizer):
 
     >>> import tapegrad as tf
     >>> w = tf.Variable(1.0)
-    >>> tf.keras.optimizers.RMSprop(learning_rate=0.01).apply_gradients([(tf.constant(1.0), w)])
+    >>> opt = tf.keras.optimizers.RMSprop(learning_rate=0.01)
+    >>> _ = opt.apply_gradients([(tf.constant(1.0), w)])
     >>> round(float(w.numpy()), 5)  # 1 - 0.01 / sqrt(0.1)
     0.96838
     """
@@ -184,7 +185,8 @@ class Adagrad(Optimizer):
 
     >>> import tapegrad as tf
     >>> w = tf.Variable(1.0)
-    >>> tf.keras.optimizers.Adagrad(learning_rate=0.1).apply_gradients([(tf.constant(1.0), w)])
+    >>> opt = tf.keras.optimizers.Adagrad(learning_rate=0.1)
+    >>> _ = opt.apply_gradients([(tf.constant(1.0), w)])
     >>> round(float(w.numpy()), 5)  # 1 - 0.1 / sqrt(1.1)
     0.90465
     """

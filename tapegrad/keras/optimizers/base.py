@@ -42,7 +42,7 @@ class Optimizer:
     >>> import tapegrad as tf
     >>> w = tf.Variable([1.0, 2.0])
     >>> opt = tf.keras.optimizers.SGD(learning_rate=0.1)
-    >>> opt.apply_gradients([(tf.constant([1.0, 1.0]), w)])
+    >>> _ = opt.apply_gradients([(tf.constant([1.0, 1.0]), w)])
     >>> w.numpy(), int(opt.iterations)
     (array([0.9, 1.9], dtype=float32), 1)
     """
@@ -149,8 +149,9 @@ class Optimizer:
 
     # -- applying -----------------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars: Iterable, name: str | None = None,
-                        **kwargs: Any) -> None:
-        """Update each variable from its gradient: ``zip(grads, variables)``.
+                        **kwargs: Any) -> Variable:
+        """Update each variable from its gradient: ``zip(grads, variables)``; returns
+        ``iterations``, as Keras.
 
         A ``None`` gradient skips its variable with a warning naming it; if every gradient is
         ``None`` this raises ``ValueError`` ("No gradients provided for any variable").
@@ -159,6 +160,7 @@ class Optimizer:
         grads = [g for g, _ in pairs]
         variables = [v for _, v in pairs]
         self.apply(grads, variables)
+        return self._iterations
 
     def apply(self, grads: list, trainable_variables: list) -> None:
         """``apply_gradients`` with the gradients and variables as two lists (Keras 3)."""
