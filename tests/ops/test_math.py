@@ -147,9 +147,13 @@ def test_erf_matches_math_erf_to_float64_precision():
                                rtol=0, atol=4e-16)
     x = np.linspace(0, 26, 5201)
     np.testing.assert_allclose(tf.math.erfc(x).numpy(), [math.erfc(v) for v in x], rtol=2e-15)
-    edge = tf.math.erf([np.inf, -np.inf, np.nan, 0.0]).numpy()
-    assert edge[0] == 1 and edge[1] == -1 and np.isnan(edge[2]) and edge[3] == 0
-    assert tf.math.erfc([30.0, -30.0]).numpy().tolist() == [0.0, 2.0]
+    x = np.linspace(-26, 0, 5201)
+    np.testing.assert_allclose(tf.math.erfc(x).numpy(), [math.erfc(v) for v in x], rtol=2e-15)
+    for n in (4, 1000):  # the per-element path (small arrays) and the vectorized one
+        edge = tf.math.erf(np.resize([np.inf, -np.inf, np.nan, 0.0], n)).numpy()[:4]
+        assert edge[0] == 1 and edge[1] == -1 and np.isnan(edge[2]) and edge[3] == 0
+        edge = tf.math.erfc(np.resize([30.0, -30.0, np.nan, np.inf], n)).numpy()[:4]
+        assert edge[:2].tolist() == [0.0, 2.0] and np.isnan(edge[2]) and edge[3] == 0
 
 
 def test_erf_gradient_is_the_gaussian():
