@@ -10,7 +10,6 @@ Softmax-like VJPs take cotangents with leading batch dimensions: their axis is k
 
 from __future__ import annotations
 
-import math as _pymath
 from typing import Any
 
 from .._backend import xp as np
@@ -20,7 +19,7 @@ from ..primitive import primitive
 from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
 from .array import _static_ints, reshape, where
-from .math import exp, multiply, sigmoid, tanh
+from .math import erf, exp, multiply, sigmoid, softplus, tanh
 from .random import generator
 from .reduce import _reduce_sum, normalize_axes, reduce_mean, reduce_sum
 
@@ -169,39 +168,6 @@ selu.defjvp(lambda t, ans, x: where(_m.less(ans, 0), t[0] * (ans + _SELU_SCALE *
                                     t[0] * _SELU_SCALE))
 
 
-if hasattr(_m, "softplus"):
-    softplus = _m.softplus
-else:
-    @primitive
-    def softplus(x):
-        """log(1 + exp(x)) (``tf.nn.softplus``), stable for large |x|; gradient sigmoid(x).
-
-        >>> import tapegrad as tf
-        >>> tf.nn.softplus([0.0, 100.0]).numpy()
-        array([  0.6931472, 100.       ], dtype=float32)
-        """
-        return np.logaddexp(np.zeros((), x.dtype), x)
-
-    softplus.defvjp(lambda g, ans, x: (g * sigmoid(x),))
-    softplus.defjvp(lambda t, ans, x: t[0] * sigmoid(x))
-
-
-if hasattr(_m, "erf"):
-    _erf = _m.erf
-else:
-    _erf_np = np.frompyfunc(_pymath.erf, 1, 1)
-    _TWO_OVER_SQRT_PI = 2.0 / _pymath.sqrt(_pymath.pi)
-
-    @primitive(name="erf")
-    def _erf(x):
-        """The error function, elementwise (exact to double precision via ``math.erf``)."""
-        return np.asarray(_erf_np(x), dtype=x.dtype)[()]
-
-    # erf'(x) = 2/sqrt(pi) exp(-x^2)
-    _erf.defvjp(lambda g, ans, x: (g * (_TWO_OVER_SQRT_PI * exp(-(x * x))),))
-    _erf.defjvp(lambda t, ans, x: t[0] * (_TWO_OVER_SQRT_PI * exp(-(x * x))))
-
-
 def gelu(features: Any, approximate: bool = False, name: str | None = None) -> Tensor:
     """Gaussian error linear unit x * Phi(x) (``tf.nn.gelu``): exact, with erf, by default;
     the tanh approximation with ``approximate=True``. Composed as TF composes it.
@@ -213,7 +179,7 @@ def gelu(features: Any, approximate: bool = False, name: str | None = None) -> T
     x = _as_float_tensor(features, "gelu")
     if approximate:
         return 0.5 * x * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * _m.pow(x, 3))))
-    return 0.5 * x * (1.0 + _erf(x / 1.4142135623730951))
+    return 0.5 * x * (1.0 + erf(x / 1.4142135623730951))
 
 
 def silu(features: Any, beta: float = 1.0, name: str | None = None) -> Tensor:
