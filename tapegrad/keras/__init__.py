@@ -3,7 +3,8 @@
 from . import activations, initializers, layers, losses, metrics, optimizers, utils
 from . import backend, saving
 from .models import Model, Sequential, History
+from .layers import Input
 from . import models
 
 __all__ = ["activations", "initializers", "layers", "losses", "metrics", "optimizers", "utils",
-           "backend", "saving", "models", "Model", "Sequential", "History"]
+           "backend", "saving", "models", "Model", "Sequential", "History", "Input"]

@@ -63,7 +63,7 @@ class Layer(Module):
     >>> import tapegrad as tf
     >>> class Scale(tf.keras.layers.Layer):
     ...     def build(self, input_shape):
-    ...         self.w = self.add_weight("w", (input_shape[-1],), "ones")
+    ...         self.w = self.add_weight("w", (input_shape[-1],), initializer="ones")
     ...     def call(self, x):
     ...         return x * self.w
     >>> layer = Scale(name="scale")
@@ -88,9 +88,33 @@ class Layer(Module):
         self._build_input_shape = None if shape is None else (None,) + tuple(shape)
 
     # -- weights --------------------------------------------------------------------------------
-    def add_weight(self, name: str | None = None, shape: Any = (), initializer: Any = None,
-                   dtype: Any = None, trainable: bool = True, **kwargs: Any) -> Variable:
-        """A new Variable named ``<layer>/<name>:0``, tracked by this layer."""
+    def add_weight(self, *args: Any, **kwargs: Any) -> Variable:
+        """A new Variable named ``<layer>/<name>:0``, tracked by this layer.
+
+        Takes TF 2's order, ``add_weight(name, shape, dtype, initializer, regularizer,
+        trainable)``, and Keras 3's, ``add_weight(shape, initializer, dtype, trainable, …,
+        name=)``: a first positional argument that is not a string is the shape.
+        """
+        order = (("shape", "initializer", "dtype", "trainable") if args and
+                 not isinstance(args[0], str) else
+                 ("name", "shape", "dtype", "initializer", "regularizer", "trainable"))
+        if len(args) > len(order):
+            raise TypeError(f"{type(self).__name__}.add_weight: too many positional arguments.")
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"{type(self).__name__}.add_weight: got two values for {key}.")
+            kwargs[key] = value
+        name, shape = kwargs.pop("name", None), kwargs.pop("shape", None)
+        initializer, dtype = kwargs.pop("initializer", None), kwargs.pop("dtype", None)
+        trainable = kwargs.pop("trainable", True)
+        trainable = True if trainable is None else bool(trainable)
+        ignored = {"constraint", "use_resource", "synchronization", "aggregation", "autocast",
+                   "experimental_autocast"}
+        unknown = sorted(k for k in kwargs if k not in ignored and kwargs[k] is not None)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.add_weight: unsupported argument(s) "
+                            f"{unknown} (weight regularizers are not supported).")
+        shape = () if shape is None else shape
         from . import initializers
         if initializer is None:
             initializer = "glorot_uniform" if _dt.np_dtype(dtype or self.dtype).kind == "f" \

@@ -316,6 +316,7 @@ class Sequential(Model):
     def __init__(self, layers: Any = None, name: str | None = None, **kwargs: Any):
         super().__init__(name=name, **kwargs)
         self._layers: list[Layer] = []
+        self._input_shape: tuple | None = None
         for layer in layers or []:
             self.add(layer)
 
@@ -324,10 +325,16 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, got {type(layer).__name__} "
                             f"{layer!r}.")
+        from .layers.core import InputLayer
+        if isinstance(layer, InputLayer):
+            if self._layers:
+                raise ValueError("Sequential.add: an Input/InputLayer must come first.")
+            self._input_shape = layer._build_input_shape
+            return
         self._layers.append(layer)
         if len(self._layers) == 1 and layer._build_input_shape is not None:
             self._input_shape = layer._build_input_shape
-        if getattr(self, "_input_shape", None) is not None:
+        if self._input_shape is not None:
             # the input shape is known (input_shape= on the first layer): build as we go
             self.built = False
             self.build(self._input_shape)

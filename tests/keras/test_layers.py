@@ -282,3 +282,28 @@ def test_tf_module_tracking():
     assert len(m.submodules) == 3 and m.name == "outer" and Inner().name == "inner"
     with m.name_scope:
         assert tf.Variable(1.0, name="w").name == "outer/w:0"
+
+
+def test_add_weight_takes_tf2_and_keras3_argument_orders():
+    class Scale(tf.keras.layers.Layer):
+        def build(self, input_shape):
+            self.a = self.add_weight((input_shape[-1],), "ones", name="a")  # Keras 3
+            self.b = self.add_weight("b", (2,), "float64", "ones")  # TF 2: name, shape, dtype
+            self.c = self.add_weight(name="c", shape=(3,), initializer="zeros", trainable=False)
+
+    layer = Scale(name="scale")
+    layer(tf.ones((1, 4)))
+    assert [(v.name, tuple(v.shape), v.dtype.name, v.trainable) for v in layer.variables] == [
+        ("scale/a:0", (4,), "float32", True), ("scale/b:0", (2,), "float64", True),
+        ("scale/c:0", (3,), "float32", False)]
+    np.testing.assert_array_equal(layer.a.numpy(), [1, 1, 1, 1])
+    with pytest.raises(TypeError, match="unsupported argument"):
+        Scale().add_weight("w", (1,), regularizer=lambda w: w)
+
+
+def test_input_layer_in_sequential():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), layers.Dense(2), layers.Dense(1)])
+    assert [tuple(v.shape) for v in model.variables] == [(3, 2), (2,), (2, 1), (1,)]
+    assert len(model.layers) == 2
+    with pytest.raises(ValueError, match="must come first"):
+        tf.keras.Sequential([layers.Dense(2), layers.InputLayer(shape=(3,))])

@@ -62,10 +62,9 @@ class _Conv(Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
                              f"{self.rank + 2} (batch, {'spatial, ' * self.rank}channels), got "
                              f"shape {tuple(input_shape)}.")
-        self.kernel = self.add_weight("kernel", self.kernel_size + (input_shape[-1],
-                                                                    self.filters),
-                                      self.kernel_initializer)
-        self.bias = (self.add_weight("bias", (self.filters,), self.bias_initializer)
+        shape = self.kernel_size + (input_shape[-1], self.filters)
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer)
+        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer)
                      if self.use_bias else None)
         self.built = True
 

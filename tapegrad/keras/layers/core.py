@@ -14,7 +14,33 @@ from ...ops import nn as _nn
 from .. import activations, initializers
 from ..base_layer import Layer
 
-__all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Embedding"]
+__all__ = ["InputLayer", "Input", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
+           "Embedding"]
+
+
+class InputLayer(Layer):
+    """Declares the input shape of a ``Sequential`` (the identity when called).
+
+    >>> import tapegrad as tf
+    >>> model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(2)])
+    >>> [tuple(v.shape) for v in model.variables]  # built at once: the input shape is known
+    [(3, 2), (2,)]
+    """
+
+    def __init__(self, shape: Any = None, batch_size: int | None = None, dtype: Any = None,
+                 name: str | None = None, input_shape: Any = None, **kwargs: Any):
+        shape = input_shape if shape is None else shape
+        if shape is None:
+            raise ValueError("InputLayer: give the shape of one example, e.g. shape=(784,).")
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self._build_input_shape = (batch_size,) + tuple(shape)
+
+
+def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,  # noqa: N802
+          name: str | None = None, **kwargs: Any) -> InputLayer:
+    """``tf.keras.Input``: here an :class:`InputLayer`, for the first place of a
+    ``Sequential`` (the functional API is not provided)."""
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, **kwargs)
 
 
 class Dense(Layer):
@@ -43,8 +69,8 @@ class Dense(Layer):
             raise ValueError(f"Dense '{self.name}': the last dimension of the inputs must be "
                              f"known, got input shape {tuple(input_shape)}.")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
-                                      self.kernel_initializer)
-        self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer)
+                                      initializer=self.kernel_initializer)
+        self.bias = (self.add_weight("bias", (self.units,), initializer=self.bias_initializer)
                      if self.use_bias else None)
         self.built = True
 
@@ -159,7 +185,7 @@ class Embedding(Layer):
 
     def build(self, input_shape: Any) -> None:
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer)
+                                          initializer=self.embeddings_initializer)
         self.built = True
 
     def call(self, inputs: Any) -> Any:

@@ -65,10 +65,10 @@ class LayerNormalization(Layer):
     def build(self, input_shape: Any) -> None:
         self._norm_axes = _axes(self.axis, len(input_shape), self)
         shape = _param_shape(input_shape, self._norm_axes)
-        self.gamma = self.add_weight("gamma", shape, self.gamma_initializer) if self.scale \
-            else None
-        self.beta = self.add_weight("beta", shape, self.beta_initializer) if self.center \
-            else None
+        self.gamma = (self.add_weight("gamma", shape, initializer=self.gamma_initializer)
+                      if self.scale else None)
+        self.beta = (self.add_weight("beta", shape, initializer=self.beta_initializer)
+                     if self.center else None)
         self.built = True
 
     def call(self, inputs: Any) -> Any:
@@ -108,10 +108,12 @@ class BatchNormalization(Layer):
         self._channel_axes = _axes(self.axis, len(input_shape), self)
         shape = _param_shape(input_shape, self._channel_axes)
         g, b, mm, mv = self._inits
-        self.gamma = self.add_weight("gamma", shape, g) if self.scale else None
-        self.beta = self.add_weight("beta", shape, b) if self.center else None
-        self.moving_mean = self.add_weight("moving_mean", shape, mm, trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", shape, mv, trainable=False)
+        self.gamma = self.add_weight("gamma", shape, initializer=g) if self.scale else None
+        self.beta = self.add_weight("beta", shape, initializer=b) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", shape, initializer=mm,
+                                           trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", shape, initializer=mv,
+                                               trainable=False)
         self.built = True
 
     def call(self, inputs: Any, training: bool = False) -> Any:
