@@ -214,16 +214,16 @@ class Model(Layer):
                 loss = self.train_step(xb, yb, None if sw is None else sw[idx])
                 loss_mean.update_state(loss, sample_weight=len(idx))
                 logs = self._logs(loss_mean)
-                bar.update(step, list(logs.items()), finalize=False if step < steps and
-                           validation_data is not None else None)
+                # with validation data the epoch's line is finished after evaluating it
+                bar.update(step, list(logs.items()),
+                           finalize=False if validation_data is not None else None)
             logs = self._logs(loss_mean)
             if validation_data is not None:
                 vx, vy = validation_data[0], validation_data[1]
                 val = self.evaluate(vx, vy, batch_size=batch_size, verbose=0, return_dict=True)
                 logs.update({f"val_{k}": v for k, v in val.items()})
-                if verbose:
-                    bar.update(steps, [(k, v) for k, v in logs.items() if k.startswith("val_")],
-                               finalize=True)
+                bar.update(steps, [(k, v) for k, v in logs.items() if k.startswith("val_")],
+                           finalize=True)
             history._record(epoch, logs)
             for cb in callbacks or []:
                 if hasattr(cb, "on_epoch_end"):
