@@ -65,7 +65,8 @@ def _expand_to_input(g, ans, x, axes):
 
 @primitive(name="reduce_sum")
 def _reduce_sum(x, *, axes, keepdims):
-    return np.sum(x, axis=axes, keepdims=keepdims)
+    # NumPy would widen int32 sums to int64; TF keeps the input's dtype
+    return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype if x.dtype.kind in "iu" else None)
 
 
 _reduce_sum.defvjp(lambda g, ans, x, *, axes, keepdims: (_expand_to_input(g, ans, x, axes),))
@@ -95,9 +96,10 @@ def _count(x, axes) -> int:
 
 @primitive(name="reduce_mean")
 def _reduce_mean(x, *, axes, keepdims):
-    if x.dtype.kind in "iu":  # TF: integer mean is an integer (truncating) division
-        s = np.sum(x, axis=axes, keepdims=keepdims)
-        return (s // max(_count(x, axes), 1)).astype(x.dtype)
+    if x.dtype.kind in "iu":  # TF: integer mean divides in integers, truncating toward 0
+        s = np.sum(x, axis=axes, keepdims=keepdims, dtype=np.int64)
+        n = max(_count(x, axes), 1)
+        return (np.sign(s) * (np.abs(s) // n)).astype(x.dtype)[()]
     return np.mean(x, axis=axes, keepdims=keepdims)
 
 
@@ -214,7 +216,7 @@ def reduce_min(input_tensor: Any, axis: Any = None, keepdims: bool = False,
 # -- products and log-sum-exp ------------------------------------------------------------------
 @primitive(name="reduce_prod")
 def _reduce_prod(x, *, axes, keepdims):
-    return np.prod(x, axis=axes, keepdims=keepdims)
+    return np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype if x.dtype.kind in "iu" else None)
 
 
 def _prod_of_others(x, axes):

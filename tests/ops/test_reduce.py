@@ -146,6 +146,16 @@ def test_reduction_values(axis, keepdims):
     assert np.array_equal(tf.reduce_all(b, axis, keepdims).numpy(), np.all(b, npax, keepdims=keepdims))
 
 
+def test_integer_reductions_keep_the_dtype():
+    # TF: int32 in, int32 out; the integer mean truncates toward zero ([-1, -2] -> -1)
+    assert tf.reduce_sum([1, 2]).dtype == tf.int32
+    assert tf.reduce_prod([[1, 7], [3, 4]]).numpy() == 84
+    assert tf.reduce_prod([[1, 7], [3, 4]]).dtype == tf.int32
+    assert tf.reduce_mean([-1, -2]).numpy() == -1 and tf.reduce_mean([-3, 0]).numpy() == -1
+    assert tf.reduce_mean([[7, 8]], axis=1).numpy().tolist() == [7]
+    assert tf.reduce_max([[1, 7], [3, 4]], axis=0).numpy().tolist() == [3, 7]
+
+
 def test_count_nonzero_and_euclidean_norm_values():
     x = np.array([[0.0, 1.5, -2.0], [0.0, 0.0, 3.0]])
     c = tf.math.count_nonzero(x, axis=1)
