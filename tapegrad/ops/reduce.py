@@ -652,14 +652,21 @@ def cumprod(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = Fals
 
 
 # -- arg-extrema and top-k (integer results: no gradient) ---------------------------------------
+def _skip_nan(x, fill):
+    # TF's kernels compare with > / <, so a NaN never wins (NumPy's argmax would pick it)
+    if x.dtype.kind == "f" and np.isnan(x).any():
+        return np.where(np.isnan(x), fill, x)
+    return x
+
+
 @primitive(name="argmax", differentiable=False)
 def _argmax(x, *, axis, output_type):
-    return np.argmax(x, axis=axis).astype(output_type)
+    return np.argmax(_skip_nan(x, -np.inf), axis=axis).astype(output_type)
 
 
 @primitive(name="argmin", differentiable=False)
 def _argmin(x, *, axis, output_type):
-    return np.argmin(x, axis=axis).astype(output_type)
+    return np.argmin(_skip_nan(x, np.inf), axis=axis).astype(output_type)
 
 
 def _arg_extremum(prim, op, x, axis, output_type):
@@ -717,8 +724,10 @@ def top_k(input: Any, k: int = 1, sorted: bool = True,  # noqa: A002
         raise InvalidArgumentError(f"top_k: input must have rank >= 1 and at least k={k} "
                                    f"entries in its last axis, got shape {list(shape)}.")
     v = input._value if isinstance(input, _Base) else convert_raw(input)
-    key = v.astype(np.int64) if v.dtype.kind in "ub" else v
-    idx = np.argsort(-key, axis=-1, kind="stable")[..., :k]
+    key = -(v.astype(np.int64) if v.dtype.kind in "ub" else v)
+    if key.dtype.kind == "f" and np.isnan(key).any():
+        key = np.where(np.isnan(key), -np.inf, key)  # TF ranks NaN first
+    idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
     lead = shape[:-1]
     grids = np.meshgrid(*[np.arange(d) for d in lead], indexing="ij") if lead else []
     index = tuple(gr[..., None] for gr in grids) + (idx,)

@@ -215,6 +215,10 @@ def test_argmax_argmin_top_k_values():
     assert values.numpy().tolist() == [[5.0, 5.0], [9.0, 3.0]]
     assert indices.dtype == tf.int32 and indices.numpy().tolist() == [[1, 2], [2, 0]]
     assert tf.math.top_k(tf.constant([3, 1, 2]), k=3).values.numpy().tolist() == [3, 2, 1]
+    # TF: argmax skips NaN (-> 2); top_k ranks NaN first (-> [1, 2])
+    assert int(tf.math.argmax([1.0, np.nan, 3.0])) == 2
+    assert int(tf.math.argmin([1.0, np.nan, -3.0])) == 2
+    assert tf.math.top_k([1.0, np.nan, 3.0], 2).indices.numpy().tolist() == [1, 2]
 
 
 def test_segment_sum_values():
