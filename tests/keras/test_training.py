@@ -124,3 +124,25 @@ def test_sequential_input_shape_builds_eagerly():
     lines = []
     model.summary(print_fn=lines.append)
     assert lines[-1] == "Total params: 21 (trainable: 21)"
+
+
+def test_small_cnn_trains_on_digits():
+    from tapegrad.demo import load_digits
+    images, labels = load_digits()
+    x, y = images[:256, :, :, None], labels[:256]
+    tf.random.set_seed(1)
+    model = tf.keras.Sequential([
+        tf.keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.MaxPooling2D(),
+        tf.keras.layers.Dropout(0.1),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(10),
+    ])
+    model.compile(tf.keras.optimizers.Adam(0.01),
+                  tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=4, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+    assert history.history["accuracy"][-1] > 0.9
+    assert len(model.trainable_variables) == 6 and len(model.non_trainable_variables) == 2
