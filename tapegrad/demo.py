@@ -25,7 +25,13 @@ PLOT_NAME = "tapegrad-demo.png"
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
-    """The bundled digits: images ``(1797, 8, 8)`` as float32 in [0, 1], labels ``(1797,)``."""
+    """The bundled digits: images ``(1797, 8, 8)`` as float32 in [0, 1], labels ``(1797,)``.
+
+    >>> from tapegrad.demo import load_digits
+    >>> images, labels = load_digits()
+    >>> images.shape, labels[:5].tolist()
+    ((1797, 8, 8), [0, 1, 2, 3, 4])
+    """
     ref = resources.files("tapegrad").joinpath("data/digits.csv.gz")
     with ref.open("rb") as raw, gzip.open(raw, "rt") as f:
         table = np.loadtxt(f, delimiter=",", dtype=np.int64)
@@ -46,7 +52,14 @@ def _accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> float:
 
 def run(epochs: int = 20, seed: int = 0, out_dir: str = ".", batch_size: int = 32,
         plot: bool = True, stream: TextIO | None = None) -> dict:
-    """Train, report and (with matplotlib) plot; returns the numbers it printed."""
+    """Train, report and (with matplotlib) plot; returns the numbers it printed.
+
+    >>> import io
+    >>> from tapegrad.demo import run
+    >>> result = run(epochs=1, plot=False, stream=io.StringIO())
+    >>> result["test_accuracy"] > 0.8
+    True
+    """
     out = stream if stream is not None else sys.stdout
     t0 = time.perf_counter()
     images, labels = load_digits()

@@ -302,7 +302,12 @@ _BY_NAME = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
 
 def get(identifier: Any) -> Any:
     """A loss from a name (``"mse"``, ``"sparse_categorical_crossentropy"``), an instance or a
-    callable ``fn(y_true, y_pred)``."""
+    callable ``fn(y_true, y_pred)``.
+
+    >>> import tapegrad as tf
+    >>> float(tf.keras.losses.get("mae")([[1.0, 2.0]], [[2.0, 4.0]]))
+    1.5
+    """
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
             raise ValueError(f"Unknown loss {identifier!r}; known: {sorted(_BY_NAME)}.")

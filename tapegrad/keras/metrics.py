@@ -179,7 +179,12 @@ _BY_NAME = {"accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccu
 
 
 def get(identifier: Any) -> Metric:
-    """A metric from a name or an instance."""
+    """A metric from a name or an instance.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.metrics.get("sparse_categorical_accuracy").name
+    'sparse_categorical_accuracy'
+    """
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, str) and identifier in _BY_NAME:
