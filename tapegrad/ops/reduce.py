@@ -21,7 +21,8 @@ __all__ = [
     "reduce_any", "reduce_all", "reduce_variance", "reduce_std", "reduce_euclidean_norm",
     "count_nonzero", "norm", "clip_by_value",
     "clip_by_norm", "clip_by_global_norm", "cumsum", "cumprod", "argmax", "argmin", "top_k",
-    "unsorted_segment_sum", "segment_sum", "l2_normalize",
+    "unsorted_segment_sum", "segment_sum", "unsorted_segment_mean", "segment_mean",
+    "unsorted_segment_max", "unsorted_segment_min", "l2_normalize",
 ]
 
 
@@ -812,3 +813,128 @@ def segment_sum(data: Any, segment_ids: Any, name: str | None = None) -> Tensor:
                                    f"1-D tensor, got {ids.tolist()}.")
     n = int(ids[-1]) + 1 if ids.size else 0
     return _unsorted_segment_sum(data, ids=ids, num_segments=n)
+
+
+def _segment_counts(ids, num_segments, data):
+    """How many rows each segment has (at least 1), shaped to broadcast against the sums."""
+    ids = ids[ids >= 0]
+    n = np.bincount(ids.ravel(), minlength=num_segments)[:num_segments]
+    extra = len(shape_of(data)) - ids.ndim if ids.ndim else len(shape_of(data)) - 1
+    dt = data._value.dtype if isinstance(data, _Base) else np.asarray(convert_raw(data)).dtype
+    return np.maximum(n, 1).astype(dt).reshape((num_segments,) + (1,) * extra)
+
+
+def unsorted_segment_mean(data: Any, segment_ids: Any, num_segments: Any,
+                          name: str | None = None) -> Tensor:
+    """Mean of the entries of ``data`` that share a segment id
+    (``tf.math.unsorted_segment_mean``); empty segments are 0.
+
+    >>> import tapegrad as tf
+    >>> tf.math.unsorted_segment_mean([1.0, 2.0, 4.0], [1, 0, 1], 3).numpy()
+    array([2. , 2.5, 0. ], dtype=float32)
+    """
+    data = _tensor(data)
+    total = unsorted_segment_sum(data, segment_ids, num_segments)
+    ids = _segment_ids(data, segment_ids, "unsorted_segment_mean")
+    return total / _segment_counts(ids, shape_of(total)[0], data)
+
+
+def segment_mean(data: Any, segment_ids: Any, name: str | None = None) -> Tensor:
+    """Mean over segments given by sorted, non-negative 1-D ``segment_ids``
+    (``tf.math.segment_mean``).
+
+    >>> import tapegrad as tf
+    >>> tf.math.segment_mean([1.0, 3.0, 5.0], [0, 0, 1]).numpy()
+    array([2., 5.], dtype=float32)
+    """
+    data = _tensor(data)
+    total = segment_sum(data, segment_ids)
+    ids = _segment_ids(data, segment_ids, "segment_mean")
+    return total / _segment_counts(ids, shape_of(total)[0], data)
+
+
+def _finite_limit(dtype, which: str):
+    """TF fills empty segments with the dtype's lowest/highest *finite* value."""
+    info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
+    return info.min if which == "min" else info.max
+
+
+@primitive(name="unsorted_segment_max")
+def _unsorted_segment_max(data, *, ids, num_segments):
+    out = np.full((num_segments,) + data.shape[ids.ndim:], _finite_limit(data.dtype, "min"),
+                  data.dtype)
+    keep = ids >= 0
+    np.maximum.at(out, ids[keep], data[keep])
+    return out
+
+
+@primitive(name="unsorted_segment_min")
+def _unsorted_segment_min(data, *, ids, num_segments):
+    out = np.full((num_segments,) + data.shape[ids.ndim:], _finite_limit(data.dtype, "max"),
+                  data.dtype)
+    keep = ids >= 0
+    np.minimum.at(out, ids[keep], data[keep])
+    return out
+
+
+def _segment_extremum_weights(ans, data, ids, num_segments):
+    """TF's _UnsortedSegmentMinOrMaxGrad: the rows equal to their segment's extremum share its
+    gradient evenly; ``data``-shaped weights (0 for rows that were not selected)."""
+    dt = data._value.dtype
+    hit = _cast(equal(data, _segment_gather(ans, ids=ids, nb=0)), dtype=dt)
+    if (ids < 0).any():  # dropped rows are never selected
+        hit = hit * (ids >= 0).reshape(ids.shape + (1,) * (hit.ndim - ids.ndim)).astype(dt)
+    count = _unsorted_segment_sum(hit, ids=ids, num_segments=num_segments)
+    return hit / maximum(_segment_gather(count, ids=ids, nb=0), 1)
+
+
+def _segment_extremum_vjp(g, ans, data, *, ids, num_segments):
+    nb = _nb(g, ans)
+    return (_segment_gather(g, ids=ids, nb=nb) *
+            _segment_extremum_weights(ans, data, ids, num_segments),)
+
+
+def _segment_extremum_jvp(t, ans, data, *, ids, num_segments):
+    w = _segment_extremum_weights(ans, data, ids, num_segments)
+    return _unsorted_segment_sum(t[0] * w, ids=ids, num_segments=num_segments)
+
+
+_unsorted_segment_max.defvjp(_segment_extremum_vjp)
+_unsorted_segment_max.defjvp(_segment_extremum_jvp)
+_unsorted_segment_min.defvjp(_segment_extremum_vjp)
+_unsorted_segment_min.defjvp(_segment_extremum_jvp)
+
+
+def unsorted_segment_max(data: Any, segment_ids: Any, num_segments: Any,
+                         name: str | None = None) -> Tensor:
+    """Maximum of the entries of ``data`` that share a segment id
+    (``tf.math.unsorted_segment_max``); empty segments hold the dtype's lowest finite value. Ties in
+    a segment split its gradient evenly, as TF.
+
+    >>> import tapegrad as tf
+    >>> tf.math.unsorted_segment_max([1.0, 2.0, 4.0], [1, 0, 1], 2).numpy()
+    array([2., 4.], dtype=float32)
+    """
+    ids = _segment_ids(data, segment_ids, "unsorted_segment_max")
+    n = int(num_segments._value) if isinstance(num_segments, _Base) else int(num_segments)
+    if ids.size and ids.max() >= n:
+        raise InvalidArgumentError(f"unsorted_segment_max: segment id {int(ids.max())} is out "
+                                   f"of range [0, {n}).")
+    return _unsorted_segment_max(data, ids=ids, num_segments=n)
+
+
+def unsorted_segment_min(data: Any, segment_ids: Any, num_segments: Any,
+                         name: str | None = None) -> Tensor:
+    """Minimum of the entries of ``data`` that share a segment id
+    (``tf.math.unsorted_segment_min``); empty segments hold the dtype's highest finite value.
+
+    >>> import tapegrad as tf
+    >>> tf.math.unsorted_segment_min([1.0, 2.0, 4.0], [1, 0, 1], 2).numpy()
+    array([2., 1.], dtype=float32)
+    """
+    ids = _segment_ids(data, segment_ids, "unsorted_segment_min")
+    n = int(num_segments._value) if isinstance(num_segments, _Base) else int(num_segments)
+    if ids.size and ids.max() >= n:
+        raise InvalidArgumentError(f"unsorted_segment_min: segment id {int(ids.max())} is out "
+                                   f"of range [0, {n}).")
+    return _unsorted_segment_min(data, ids=ids, num_segments=n)

@@ -101,6 +101,16 @@ GRAD_CASES = (
                  lambda x: tf.math.unsorted_segment_sum(x, np.array([[1, -1, 0], [1, 1, 2]]), 3),
                  [((2, 3),), ((2, 3, 2),)]),
         GradCase("segment_sum", lambda x: tf.math.segment_sum(x, [0, 0, 1]), [((3,),), ((3, 2),)]),
+        GradCase("unsorted_segment_max",
+                 lambda x: tf.math.unsorted_segment_max(x, np.array([1, 0, 1, -1]), 3),
+                 [((4,),), ((4, 2),)]),
+        GradCase("unsorted_segment_min",
+                 lambda x: tf.math.unsorted_segment_min(x, np.array([[1, 0], [1, 1]]), 2),
+                 [((2, 2),), ((2, 2, 3),)]),
+        GradCase("unsorted_segment_mean",
+                 lambda x: tf.math.unsorted_segment_mean(x, np.array([1, 0, 1, -1]), 3),
+                 [((4,),), ((4, 2),)]),
+        GradCase("segment_mean", lambda x: tf.math.segment_mean(x, [0, 0, 2]), [((3, 2),)]),
         GradCase("segment_gather", lambda x: r._segment_gather(x, ids=np.array([2, -1, 2, 0]),
                                                                nb=0), [((3,),), ((3, 2),)]),
     ]
@@ -310,6 +320,26 @@ def test_top_k_and_segment_gradients_tf_numbers():
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NaN/inf on purpose
+def test_segment_mean_max_min_tf_numbers():
+    # TF 2 outputs and gradients of sum(y * [1, 2, ...]) for these programs
+    x = [[1.0, 5.0], [3.0, 2.0], [3.0, 7.0], [0.0, 9.0]]
+    w = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    y, (dx,) = _grad(lambda x: tf.math.unsorted_segment_max(x, [0, 1, 0, -1], 3) * w, x)
+    assert y[:2].tolist() == [[3, 14], [9, 8]]
+    assert dx.tolist() == [[0, 0], [3, 4], [1, 2], [0, 0]]
+    x = [[1.0, 5.0], [3.0, 2.0], [1.0, 7.0], [0.0, 9.0]]
+    y, (dx,) = _grad(lambda x: tf.math.unsorted_segment_min(x, [0, 1, 0, -1], 3) * w, x)
+    assert y[:2].tolist() == [[1, 10], [9, 8]]
+    assert dx.tolist() == [[0.5, 2], [3, 4], [0.5, 0], [0, 0]]  # the tie in segment 0 splits
+    empty = tf.math.unsorted_segment_max([1.0], [0], 2).numpy()
+    assert empty[1] == np.finfo(np.float32).min  # TF: lowest finite value, not -inf
+    y, (dx,) = _grad(lambda x: tf.math.unsorted_segment_mean(x, [0, 1, 0, -1], 3) * w, x)
+    assert y.tolist() == [[1, 12], [9, 8], [0, 0]]
+    assert dx.tolist() == [[0.5, 1], [3, 4], [0.5, 1], [0, 0]]
+    y, (dx,) = _grad(lambda x: tf.math.segment_mean(x, [0, 0, 2]), [1.0, 2.0, 4.0])
+    assert y.tolist() == [1.5, 0.0, 4.0] and dx.tolist() == [0.5, 0.5, 1.0]
+
+
 def test_clip_by_global_norm():
     # TF: ([[1.2], None, [[1.6]]], 5.0); with an inf entry every value is NaN, norm inf
     clipped, norm = tf.clip_by_global_norm([tf.constant([3.0]), None, tf.constant([[4.0]])], 2.0)
