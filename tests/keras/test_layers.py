@@ -183,6 +183,14 @@ def test_normalization_layers_match_tensorflow():
                                [-1.089304, -0.235713, 1.325017, -1.198169], atol=2e-6)
 
 
+def test_frozen_batch_normalization_runs_in_inference_mode():
+    x = np.array([[0.0], [4.0]], np.float32)
+    bn = layers.BatchNormalization(trainable=False)
+    y = bn(x, training=True).numpy()
+    np.testing.assert_allclose(y, x / np.sqrt(1 + 1e-3), rtol=1e-6)  # moving stats 0 and 1
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), [0.0])
+
+
 def test_batch_normalization_conv_axis():
     x = np.random.default_rng(1).normal(size=(4, 3, 3, 2)).astype(np.float32)
     bn = layers.BatchNormalization(momentum=0.0)

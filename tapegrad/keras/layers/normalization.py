@@ -83,6 +83,7 @@ class BatchNormalization(Layer):
     """Normalizes over the batch (and every axis but ``axis``) when ``training=True`` and
     updates ``moving_mean`` / ``moving_variance`` (``moving = moving * momentum + batch * (1 -
     momentum)``); at inference normalizes with the moving statistics and changes nothing.
+    With ``trainable=False`` it always runs in inference mode (Keras's rule for fine-tuning).
 
     >>> import tapegrad as tf
     >>> bn = tf.keras.layers.BatchNormalization(name="bn")
@@ -120,6 +121,8 @@ class BatchNormalization(Layer):
         rank = inputs.ndim
         channel = self._channel_axes
         reduce_axes = tuple(a for a in range(rank) if a not in channel)
+        if training and not self.trainable:
+            training = False  # a frozen BatchNormalization runs in inference mode, as Keras's
         if training:
             mean, var = _moments(inputs, reduce_axes)
             shape = tuple(self.moving_mean.shape)
