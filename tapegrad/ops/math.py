@@ -962,7 +962,7 @@ def _ratio(t, num, den, lead):
     this runs on every element)."""
     n = t * num[-1]
     d = t.copy()
-    for a, b in zip(num[:lead], den[:lead]):
+    for a, b in zip(num[:lead], den[:lead], strict=True):
         n += a
         n *= t
         d += b

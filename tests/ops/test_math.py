@@ -7,7 +7,7 @@ import pytest
 
 import tapegrad as tf
 from tapegrad.ops import math as m
-from tapegrad.testing import BINARY_SHAPES, UNARY_SHAPES, GradCase, check_grads
+from tapegrad.testing import BINARY_SHAPES, GradCase, check_grads
 
 
 def _away_from_zero(lo=0.3, hi=2.0):
