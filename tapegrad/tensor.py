@@ -301,8 +301,9 @@ class Tensor(_Base):
                 f"numpy={self._numpy_text()}>")
 
     def __str__(self) -> str:
-        return (f"tapegrad.Tensor({self._numpy_text()}, shape={tuple(self._value.shape)}, "
-                f"dtype={self.dtype.name})")
+        text = str(self._value)  # NumPy's str, as TF's: tf.Tensor([1. 2.], shape=(2,), ...)
+        text = "\n" + text if "\n" in text else text
+        return f"tapegrad.Tensor({text}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
 
     def __reduce__(self):
         return (Tensor, (np.asarray(self._value),))
