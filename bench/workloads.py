@@ -127,13 +127,15 @@ def tg_hessian(tf, function=None):
 
 # -- hand-written NumPy ------------------------------------------------------------------------------
 def np_chain():
+    a, b = np.float32(1.0001), np.float32(0.0001)
+
     def chain():
         y = np.float32(1.0)
-        for _ in range(CHAIN_STEPS):  # forward (values kept, as a tape would)
-            y = y * np.float32(1.0001) + np.float32(0.0001)
+        for _ in range(CHAIN_STEPS):  # forward
+            y = y * a + b
         g = np.float32(1.0)
-        for _ in range(CHAIN_STEPS):
-            g = g * np.float32(1.0001)
+        for _ in range(CHAIN_STEPS):  # backward: dy/dy_prev = 1.0001 each step
+            g = g * a
         return g
     return chain
 

@@ -31,5 +31,6 @@ from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, 
                         ones_like, range, reshape, stack, transpose, where, zeros, zeros_like)  # noqa: A004
 from .ops.linalg import matmul
 from . import errors, testing
+from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.function)
 from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)
 from .keras.module import Module  # noqa: E402

@@ -132,11 +132,13 @@ class _Base:
         if STATE.tapes:
             from .tape import note_event
             note_event("left_tape", self, how=how)
+        if STATE.tracer is not None:  # tapegrad.function: a traced value read in Python
+            STATE.tracer.on_leave(self, how)
 
     def numpy(self):
         """The value as NumPy (a read-only view for a Tensor, a copy for a Variable)."""
         from .primitive import STATE
-        if STATE.tapes:
+        if STATE.active:
             self._leaving(".numpy()")
         v = self._value
         if type(v) is np.ndarray:
@@ -146,26 +148,32 @@ class _Base:
 
     def __array__(self, dtype=None, copy=None):
         from .primitive import STATE
-        if STATE.tapes:
+        if STATE.active:
             self._leaving("a NumPy function")
         v = np.asarray(self._value, dtype=dtype)
         return v.copy() if copy else v
 
     def __float__(self) -> float:
         from .primitive import STATE
-        if STATE.tapes:
+        if STATE.active:
             self._leaving("float()")
         return float(self._value)
 
     def __int__(self) -> int:
+        if _STATE.tracer is not None:
+            self._leaving("int()")
         return int(self._value)
 
     def __index__(self) -> int:
         if self._value.dtype.kind not in "iu":
             raise TypeError(f"Only integer tensors can be used as an index, not {self.dtype.name}.")
+        if _STATE.tracer is not None:
+            self._leaving("use as an index")
         return int(self._value)
 
     def __bool__(self) -> bool:
+        if _STATE.tracer is not None:
+            self._leaving("bool(), e.g. `if tensor:`")
         return bool(self._value)
 
     def __complex__(self) -> complex:
@@ -404,7 +412,7 @@ class Variable(_Base):
 
     def numpy(self):
         from .primitive import STATE
-        if STATE.tapes:
+        if STATE.active:
             self._leaving(".numpy()")
         return np.array(self._value)
 
@@ -644,7 +652,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
 
 # Operators call into the op families, which import this module: bind them last.
 from .ops import math as _m  # noqa: E402
-from .primitive import Primitive as _Primitive, bind as _bind  # noqa: E402
+from .primitive import STATE as _STATE, Primitive as _Primitive, bind as _bind  # noqa: E402
 
 # + - * / and unary - call bind directly (one Python call less per op): they must stay primitives.
 for _name in ("add", "subtract", "multiply", "truediv", "negative"):

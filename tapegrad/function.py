@@ -1,0 +1,597 @@
+"""``tapegrad.function``: trace a Python function once per input signature, then replay it.
+
+Tracing is an ordinary eager call with a listener (``STATE.tracer``): every primitive that runs —
+forward ops, the ops a ``GradientTape.gradient`` or ``jacobian`` runs, and the ops inside nested
+tapes — is written down with the slots it read and wrote, and so are variable reads and
+assignments. The list becomes one straight-line Python function (generated source, one line per
+primitive calling its NumPy ``impl``) that later calls run: no Tensor wrapping, no tape
+bookkeeping, no dispatch. Ops run in the traced order on the same impls, so the numbers are
+eager's.
+
+Safety: reading a traced value in Python (``float``, ``bool``, ``.numpy()``, NumPy on a tensor)
+makes the signature run eagerly from then on, with a warning; and the first replay of each trace
+is checked against an eager run (same variable and random state), so a value baked at trace time
+(random draws outside a primitive, NumPy computed from an input outside a primitive) is caught and
+that signature falls back to eager with a warning.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from . import dtypes as _dt
+from .primitive import STATE
+from .tensor import IndexedSlices, Tensor, Variable, _Base, _new, convert_raw
+
+__all__ = ["function", "Function", "TensorSpec"]
+
+_RETRACE_WARN_AT = 6  # traces of one Function before the "retracing too often" warning
+_EAGER = "eager"      # cache entry: this signature runs eagerly
+
+
+class TensorSpec:
+    """Shape and dtype of a ``function`` argument (``tf.TensorSpec``); ``None`` dims match any.
+
+    >>> import tapegrad as tf
+    >>> spec = tf.TensorSpec([None, 2], tf.float32)
+    >>> spec.is_compatible_with(tf.zeros((5, 2))), spec.is_compatible_with(tf.zeros((5, 3)))
+    (True, False)
+    """
+
+    def __init__(self, shape: Any, dtype: Any = _dt.float32, name: str | None = None):
+        self.shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+        self.dtype = _dt.as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, value: Any) -> bool:
+        v = value._value if isinstance(value, _Base) else np.asarray(value)
+        if _dt.np_dtype(self.dtype) != v.dtype:
+            return False
+        if self.shape is None:
+            return True
+        return len(self.shape) == v.ndim and all(d is None or d == n
+                                                 for d, n in zip(self.shape, v.shape))
+
+    def __repr__(self) -> str:
+        shape = "None" if self.shape is None else f"({', '.join(map(str, self.shape))})"
+        return f"TensorSpec(shape={shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+
+
+# -- signatures ----------------------------------------------------------------------------------
+def _flatten(x: Any, leaves: list, key: list) -> None:
+    """Tensor leaves of ``x`` into ``leaves``; its structure and static values into ``key``."""
+    t = type(x)
+    if t is Tensor:
+        v = x._value
+        leaves.append(v)
+        key.append((v.shape, v.dtype))
+    elif isinstance(x, Variable):
+        leaves.append(x)
+        key.append(("var", id(x)))
+    elif isinstance(x, np.ndarray):
+        v = convert_raw(x)
+        leaves.append(v)
+        key.append((v.shape, v.dtype))
+    elif t is list or t is tuple:
+        key.append((t, len(x)))
+        for v in x:
+            _flatten(v, leaves, key)
+    elif t is dict:
+        key.append((dict, tuple(x)))
+        for v in x.values():
+            _flatten(v, leaves, key)
+    else:
+        try:
+            hash(x)
+            key.append((t, x))
+        except TypeError:
+            key.append((t, id(x)))
+
+
+def _rebuild(x: Any, it) -> Any:
+    """``x`` with its Tensor (and NumPy-array) leaves replaced by fresh traced Tensors."""
+    t = type(x)
+    if t is Tensor or (isinstance(x, np.ndarray)):
+        out = _new(Tensor)
+        out._value = next(it)
+        return out
+    if isinstance(x, Variable):
+        next(it)
+        return x
+    if t is list or t is tuple:
+        return t(_rebuild(v, it) for v in x)
+    if t is dict:
+        return {k: _rebuild(v, it) for k, v in x.items()}
+    return x
+
+
+# -- the tracer ------------------------------------------------------------------------------------
+# Primitives whose output a NumPy ufunc can write into a reused buffer (``out=``); each use is
+# checked at trace time to give exactly the impl's values.
+def _buffer_ufuncs() -> dict:
+    from .ops import linalg, math
+    table = {math.add: np.add, math.subtract: np.subtract, math.multiply: np.multiply,
+             math.divide: np.true_divide, math.negative: np.negative, math.exp: np.exp,
+             math.log: np.log, math.tanh: np.tanh, math.sqrt: np.sqrt, linalg._matmul: np.matmul}
+    try:
+        from .ops import nn
+        table[nn.relu] = lambda x, out: np.maximum(x, 0, out=out)
+    except ImportError:
+        pass
+    return table
+
+
+_UFUNCS: dict | None = None
+
+
+class _Untraceable(Exception):
+    pass
+
+
+class _Tracer:
+    """Listens to one eager call and writes down what it would need to replay it."""
+
+    def __init__(self, n_inputs: int):
+        self.slot_of: dict[int, int] = {}
+        self.keep: list = []          # traced tensors, alive so their ids stay unique
+        self.dynamic: set[int] = set()  # ids of values that depend on inputs or variables
+        self.steps: list = []
+        self.consts: list = []
+        self.meta: dict[int, Any] = {}  # slot -> traced value (for buffers and alias checks)
+        self.n = n_inputs
+        self.failed: str | None = None
+
+    def add_input(self, t: Tensor, slot: int) -> None:
+        self.slot_of[id(t)] = slot
+        self.keep.append(t)
+        self.dynamic.add(id(t))
+        self.meta[slot] = t._value
+
+    def _new_slot(self, t: Tensor) -> int:
+        s = self.n
+        self.n += 1
+        self.slot_of[id(t)] = s
+        self.keep.append(t)
+        self.meta[s] = t._value
+        return s
+
+    def _ref(self, x: Any):
+        """("s", slot) for a traced tensor, ("k", index) for anything fixed at trace time."""
+        if isinstance(x, Tensor):
+            s = self.slot_of.get(id(x))
+            if s is not None:
+                return ("s", s)
+            x = x._value  # a constant made outside any primitive: fixed per signature
+        self.consts.append(x)
+        return ("k", len(self.consts) - 1)
+
+    # called by the engine --------------------------------------------------------------------
+    def record(self, prim, inputs, out, params) -> None:
+        refs = tuple(self._ref(x) for x in inputs)
+        outs = out if type(out) is tuple else (out,)
+        dyn = any(isinstance(x, Tensor) and id(x) in self.dynamic for x in inputs)
+        slots = tuple(self._new_slot(o) for o in outs)
+        if dyn:
+            self.dynamic.update(id(o) for o in outs)
+        self.steps.append(("op", prim, refs, slots, params, type(out) is tuple,
+                           [x._value if isinstance(x, Tensor) else x for x in inputs]))
+
+    def on_variable_read(self, var: Variable, snap: Tensor) -> None:
+        s = self._new_slot(snap)
+        self.dynamic.add(id(snap))
+        self.steps.append(("read", var, s))
+
+    def on_assign(self, var: Variable, op: str, value: Any) -> None:
+        if isinstance(value, IndexedSlices):
+            ref = ("slices", self._ref(value.values), self._ref(value.indices), value.dense_shape)
+        else:
+            ref = self._ref(value)
+        self.steps.append(("assign", var, op, ref))
+
+    def on_leave(self, t: Any, how: str) -> None:
+        if self.failed is None and (isinstance(t, Variable) or id(t) in self.dynamic):
+            self.failed = how
+
+
+# -- code generation -------------------------------------------------------------------------------
+class _Plan:
+    """The generated straight-line replay of one trace, and how to rebuild its outputs."""
+
+    def __init__(self, tracer: _Tracer, n_inputs: int, out_structure: Any, out_refs: list,
+                 use_buffers: bool):
+        global _UFUNCS
+        if _UFUNCS is None:
+            _UFUNCS = _buffer_ufuncs()
+        ns: dict[str, Any] = {}
+        names: dict[int, str] = {}
+        tr = tracer
+
+        def ref_name(r):
+            if r[0] == "s":
+                return f"s{r[1]}"
+            name = f"k{r[1]}"
+            ns[name] = tr.consts[r[1]]
+            return name
+
+        # last use of each slot (to `del` it: frees memory and lets assign_* update in place)
+        last: dict[int, int] = {}
+        escaping = {r[1] for r in out_refs if r[0] == "s"}
+        alias_of: dict[int, list] = {}
+        for i, st in enumerate(tr.steps):
+            if st[0] == "op":
+                ins = [r[1] for r in st[2] if r[0] == "s"]
+                for s in ins:
+                    last[s] = i
+                for o in st[3]:  # an output that may be (a view of) an input aliases it
+                    v = tr.meta[o]
+                    if isinstance(v, np.ndarray) and (v.base is not None or
+                                                      any(v is tr.meta[s] for s in ins)):
+                        alias_of.setdefault(o, []).extend(ins)
+            elif st[0] == "assign":
+                rs = [st[3][1], st[3][2]] if st[3][0] == "slices" else [st[3]]
+                for r in rs:
+                    if r[0] == "s":
+                        last[r[1]] = i
+        todo = list(escaping)
+        while todo:  # whatever a returned value may alias must not live in a reused buffer
+            for s in alias_of.get(todo.pop(), ()):
+                if s not in escaping:
+                    escaping.add(s)
+                    todo.append(s)
+        dels: dict[int, list] = {}
+        for s, i in last.items():
+            if s not in escaping:
+                dels.setdefault(i, []).append(f"s{s}")
+
+        lines = []
+        self.n_buffers = 0
+        self.variables: list[Variable] = []
+        var_names: dict[int, str] = {}
+
+        def var_name(v):
+            if id(v) not in var_names:
+                var_names[id(v)] = f"v{len(var_names)}"
+                ns[var_names[id(v)]] = v
+                self.variables.append(v)
+            return var_names[id(v)]
+
+        for i, st in enumerate(tr.steps):
+            kind = st[0]
+            if kind == "op":
+                _, prim, refs, slots, params, multi, trace_vals = st
+                args = ", ".join(ref_name(r) for r in refs)
+                fname = f"f{i}"
+                target = ", ".join(f"s{s}" for s in slots) + ("," if multi and len(slots) == 1
+                                                              else "")
+                uf = _UFUNCS.get(prim) if use_buffers and not multi and not params else None
+                v = tr.meta[slots[0]]
+                if (uf is not None and type(v) is np.ndarray and v.ndim and slots[0] not in
+                        escaping and _same_result(uf, trace_vals, v)):
+                    ns[fname] = uf
+                    ns[f"b{i}"] = np.empty_like(v)
+                    lines.append(f"    {target} = {fname}({args}, out=b{i})")
+                    self.n_buffers += 1
+                else:
+                    ns[fname] = prim.impl
+                    if params:
+                        ns[f"p{i}"] = params
+                        args = f"{args}, **p{i}" if args else f"**p{i}"
+                    lines.append(f"    {target} = {fname}({args})")
+            elif kind == "read":
+                lines.append(f"    s{st[2]} = {var_name(st[1])}._value")
+            else:
+                _, var, op, r = st
+                if r[0] == "slices":
+                    ns["_IS"] = IndexedSlices
+                    value = f"_IS({ref_name(r[1])}, {ref_name(r[2])}, {r[3]!r})"
+                else:
+                    value = ref_name(r)
+                lines.append(f"    {var_name(var)}.{op}({value})")
+            if i in dels:
+                lines.append(f"    del {', '.join(dels[i])}")
+        rets = []
+        for r in out_refs:
+            if r is None:
+                rets.append("None")
+            elif r[0] == "s":
+                rets.append(f"s{r[1]}")
+            else:
+                rets.append(ref_name(r))
+        params_src = ", ".join(f"s{i}" for i in range(n_inputs))
+        body = "\n".join(lines) or "    pass"
+        self.source = (f"def replay({params_src}):\n{body}\n"
+                       f"    return ({', '.join(rets)}{',' if len(rets) == 1 else ''})\n")
+        exec(compile(self.source, "<tapegrad.function replay>", "exec"), ns)
+        self.run = ns["replay"]
+        self.structure = out_structure
+        self.validated = False
+        self.n_ops = sum(1 for st in tr.steps if st[0] == "op")
+
+
+def _same_result(uf, vals, ans) -> bool:
+    try:
+        buf = np.empty_like(ans)
+        res = uf(*vals, out=buf)
+    except Exception:  # noqa: BLE001 - any mismatch means: no buffer for this op
+        return False
+    return res.dtype == ans.dtype and res.shape == ans.shape and _equal(res, ans)
+
+
+def _equal(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if a.dtype.kind in "fc":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+# -- outputs --------------------------------------------------------------------------------------
+def _out_refs(x: Any, tr: _Tracer, refs: list) -> Any:
+    """The returned structure with each tensor leaf replaced by its index into ``refs``."""
+    if isinstance(x, Tensor):
+        s = tr.slot_of.get(id(x))
+        refs.append(("s", s) if s is not None else tr._ref(x))
+        return _Leaf(len(refs) - 1)
+    if isinstance(x, IndexedSlices):
+        return _SlicesLeaf(_out_refs(x.values, tr, refs), _out_refs(x.indices, tr, refs),
+                           x.dense_shape)
+    if type(x) in (list, tuple):
+        return type(x)(_out_refs(v, tr, refs) for v in x)
+    if type(x) is dict:
+        return {k: _out_refs(v, tr, refs) for k, v in x.items()}
+    return x  # None, Python values, Variables: returned as they were at trace time
+
+
+class _Leaf:
+    __slots__ = ("i",)
+
+    def __init__(self, i: int):
+        self.i = i
+
+
+class _SlicesLeaf:
+    def __init__(self, values, indices, shape):
+        self.values, self.indices, self.shape = values, indices, shape
+
+
+def _build(s: Any, flat: tuple) -> Any:
+    t = type(s)
+    if t is _Leaf:
+        out = _new(Tensor)
+        v = flat[s.i]
+        out._value = v.copy() if type(v) is np.ndarray and v.base is not None else v
+        return out
+    if t is _SlicesLeaf:
+        return IndexedSlices(_build(s.values, flat), _build(s.indices, flat), s.shape)
+    if t is list or t is tuple:
+        return t(_build(v, flat) for v in s)
+    if t is dict:
+        return {k: _build(v, flat) for k, v in s.items()}
+    return s
+
+
+def _flat_values(x: Any, out: list) -> None:
+    if isinstance(x, _Base):
+        out.append(x._value)
+    elif isinstance(x, IndexedSlices):
+        _flat_values(x.values, out)
+        _flat_values(x.indices, out)
+    elif type(x) in (list, tuple):
+        for v in x:
+            _flat_values(v, out)
+    elif type(x) is dict:
+        for v in x.values():
+            _flat_values(v, out)
+
+
+# -- the decorator --------------------------------------------------------------------------------
+class Function:
+    """A Python function traced once per input signature and replayed (see :func:`function`)."""
+
+    def __init__(self, python_function: Callable, input_signature: Any = None,
+                 reduce_retracing: bool = False, buffers: bool = True, name: str | None = None):
+        self.python_function = python_function
+        self.input_signature = (None if input_signature is None else
+                                [s if isinstance(s, TensorSpec) else TensorSpec(*s)
+                                 for s in input_signature])
+        self.reduce_retracing = bool(reduce_retracing)
+        self._buffers = bool(buffers)
+        self._cache: dict = {}
+        self._traces = 0
+        self._shape_traces: dict = {}
+        self._warned_retrace = False
+        self._lock = threading.Lock()
+        functools.update_wrapper(self, python_function)
+        self.__name__ = name or getattr(python_function, "__name__", "function")
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times the Python function has been traced."""
+        return self._traces
+
+    def __get__(self, instance: Any, owner: Any = None):
+        if instance is None:
+            return self
+        return functools.partial(self, instance)
+
+    def __call__(self, *args: Any, **kwargs: Any):
+        st = STATE
+        if st.active:
+            # Inside another trace the ops are traced there; under a tape or an accumulator the
+            # call runs eagerly so that gradients flow through it.
+            return self.python_function(*args, **kwargs)
+        if self.input_signature is not None:
+            args = self._check_signature(args, kwargs)
+        leaves: list = []
+        key: list = []
+        _flatten(args, leaves, key)
+        if kwargs:
+            key.append(tuple(kwargs))
+            _flatten(list(kwargs.values()), leaves, key)
+        key = tuple(key)
+        plan = self._cache.get(key)
+        if plan is None:
+            return self._trace(key, args, kwargs, leaves)
+        if plan is _EAGER:
+            return self.python_function(*args, **kwargs)
+        inputs = [v._value if type(v) is Variable else v for v in leaves]
+        if not plan.validated:
+            return self._validate(key, plan, inputs, args, kwargs)
+        with self._lock:  # buffers are shared: one replay at a time
+            flat = plan.run(*inputs)
+        return _build(plan.structure, flat)
+
+    def _check_signature(self, args: tuple, kwargs: dict) -> tuple:
+        sig = self.input_signature
+        if kwargs or len(args) != len(sig):
+            raise TypeError(f"{self.__name__}: input_signature has {len(sig)} tensor arguments "
+                            f"but the call passed {len(args)} positional and {len(kwargs)} "
+                            f"keyword arguments.")
+        out = []
+        for i, (a, spec) in enumerate(zip(args, sig)):
+            v = a if isinstance(a, _Base) else Tensor(convert_raw(a, spec.dtype))
+            if not spec.is_compatible_with(v):
+                raise ValueError(f"{self.__name__}: argument {i} has shape "
+                                 f"{list(v._value.shape)} and dtype {v.dtype.name}, which does "
+                                 f"not match its input_signature {spec}.")
+            out.append(v)
+        return tuple(out)
+
+    def _trace(self, key: tuple, args: tuple, kwargs: dict, leaves: list):
+        self._traces += 1
+        self._note_retrace(key)
+        inputs = [v._value if type(v) is Variable else v for v in leaves]
+        tr = _Tracer(len(leaves))
+        it = iter(inputs)
+        targs = _rebuild(args, it)
+        tkwargs = {k: _rebuild(v, it) for k, v in kwargs.items()}
+        slot = 0
+        for x in _walk(targs, tkwargs):
+            if type(x) is Tensor:
+                tr.add_input(x, slot)
+            slot += 1
+        st = STATE
+        st.tracer = tr
+        st.refresh()
+        try:
+            result = self.python_function(*targs, **tkwargs)
+        finally:
+            st.tracer = None
+            st.refresh()
+        if tr.failed is not None:
+            self._cache[key] = _EAGER
+            warnings.warn(f"tapegrad.function: {self.__name__} reads the value of a traced tensor "
+                          f"({tr.failed}): Python control flow or NumPy on tensor values cannot "
+                          f"be traced, so calls with this input signature run eagerly. Use "
+                          f"tf.where/tf.cond-style tensor ops instead to get replay speed.",
+                          stacklevel=3)
+            return result
+        refs: list = []
+        structure = _out_refs(result, tr, refs)
+        self._cache[key] = _Plan(tr, len(leaves), structure, refs, self._buffers)
+        return result
+
+    def _note_retrace(self, key: tuple) -> None:
+        if self._traces < _RETRACE_WARN_AT or self._warned_retrace:
+            return
+        if self.reduce_retracing or self.input_signature is not None:
+            # traces are specialised on shapes; only retracing for other reasons counts here
+            shapeless = tuple(k if not (type(k) is tuple and len(k) == 2 and
+                                        isinstance(k[0], tuple)) else ("T", k[1]) for k in key)
+            n = self._shape_traces.setdefault(shapeless, 0) + 1
+            self._shape_traces[shapeless] = n
+            if len(self._shape_traces) < _RETRACE_WARN_AT:
+                return
+        self._warned_retrace = True
+        warnings.warn(f"tapegrad.function: {self.__name__} has been traced {self._traces} times. "
+                      f"Tracing is expensive; retracing happens for every new input shape, dtype "
+                      f"or Python argument value. Pass tensors instead of Python numbers, or fix "
+                      f"shapes with input_signature.", stacklevel=4)
+
+    def _validate(self, key: tuple, plan: _Plan, inputs: list, args: tuple, kwargs: dict):
+        """Run the first replay beside an eager call from the same state; keep the faster only
+        if they agree exactly."""
+        from .ops import random as _random
+        variables = plan.variables
+        saved = [np.array(v._value) for v in variables]
+        gen = _random._GEN[0]
+        gen_state = gen.bit_generator.state
+        flat = plan.run(*inputs)
+        replayed = [np.array(v._value) for v in variables]
+        for v, s in zip(variables, saved):
+            v._value = s
+        _random._GEN[0] = gen
+        gen.bit_generator.state = gen_state
+        result = self.python_function(*args, **kwargs)
+        eager_flat: list = []
+        _flat_values(result, eager_flat)
+        replay_flat: list = []
+        _flat_values(_build(plan.structure, flat), replay_flat)
+        same = (len(eager_flat) == len(replay_flat) and
+                all(_equal(a, b) for a, b in zip(eager_flat, replay_flat)) and
+                all(_equal(a, v._value) for a, v in zip(replayed, variables)))
+        if same:
+            plan.validated = True
+        else:
+            self._cache[key] = _EAGER
+            warnings.warn(f"tapegrad.function: replaying {self.__name__} gave different values "
+                          f"from running it eagerly: it computes something outside tapegrad's "
+                          f"primitives (random draws, NumPy on an input's value, Python side "
+                          f"effects) that tracing froze. Calls with this input signature run "
+                          f"eagerly.", stacklevel=3)
+        return result
+
+
+def _walk(args: tuple, kwargs: dict):
+    """The leaves of the rebuilt arguments, in ``_flatten`` order."""
+    def walk(x):
+        t = type(x)
+        if t is Tensor or isinstance(x, Variable):
+            yield x
+        elif t is list or t is tuple:
+            for v in x:
+                yield from walk(v)
+        elif t is dict:
+            for v in x.values():
+                yield from walk(v)
+    yield from walk(args)
+    if kwargs:
+        yield from walk(list(kwargs.values()))
+
+
+def function(func: Callable | None = None, input_signature: Any = None, autograph: bool = True,
+             jit_compile: Any = None, reduce_retracing: bool = False,
+             experimental_relax_shapes: Any = None, name: str | None = None,
+             buffers: bool = True) -> Any:
+    """Trace ``func`` once per input signature and replay it fast (``tf.function``).
+
+    Usable as ``@function``, ``@function(input_signature=[...])`` or ``function(f)``. The
+    signature is the shapes and dtypes of tensor (and NumPy-array) arguments, the identity of
+    Variable arguments and the values of other Python arguments. Python control flow runs once,
+    at trace time; reading a traced value in Python makes that signature run eagerly (with a
+    warning). ``buffers=False`` turns off the reuse of output buffers between calls.
+
+    >>> import tapegrad as tf
+    >>> w = tf.Variable(2.0)
+    >>> @tf.function
+    ... def step(x):
+    ...     with tf.GradientTape() as tape:
+    ...         loss = (w * x - 1.0) ** 2
+    ...     w.assign_sub(0.1 * tape.gradient(loss, w))
+    ...     return loss
+    >>> [round(float(step(tf.constant(1.0))), 4) for _ in range(3)]
+    [1.0, 0.64, 0.4096]
+    >>> step.experimental_get_tracing_count()
+    1
+    """
+    if reduce_retracing is False and experimental_relax_shapes:
+        reduce_retracing = True
+
+    def wrap(f):
+        return Function(f, input_signature, reduce_retracing, buffers, name)
+    return wrap if func is None else wrap(func)
