@@ -216,7 +216,11 @@ class GradientTape:
     def _source_ids(self, s: Any) -> list[int]:
         if isinstance(s, Variable):
             return [id(t) for t in self._var_snaps.get(id(s), ())]
-        if isinstance(s, (Tensor, IndexedSlices)):
+        if isinstance(s, Tensor):
+            # as TF: a tensor the tape never watched nor produced gets None, even when it
+            # fed a recorded op (x * c with only x watched: d/dc is None)
+            return [id(s)] if id(s) in self._tracked else []
+        if isinstance(s, IndexedSlices):
             return [id(s)]
         raise ValueError(f"GradientTape.gradient: sources must be Tensors or Variables, got "
                          f"{type(s).__name__}: {s!r}")
