@@ -213,13 +213,15 @@ class GradientTape:
             self._keep = []
             self._var_snaps = {}
 
-    def _source_ids(self, s: Any) -> list[int]:
+    def _source_ids(self, s: Any, target_ids: set) -> list[int]:
+        # as TF: a source that is itself a target gets its seed, watched or not
+        own = [id(s)] if id(s) in target_ids else []
         if isinstance(s, Variable):
-            return [id(t) for t in self._var_snaps.get(id(s), ())]
+            return [id(t) for t in self._var_snaps.get(id(s), ())] + own
         if isinstance(s, Tensor):
             # as TF: a tensor the tape never watched nor produced gets None, even when it
             # fed a recorded op (x * c with only x watched: d/dc is None)
-            return [id(s)] if id(s) in self._tracked else []
+            return [id(s)] if id(s) in self._tracked else own
         if isinstance(s, IndexedSlices):
             return [id(s)]
         raise ValueError(f"GradientTape.gradient: sources must be Tensors or Variables, got "
@@ -227,7 +229,8 @@ class GradientTape:
 
     def _backward(self, targets: list, seeds: list, sources: list) -> list:
         """One reverse pass from ``targets`` (cotangents ``seeds``) to each of ``sources``."""
-        src_ids = [self._source_ids(s) for s in sources]
+        target_ids = {id(t) for t in targets}
+        src_ids = [self._source_ids(s, target_ids) for s in sources]
         all_src = set()
         for ids in src_ids:
             all_src.update(ids)

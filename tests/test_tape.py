@@ -430,3 +430,22 @@ def test_integer_ops_cut_the_gradient():
         tape.watch(x)
         y = tf.cast(tf.cast(x, tf.int32), tf.float32) * x
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [1.0, 2.0])  # only the direct x
+
+
+def test_a_source_that_is_a_target_gets_its_seed():
+    # TF's outputs for these programs: [1.0, None]; 1.0 and 1.0; 4.0; 1.0
+    v0, v1, x = tf.Variable(2.0), tf.Variable(2.0), tf.constant(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        result = v0            # the guide's control-flow example: result is the variable
+    dv0, dv1 = tape.gradient(result, [v0, v1])
+    assert float(dv0) == 1.0 and dv1 is None
+    with tf.GradientTape(persistent=True) as tape:
+        pass
+    assert float(tape.gradient(v0, v0)) == 1.0 and float(tape.gradient(x, x)) == 1.0
+    with tf.GradientTape(persistent=True) as tape:
+        y = v0 * 3.0
+    assert float(tape.gradient([y, v0], v0)) == 4.0
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        y = v0 * 3.0
+    assert float(tape.gradient([y, v0], v0)) == 1.0
