@@ -36,7 +36,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from ._backend import ArrayTypes
-from .tensor import Tensor, Variable, _new, convert_raw, shape_of
+from .tensor import IndexedSlices, Tensor, Variable, _new, convert_raw, shape_of
 
 __all__ = ["Primitive", "primitive", "bind", "unbroadcast", "REGISTRY", "Record"]
 
@@ -243,8 +243,11 @@ def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
         out._value = first = ans
     inputs = args
     for a in args:
-        if isinstance(a, Variable):  # reads become snapshot Tensors the listeners track
-            inputs = tuple(a._read_for_listeners(v) if isinstance(a, Variable) else a
+        if isinstance(a, (Variable, IndexedSlices)):
+            # Variable reads become snapshot Tensors the listeners track; an IndexedSlices
+            # (a sparse gradient) is densified by a recorded op, so higher derivatives flow
+            inputs = tuple(a._read_for_listeners(v) if isinstance(a, Variable) else
+                           a.to_dense() if isinstance(a, IndexedSlices) else a
                            for a, v in zip(args, vals))
             break
     if st.tracer is not None:
