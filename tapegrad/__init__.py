@@ -29,6 +29,9 @@ from .ops.reduce import (argmax, argmin, clip_by_global_norm, clip_by_norm, clip
                          reduce_mean, reduce_min, reduce_prod, reduce_sum)
 from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, ones,
                         ones_like, range, reshape, stack, transpose, where, zeros, zeros_like)  # noqa: A004
+from .ops.array import (argsort, boolean_mask, einsum, gather, gather_nd, meshgrid, one_hot,  # noqa: A004
+                        pad, rank, reverse, shape, size, slice, sort, split, squeeze,
+                        tensor_scatter_nd_update, tensordot, tile, unstack)
 from .ops.linalg import matmul
 from . import errors, testing
 from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.function)

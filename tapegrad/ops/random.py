@@ -1,4 +1,13 @@
-"""Random tensors: reproducible under ``random.set_seed``, never differentiable."""
+"""Random tensors: reproducible under ``random.set_seed``, never differentiable.
+
+Each sampling op is a primitive (``differentiable=False``) whose forward draws from a NumPy
+generator, so a replayed recording draws fresh numbers, as TF's stateful random ops do.
+
+Seeds follow TF's rules: ``set_seed(s)`` restarts the global stream; an op-level ``seed=k``
+selects its own stream, determined by (global seed, k) and restarted by ``set_seed``, so a
+program with fixed seeds repeats its whole sequence of draws while successive calls of the same
+op still differ (as TF's ``A1, A2`` example).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +15,16 @@ from typing import Any
 
 from .._backend import xp as np
 from .. import dtypes as _dt
-from ..tensor import Tensor, _new
+from ..primitive import primitive
+from ..tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _shape_arg
 
-__all__ = ["set_seed", "normal", "uniform", "generator"]
+__all__ = ["set_seed", "normal", "uniform", "truncated_normal", "shuffle", "categorical",
+           "generator"]
 
 _GEN = [np.random.default_rng()]
+_DEFAULT_GLOBAL_SEED = 87654321  # used with an op seed when no global seed is set (TF's idea)
+_SEEDS: dict = {"global": None, "streams": {}}
 
 
 def set_seed(seed: int) -> None:
@@ -23,42 +36,168 @@ def set_seed(seed: int) -> None:
     True
     """
     _GEN[0] = np.random.default_rng(int(seed))
+    _SEEDS["global"] = int(seed)
+    _SEEDS["streams"] = {}
 
 
 def generator(seed: int | None = None):
-    """The global generator, or a fresh one for an op-level ``seed``."""
+    """The global generator, or a fresh one for an op-level ``seed`` (the same numbers on
+    every call: what stateless initializers and dropout with a seed want)."""
     return _GEN[0] if seed is None else np.random.default_rng(int(seed))
 
 
-def _wrap(v) -> Tensor:
-    t = _new(Tensor)
-    t._value = v
-    return t
+def _stream(seed: int | None):
+    """The generator a sampling op draws from: the global one, or the op seed's own stream."""
+    if seed is None:
+        return _GEN[0]
+    streams = _SEEDS["streams"]
+    gen = streams.get(int(seed))
+    if gen is None:
+        g = _SEEDS["global"]
+        g = _DEFAULT_GLOBAL_SEED if g is None else g
+        gen = np.random.default_rng([g & (2**63 - 1), int(seed) & (2**63 - 1)])
+        streams[int(seed)] = gen
+    return gen
 
 
 def _float_dtype(dtype: Any, op: str):
     d = _dt.np_dtype(dtype)
-    if d.kind != "f":
-        raise ValueError(f"{op}: dtype must be floating, got {_dt.from_numpy(d).name}.")
+    if d is None or d.kind != "f":
+        raise ValueError(f"{op}: dtype must be floating, got {_dt.as_dtype(dtype).name}.")
     return d
 
 
-def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = _dt.float32,
+def _param(v: Any):
+    """mean/stddev/minval/maxval: Python numbers stay numbers, tensors become NumPy values."""
+    if isinstance(v, _Base):
+        return v._value
+    return v if isinstance(v, (int, float)) else convert_raw(v)
+
+
+# -- normal, truncated normal, uniform ------------------------------------------------------------
+@primitive(name="random_normal", differentiable=False)
+def _normal(*, shape, mean, stddev, dtype, seed):
+    z = _stream(seed).standard_normal(shape)
+    return np.asarray(z * stddev + mean).astype(dtype)
+
+
+def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dt.float32,
            seed: int | None = None, name: str | None = None) -> Tensor:
-    """Samples from N(mean, stddev²) (``tf.random.normal``)."""
-    d = _float_dtype(dtype, "random.normal")
-    v = generator(seed).standard_normal(_shape_arg(shape, "random.normal"))
-    return _wrap((v * float(stddev) + float(mean)).astype(d))
+    """Samples from N(mean, stddev²) (``tf.random.normal``).
+
+    >>> import tapegrad as tf
+    >>> tf.random.normal([2, 3], seed=1).shape
+    TensorShape([2, 3])
+    """
+    return _normal(shape=_shape_arg(shape, "random.normal"), mean=_param(mean),
+                   stddev=_param(stddev), dtype=_float_dtype(dtype, "random.normal"), seed=seed)
 
 
-def uniform(shape: Any, minval: float = 0, maxval: float | None = None, dtype: Any = _dt.float32,
+@primitive(name="truncated_normal", differentiable=False)
+def _truncated_normal(*, shape, mean, stddev, dtype, seed):
+    gen = _stream(seed)
+    z = gen.standard_normal(shape)
+    bad = np.abs(z) > 2.0
+    while bad.any():  # resample what falls beyond two standard deviations, as TF
+        z[bad] = gen.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2.0
+    return np.asarray(z * stddev + mean).astype(dtype)
+
+
+def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dt.float32,
+                     seed: int | None = None, name: str | None = None) -> Tensor:
+    """Samples from N(mean, stddev²) redrawn until within two standard deviations of the mean
+    (``tf.random.truncated_normal``).
+
+    >>> import tapegrad as tf
+    >>> bool((abs(tf.random.truncated_normal([1000], seed=3)) <= 2.0).numpy().all())
+    True
+    """
+    return _truncated_normal(shape=_shape_arg(shape, "random.truncated_normal"),
+                             mean=_param(mean), stddev=_param(stddev),
+                             dtype=_float_dtype(dtype, "random.truncated_normal"), seed=seed)
+
+
+@primitive(name="random_uniform", differentiable=False)
+def _uniform(*, shape, minval, maxval, dtype, seed):
+    gen = _stream(seed)
+    if np.dtype(dtype).kind in "iu":
+        return np.asarray(gen.integers(minval, maxval, shape)).astype(dtype)
+    return np.asarray(gen.uniform(minval, maxval, shape)).astype(dtype)
+
+
+def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dt.float32,
             seed: int | None = None, name: str | None = None) -> Tensor:
-    """Samples from U[minval, maxval) (``tf.random.uniform``); integers need ``maxval``."""
+    """Samples from U[minval, maxval) (``tf.random.uniform``); integer dtypes need
+    ``maxval``.
+
+    >>> import tapegrad as tf
+    >>> x = tf.random.uniform([100], 2, 5, dtype=tf.int32, seed=7).numpy()
+    >>> bool(x.min() >= 2 and x.max() < 5)
+    True
+    """
     d = _dt.np_dtype(dtype)
     shape = _shape_arg(shape, "random.uniform")
     if d.kind in "iu":
         if maxval is None:
-            raise ValueError("random.uniform: maxval must be given for an integer dtype.")
-        return _wrap(generator(seed).integers(int(minval), int(maxval), shape).astype(d))
-    hi = 1.0 if maxval is None else float(maxval)
-    return _wrap(generator(seed).uniform(float(minval), hi, shape).astype(d))
+            raise ValueError("random.uniform: maxval must be given for an integer dtype "
+                             f"({_dt.from_numpy(d).name}).")
+        lo, hi = int(_param(minval)), int(_param(maxval))
+        if hi <= lo:
+            raise ValueError(f"random.uniform: need minval < maxval, got {lo} and {hi}.")
+        return _uniform(shape=shape, minval=lo, maxval=hi, dtype=d, seed=seed)
+    if d.kind != "f":
+        raise ValueError(f"random.uniform: dtype must be floating or integer, got "
+                         f"{_dt.from_numpy(d).name}.")
+    hi = 1.0 if maxval is None else _param(maxval)
+    return _uniform(shape=shape, minval=_param(minval), maxval=hi, dtype=d, seed=seed)
+
+
+# -- shuffle, categorical -------------------------------------------------------------------------
+@primitive(name="random_shuffle", differentiable=False)
+def _shuffle(x, *, seed):
+    return x[_stream(seed).permutation(x.shape[0])] if x.ndim else x
+
+
+def shuffle(value: Any, seed: int | None = None, name: str | None = None) -> Tensor:
+    """``value`` with its first dimension randomly permuted (``tf.random.shuffle``); no
+    gradient, as TF's.
+
+    >>> import tapegrad as tf
+    >>> sorted(tf.random.shuffle([1, 2, 3, 4], seed=2).numpy().tolist())
+    [1, 2, 3, 4]
+    """
+    return _shuffle(value, seed=seed)
+
+
+@primitive(name="multinomial", differentiable=False)
+def _categorical(logits, *, num_samples, dtype, seed):
+    # inverse CDF of softmax(logits) per row; -inf logits have probability 0
+    z = logits.astype(np.float64)
+    z = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    cdf = np.cumsum(z, axis=-1)
+    cdf /= cdf[:, -1:]
+    u = _stream(seed).uniform(size=(logits.shape[0], num_samples))
+    idx = np.minimum((u[:, :, None] >= cdf[:, None, :]).sum(-1), logits.shape[1] - 1)
+    return idx.astype(dtype)
+
+
+def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | None = None,
+                name: str | None = None) -> Tensor:
+    """``num_samples`` class indices per row drawn from softmax(``logits``) (``logits``:
+    [batch, classes]) (``tf.random.categorical``); int64 unless ``dtype`` says otherwise.
+
+    >>> import tapegrad as tf
+    >>> tf.random.categorical([[0.0, -float("inf")]], 3, seed=1).numpy()
+    array([[0, 0, 0]])
+    """
+    x = logits if isinstance(logits, _Base) else convert_raw(logits)
+    s = shape_of(x)
+    if len(s) != 2 or s[1] == 0:
+        raise ValueError(f"random.categorical: logits must have shape [batch_size, num_classes]"
+                         f" with num_classes > 0, got {list(s)}.")
+    d = np.dtype(np.int64) if dtype is None else _dt.np_dtype(dtype)
+    if d.kind not in "iu":
+        raise ValueError(f"random.categorical: dtype must be int32 or int64, got "
+                         f"{_dt.from_numpy(d).name}.")
+    return _categorical(x, num_samples=int(num_samples), dtype=d, seed=seed)
