@@ -16,7 +16,7 @@ def show(label, value):
     print()
 
 
-# -- Computing gradients ----------------------------------------------------------------------------
+# -- Computing gradients ---------------------------------------------------------------------------
 x = tf.Variable(4.0)
 
 with tf.GradientTape() as tape:
@@ -47,7 +47,7 @@ with tf.GradientTape(persistent=True) as tape:
 show("dl_dw", dl_dw)
 show("dl_db", dl_db)
 
-# -- A Keras layer ----------------------------------------------------------------------------------
+# -- A Keras layer ---------------------------------------------------------------------------------
 tf.random.set_seed(0)
 layer = tf.keras.layers.Dense(2, activation='relu')
 
@@ -61,11 +61,11 @@ with tf.GradientTape() as tape:
 grad = tape.gradient(loss, layer.trainable_variables)
 show("grad", grad)
 
-for var, g in zip(layer.trainable_variables, grad):
+for var, g in zip(layer.trainable_variables, grad):  # noqa: B905
     print(f'{var.name}, shape: {g.shape}')
 print()
 
-# -- Gradients are calculated only with respect to trainable variables ------------------------------
+# -- Gradients are calculated only with respect to trainable variables -----------------------------
 x1 = tf.Variable(5.0)
 show("x1", x1)
 x2 = tf.Variable(5.0, trainable=False)
@@ -81,7 +81,7 @@ with tf.GradientTape() as tape:
 grad = tape.gradient(y, [x1, x2, x3, x4])
 show("grad", grad)
 
-# -- Watch constants to calculate gradients with respect to them ------------------------------------
+# -- Watch constants to calculate gradients with respect to them -----------------------------------
 x1 = tf.constant(5.0)
 x2 = tf.Variable(3.0)
 

@@ -16,7 +16,7 @@ def _watched(x):
     return tape
 
 
-# -- the context, watching --------------------------------------------------------------------------
+# -- the context, watching -------------------------------------------------------------------------
 def test_reentering_an_active_tape_raises():
     tape = tf.GradientTape()
     with tape:
@@ -112,7 +112,7 @@ def test_intermediate_values_are_valid_sources():
     assert float(tape.gradient(z, y)) == 18.0 and tape.gradient(z, tf.constant(9.0)) is None
 
 
-# -- gradient: structures and arguments -------------------------------------------------------------
+# -- gradient: structures and arguments ------------------------------------------------------------
 def test_nested_sources_keep_their_structure():
     a, b, c = tf.Variable(1.0), tf.Variable([1.0, 2.0]), tf.Variable(3.0)
     with tf.GradientTape() as tape:
@@ -253,7 +253,7 @@ def test_gradient_inside_a_persistent_tape_warns_once_and_is_recorded():
     assert float(tape.gradient(z, x)) == 18.0   # 6 x: the gradient computation was recorded
 
 
-# -- higher orders ----------------------------------------------------------------------------------
+# -- higher orders ---------------------------------------------------------------------------------
 def test_nested_tapes_to_third_order():
     x = tf.Variable(2.0)
     with tf.GradientTape() as t3:
@@ -278,7 +278,7 @@ def test_tf_guide_second_derivative_of_x_cubed():
     assert float(dy_dx) == 3.0 and float(t2.gradient(dy_dx, x)) == 6.0
 
 
-# -- jacobians --------------------------------------------------------------------------------------
+# -- jacobians -------------------------------------------------------------------------------------
 def _jac_program(x, w):
     return tf.tanh(tf.matmul(x, w)) * tf.reduce_sum(x)
 
@@ -314,7 +314,7 @@ def test_jacobian_of_a_scalar_and_unconnected():
 
 
 def test_tf_guide_jacobian_of_sigmoid():
-    # the TF guide: x = random [7, 5], y = sigmoid(x @ w + b) with w [5, 10] -> j.shape [7, 10, 5, 10]
+    # the TF guide: x random [7, 5], y = sigmoid(x @ w), w [5, 10] -> j.shape [7, 10, 5, 10]
     tf.random.set_seed(1)
     x = tf.random.normal([7, 5])
     layer_w = tf.Variable(tf.random.normal([5, 10]))
@@ -353,7 +353,7 @@ def test_batch_jacobian_checks_first_dimensions():
         tape.batch_jacobian(y, x)
 
 
-# -- stop_recording, reset, stop_gradient -----------------------------------------------------------
+# -- stop_recording, reset, stop_gradient ----------------------------------------------------------
 def test_stop_recording():
     x = tf.constant(3.0)
     with tf.GradientTape() as tape:
@@ -397,7 +397,7 @@ def test_stop_gradient():
     assert float(tape.gradient(y, x)) == 4.0
 
 
-# -- errors -----------------------------------------------------------------------------------------
+# -- errors ----------------------------------------------------------------------------------------
 @pytest.fixture
 def gradless_op():
     @primitive(name="test_tape_gradless_op")

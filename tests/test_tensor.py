@@ -9,7 +9,7 @@ import pytest
 import tapegrad as tf
 
 
-# -- printing ---------------------------------------------------------------------------------------
+# -- printing --------------------------------------------------------------------------------------
 def test_repr_like_tf():
     assert repr(tf.constant(16.0)) == "<tapegrad.Tensor: shape=(), dtype=float32, numpy=16.0>"
     assert repr(tf.constant([1, 2])) == ("<tapegrad.Tensor: shape=(2,), dtype=int32, "
@@ -51,7 +51,7 @@ def test_tensor_is_immutable_and_constant_copies_numpy_input():
         t.numpy()[0] = 5.0  # read-only view
 
 
-# -- operators --------------------------------------------------------------------------------------
+# -- operators -------------------------------------------------------------------------------------
 X = np.array([[1.0, 2.0], [3.0, -4.0]], np.float32)
 Y = np.array([[0.5, -1.5], [2.0, 3.0]], np.float32)
 
@@ -110,7 +110,7 @@ def test_numpy_array_on_the_left_defers_to_tensor():
     assert isinstance(got, tf.Tensor) and got.numpy().tolist() == [3.0, 8.0]
 
 
-# -- dtype rules ------------------------------------------------------------------------------------
+# -- dtype rules -----------------------------------------------------------------------------------
 def test_default_dtypes():
     assert tf.constant(1.5).dtype == tf.float32 and tf.constant([1.0, 2]).dtype == tf.float32
     assert tf.constant(1).dtype == tf.int32 and tf.constant([1, 2]).dtype == tf.int32
@@ -150,7 +150,7 @@ def test_python_float_with_int_tensor_raises():
         tf.constant([1, 2]) + 1.5
 
 
-# -- Python protocols -------------------------------------------------------------------------------
+# -- Python protocols ------------------------------------------------------------------------------
 def test_unhashable_and_ref():
     t = tf.constant([1.0])
     with pytest.raises(TypeError, match="unhashable"):
@@ -205,7 +205,7 @@ def test_pickle_roundtrip():
     assert pickle.loads(pickle.dumps(t)).numpy().tolist() == [1.0, 2.0]
 
 
-# -- constructors -----------------------------------------------------------------------------------
+# -- constructors ----------------------------------------------------------------------------------
 def test_constructors():
     assert tf.zeros((2, 3)).numpy().tolist() == [[0.0] * 3] * 2 and tf.zeros((2, 3)).dtype == \
         tf.float32
