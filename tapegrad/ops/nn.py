@@ -18,7 +18,7 @@ from ..errors import InvalidArgumentError
 from ..primitive import primitive
 from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
-from .array import _static_ints, reshape, where
+from .array import _static_ints, gather, reshape, where
 from .math import erf, exp, multiply, sigmoid, softplus, tanh
 from .random import generator
 from .reduce import _reduce_sum, normalize_axes, reduce_mean, reduce_sum
@@ -494,7 +494,6 @@ def embedding_lookup(params: Any, ids: Any, max_norm: float | None = None,
     array([[3.],
            [1.]], dtype=float32)
     """
-    from . import array as _a
     if isinstance(params, (list, tuple)):
         if len(params) != 1:
             raise NotImplementedError("embedding_lookup: sharded params (a list of more than "
@@ -509,8 +508,7 @@ def embedding_lookup(params: Any, ids: Any, max_norm: float | None = None,
         bad = ids_v[(ids_v < 0) | (ids_v >= n)].flat[0]
         raise InvalidArgumentError(f"embedding_lookup: id {int(bad)} is not in [0, {n}) "
                                    f"(params shape {list(shape_of(params))}).")
-    gather = getattr(_a, "gather", None)
-    out = gather(params, ids) if gather is not None else _a.getitem(params, ids_v)
+    out = gather(params, ids_v)
     if max_norm is not None:
         norm = _m.sqrt(reduce_sum(out * out, axis=-1, keepdims=True))
         out = out * where(_m.greater(norm, max_norm), max_norm / norm, 1.0)

@@ -312,8 +312,9 @@ def test_embedding_lookup_values_gradient_and_errors():
         loss = tf.reduce_sum(rows * rows)
     np.testing.assert_array_equal(rows.numpy(), table[[[3, 1], [3, 3]]])
     g = tape.gradient(loss, params)
-    if isinstance(g, tf.IndexedSlices):  # through tf.gather: only the looked-up rows
-        assert g.dense_shape == (4, 3) and np.prod(g.values.shape) == 4 * 3
+    # through tf.gather: an IndexedSlices holding only the four looked-up rows
+    assert isinstance(g, tf.IndexedSlices) and g.dense_shape == (4, 3)
+    assert g.values.shape == (4, 3) and g.indices.numpy().tolist() == [3, 1, 3, 3]
     expect = np.zeros_like(table)
     expect[1] = 2 * table[1]
     expect[3] = 3 * 2 * table[3]
