@@ -39,9 +39,9 @@ except ImportError:
 def timeit(fns: dict[str, Callable], min_time: float = 1.0, min_reps: int = 7,
            max_reps: int = 2000) -> dict[str, float]:
     """Median seconds per call of each callable, interleaving them so drift hits all alike."""
-    for fn in fns.values():  # warm up (and trace, for tapegrad.function)
-        fn()
-        fn()
+    for fn in fns.values():  # warm up (trace and checked replays, for tapegrad.function)
+        for _ in range(5):
+            fn()
     times: dict[str, list] = {k: [] for k in fns}
     start = time.perf_counter()
     reps = 0

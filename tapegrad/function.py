@@ -9,10 +9,10 @@ bookkeeping, no dispatch. Ops run in the traced order on the same impls, so the 
 eager's.
 
 Safety: reading a traced value in Python (``float``, ``bool``, ``.numpy()``, NumPy on a tensor)
-makes the signature run eagerly from then on, with a warning; and the first replay of each trace
-is checked against an eager run (same variable and random state), so a value baked at trace time
-(random draws outside a primitive, NumPy computed from an input outside a primitive) is caught and
-that signature falls back to eager with a warning.
+makes the signature run eagerly from then on, with a warning; and the first replays of each trace
+are checked against an eager run from the same variable and random state, so a value frozen at
+trace time (NumPy computed from an input's value outside a primitive) is caught and that
+signature falls back to eager with a warning.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = ["function", "Function", "TensorSpec"]
 
 _RETRACE_WARN_AT = 6  # traces of one Function before the "retracing too often" warning
 _EAGER = "eager"      # cache entry: this signature runs eagerly
+_CHECKED_REPLAYS = 3  # replays of each trace compared with an eager run before trusting it
 
 
 class TensorSpec:
@@ -310,6 +311,7 @@ class _Plan:
         self.run = ns["replay"]
         self.structure = out_structure
         self.validated = False
+        self.checks_left = _CHECKED_REPLAYS
         self.n_ops = sum(1 for st in tr.steps if st[0] == "op")
 
 
@@ -516,17 +518,14 @@ class Function:
     def _validate(self, key: tuple, plan: _Plan, inputs: list, args: tuple, kwargs: dict):
         """Run the first replay beside an eager call from the same state; keep the faster only
         if they agree exactly."""
-        from .ops import random as _random
         variables = plan.variables
         saved = [np.array(v._value) for v in variables]
-        gen = _random._GEN[0]
-        gen_state = gen.bit_generator.state
+        rng = _rng_state()
         flat = plan.run(*inputs)
         replayed = [np.array(v._value) for v in variables]
         for v, s in zip(variables, saved):
             v._value = s
-        _random._GEN[0] = gen
-        gen.bit_generator.state = gen_state
+        _rng_restore(rng)
         result = self.python_function(*args, **kwargs)
         eager_flat: list = []
         _flat_values(result, eager_flat)
@@ -536,7 +535,8 @@ class Function:
                 all(_equal(a, b) for a, b in zip(eager_flat, replay_flat)) and
                 all(_equal(a, v._value) for a, v in zip(replayed, variables)))
         if same:
-            plan.validated = True
+            plan.checks_left -= 1
+            plan.validated = plan.checks_left <= 0
         else:
             self._cache[key] = _EAGER
             warnings.warn(f"tapegrad.function: replaying {self.__name__} gave different values "
@@ -545,6 +545,25 @@ class Function:
                           f"effects) that tracing froze. Calls with this input signature run "
                           f"eagerly.", stacklevel=3)
         return result
+
+
+def _rng_state() -> tuple:
+    """The global and per-op-seed random generators with their states (to rerun a call)."""
+    from .ops import random as _random
+    gens = list(getattr(_random, "_GEN", []))
+    streams = dict(getattr(_random, "_SEEDS", {}).get("streams", {}))
+    return gens, streams, [g.bit_generator.state for g in gens + list(streams.values())]
+
+
+def _rng_restore(saved: tuple) -> None:
+    from .ops import random as _random
+    gens, streams, states = saved
+    if gens:
+        _random._GEN[:] = gens
+    if hasattr(_random, "_SEEDS"):
+        _random._SEEDS["streams"] = streams
+    for g, st in zip(gens + list(streams.values()), states):
+        g.bit_generator.state = st
 
 
 def _walk(args: tuple, kwargs: dict):

@@ -192,9 +192,9 @@ def test_python_values_are_fixed_at_trace_time_like_tf():
         calls.append(1)  # a Python side effect runs when tracing only
         return x + 1.0
 
-    for v in (1.0, 2.0, 3.0):
+    for v in (1.0, 2.0, 3.0, 4.0, 5.0, 6.0):
         assert float(f(tf.constant(v))) == v + 1
-    assert len(calls) == 2  # the trace, and the eager check of the first replay
+    assert len(calls) == 4  # the trace, and the eager checks of the first three replays
 
 
 def test_warns_when_retracing_too_often():
@@ -247,17 +247,26 @@ def test_float_of_a_traced_value_falls_back():
     assert float(f(tf.constant(4.0))) == 16.0
 
 
-def test_frozen_random_values_are_caught_by_the_replay_check():
+def test_random_ops_draw_fresh_values_on_every_replay():
     @tf.function
     def f(x):
         return x + tf.random.normal([2])
 
     x = tf.zeros((2,))
-    f(x)
+    draws = [f(x).numpy() for _ in range(6)]
+    assert all(not np.array_equal(a, b) for a, b in zip(draws, draws[1:]))  # as TF
+
+
+def test_values_frozen_at_trace_time_are_caught_by_the_replay_check():
+    @tf.function
+    def f(x):
+        k = tf.constant(np.argmax(np.asarray(x._value)))  # NumPy on a value, outside the ops
+        return x * tf.cast(k, tf.float32)
+
+    assert f(tf.constant([1.0, 3.0, 2.0])).numpy().tolist() == [1.0, 3.0, 2.0]
     with pytest.warns(UserWarning, match="different values"):
-        a = f(x).numpy()
-    b = f(x).numpy()
-    assert not np.array_equal(a, b)  # fresh draws every call, as TF
+        assert f(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [2.0, 4.0, 6.0]
+    assert f(tf.constant([5.0, 2.0, 3.0])).numpy().tolist() == [0.0, 0.0, 0.0]
 
 
 def test_under_an_outer_tape_runs_eagerly_so_gradients_flow():
