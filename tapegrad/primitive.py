@@ -63,6 +63,7 @@ class _Hooks:
     """Process-wide debug switches (check-numerics); read on every op, so one attribute."""
 
     check_numerics = False
+    warn_none_gradients = False
 
 
 HOOKS = _Hooks()
@@ -201,6 +202,8 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     """Run ``prim`` on ``args`` and record it wherever something is listening."""
     if prim.same_dtype:
         vals = _same_dtype_vals(prim, args)
+    elif len(args) == 1 and type(args[0]) is Tensor:  # unary ops on a tensor: no list to build
+        vals = (args[0]._value,)
     else:
         vals = [a._value if isinstance(a, (Tensor, Variable)) else convert_raw(a) for a in args]
     try:
@@ -253,6 +256,9 @@ def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
     if st.tracer is not None:
         st.tracer.record(prim, inputs, out, params)
     if not prim.differentiable or first.dtype.kind not in _FLOAT_KINDS:
+        if st.tapes:  # a tracked value cut here is a boundary event for tape.explain
+            from .debugging import _note_cut
+            _note_cut(prim, inputs, out)
         return out  # integer/bool outputs carry no gradient (TF cuts them too)
     rec = None
     for tape in st.tapes:
@@ -287,7 +293,7 @@ def unbroadcast(g, x, ans):
         if gshape == x._value.shape and len(gshape) == len(shape_of(ans)):
             return g
     xshape = shape_of(x)
-    gshape = g.shape
+    gshape = g._value.shape if isinstance(g, (Tensor, Variable)) else tuple(g.shape)
     nb = len(gshape) - len(shape_of(ans))
     if gshape[nb:] == xshape:
         return g
@@ -296,19 +302,27 @@ def unbroadcast(g, x, ans):
     for i, d in enumerate(xshape):
         if d == 1 and gshape[nb + lead + i] != 1:
             axes.append(nb + lead + i)
-    from .ops.reduce import _reduce_sum
-    from .ops.array import _reshape
+    if not _OPS:  # the op families import this module: look them up on first use
+        from .ops.array import _reshape
+        from .ops.reduce import _reduce_sum
+        _OPS.extend((_reduce_sum, _reshape))
+    reduce_sum, reshape = _OPS
     if axes:
-        g = _reduce_sum(g, axes=tuple(axes), keepdims=False)
-    return _reshape(g, shape=tuple(gshape[:nb]) + tuple(xshape))
+        g = reduce_sum(g, axes=tuple(axes), keepdims=False)
+    return reshape(g, shape=tuple(gshape[:nb]) + tuple(xshape))
+
+
+_OPS: list = []
 
 
 def user_frame(skip_internal: bool = True):
-    """The innermost stack frame outside the tapegrad package (the user's line)."""
+    """The innermost stack frame outside tapegrad and NumPy (the user's line: ``np.mean(t)``
+    converts ``t`` inside NumPy's own code)."""
     f = sys._getframe(1)
     while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
         f = f.f_back
     return f
 
 
-_PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PKG_DIR = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
+            os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
