@@ -19,8 +19,8 @@ from ..primitive import primitive
 from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
 from .array import _static_ints, gather, reshape, where
-from .math import erf, exp, multiply, sigmoid, softplus, tanh
-from .random import generator
+from .math import erf, exp, sigmoid, softplus, tanh
+from .random import uniform
 from .reduce import _reduce_sum, normalize_axes, reduce_mean, reduce_sum
 
 __all__ = [
@@ -457,10 +457,13 @@ def dropout(x: Any, rate: float, noise_shape: Any = None, seed: int | None = Non
             name: str | None = None) -> Tensor:
     """Zero each element with probability ``rate`` and scale the kept ones by 1 / (1 - rate)
     (``tf.nn.dropout``). ``noise_shape`` (broadcastable to x's shape) shares one draw along its
-    size-1 dimensions; ``seed`` gives an op-level generator, else the global one of
-    ``tf.random.set_seed``. The gradient is the same mask times the scale.
+    size-1 dimensions (a None entry means x's size). The draw is ``tf.random.uniform(noise_shape,
+    seed=seed)``, so seeds follow TF's rules: after ``tf.random.set_seed`` the sequence of masks
+    repeats, while successive calls with the same op ``seed`` still differ. The gradient is the
+    same mask times the scale.
 
     >>> import tapegrad as tf
+    >>> tf.random.set_seed(0)
     >>> y = tf.nn.dropout(tf.ones([1000]), rate=0.5, seed=1)
     >>> sorted(set(y.numpy().tolist()))
     [0.0, 2.0]
@@ -470,16 +473,25 @@ def dropout(x: Any, rate: float, noise_shape: Any = None, seed: int | None = Non
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be a float in the range [0, 1), got {rate}.")
     xs = shape_of(x)
-    shape = xs if noise_shape is None else _static_ints(noise_shape, "noise_shape", "dropout")
+    if noise_shape is None:
+        shape = xs
+    elif isinstance(noise_shape, (list, tuple)) and len(noise_shape) == len(xs):
+        # TF: a None entry in noise_shape means x's size there
+        shape = tuple(d if n is None else n for n, d in zip(noise_shape, xs, strict=True))
+        shape = _static_ints(shape, "noise_shape", "dropout")
+    else:
+        shape = _static_ints(noise_shape, "noise_shape", "dropout")
     try:
         np.broadcast_shapes(shape, xs)
     except ValueError:
         raise ValueError(f"dropout: noise_shape {list(shape)} does not broadcast to x's shape "
                          f"{list(xs)}.") from None
-    dt = x._value.dtype
-    keep = generator(seed).uniform(size=shape) >= rate
-    scale = np.asarray(1.0 / (1.0 - rate), dt)
-    return multiply(x, _wrap(keep.astype(dt) * scale))
+    if rate == 0.0:
+        return x  # TF's fast path: nothing is drawn
+    # TF's composition: the draw is a random op (a replayed recording draws a fresh mask)
+    dt = _dt.from_numpy(x._value.dtype)
+    keep = _m.greater_equal(uniform(shape, dtype=dt, seed=seed), rate)
+    return x * (1.0 / (1.0 - rate)) * _m.cast(keep, dt)
 
 
 # -- embeddings -----------------------------------------------------------------------------------
