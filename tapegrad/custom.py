@@ -42,11 +42,14 @@ class _CustomOp:
 
 
 class _Paused:
-    """Hide every tape on this thread (a custom op's forward is not recorded)."""
+    """Hide the tapes on this thread, except those in ``keep`` (recompute_grad's forward)."""
+
+    def __init__(self, keep: list = ()):
+        self.keep = list(keep)
 
     def __enter__(self):
         self.tapes = STATE.tapes
-        STATE.tapes = []
+        STATE.tapes = self.keep
         STATE.refresh()
 
     def __exit__(self, *exc):
@@ -107,10 +110,12 @@ class _CustomGradient:
         if not STATE.active:
             y, _ = self.f(*lead, *inputs, **kwargs)
             return y
-        with _Paused():
-            with GradientTape(watch_accessed_variables=True) as inner:
-                y, grad_fn = self.f(*lead, *inputs, **kwargs)
-        variables = list(inner.watched_variables())
+        # As TF, the forward is recorded on the active tapes: a grad_fn that closes over the
+        # forward's intermediates is then differentiable again by an outer tape.
+        with GradientTape(watch_accessed_variables=True) as inner:
+            y, grad_fn = self.f(*lead, *inputs, **kwargs)
+        # as TF: a variable passed as an argument is an input, not one of the `variables`
+        variables = [v for v in inner.watched_variables() if all(v is not a for a in inputs)]
         if variables and not _wants_variables(grad_fn):
             raise TypeError(f"custom_gradient: {self.f.__name__} reads variables "
                             f"({', '.join(v.name for v in variables)}), so its grad_fn must "
@@ -167,7 +172,10 @@ def recompute_grad(f: Callable) -> Callable:
 
     @custom_gradient
     def inner(*args: Tensor):
-        y = f(*args)
+        # not recorded on the user's tapes (that is the point); the innermost tape is
+        # custom_gradient's variable watcher: it stays, so the variables f reads are found
+        with _Paused(keep=STATE.tapes[-1:]):
+            y = f(*args)
 
         def grad(*upstream, variables=None):
             variables = list(variables or [])
