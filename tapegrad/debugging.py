@@ -1,57 +1,788 @@
-"""Debugging: check-numerics, tape explanations, tape pictures and tape memory.
+"""Debugging: why a gradient is None (``tape.explain``), check-numerics, tape pictures, tape memory.
 
-(The engine calls the private hooks below only when a debug mode is on, or on rare events.)
+Nothing here runs on an op's path unless a debug mode is on: the engine calls in only at rare
+boundary events (a tracked value leaves the tape, is assigned, is cut by ``stop_gradient`` or an
+integer op), when check-numerics is enabled, or when the user asks (``explain``, ``to_dot``, …).
+A boundary event stores only ``(file, line)``; the source text is read when an explanation is
+printed.
 """
 
 from __future__ import annotations
 
+import linecache
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import warnings
+from typing import Any
+
 import numpy as np
 
+from . import dtypes as _dt
 from .primitive import HOOKS, user_frame
+from .tensor import IndexedSlices, Tensor, Variable, _Base
 
-__all__ = ["enable_check_numerics", "disable_check_numerics"]
+__all__ = ["enable_check_numerics", "disable_check_numerics", "warn_on_none_gradients",
+           "set_tape_memory_threshold", "Explanation", "REASONS"]
+
+REASONS = ("connected", "not_used", "not_watched", "not_trainable", "left_tape", "integer_dtype",
+           "stop_gradient", "assigned")
+
+
+# -- locations ------------------------------------------------------------------------------------
+def where_of(frame) -> tuple[str, int] | None:
+    """``(file, line)`` of a frame: cheap, the text is read only when shown."""
+    if frame is None:
+        return None
+    return (frame.f_code.co_filename, frame.f_lineno)
+
+
+def fmt_where(where: Any) -> str:
+    """``file:line: code`` for a ``(file, line)`` pair (strings pass through)."""
+    if where is None:
+        return "<unknown location>"
+    if isinstance(where, str):
+        return where
+    filename, lineno = where
+    code = linecache.getline(filename, lineno).strip()
+    return f"{filename}:{lineno}" + (f": {code}" if code else "")
 
 
 def user_line() -> str:
     """``file:line: code`` of the innermost frame outside tapegrad."""
-    from .tape import _line_of
-    return _line_of(user_frame())
+    return fmt_where(where_of(user_frame()))
+
+
+def _desc(v: Any) -> str:
+    """``float32[2, 3]`` for a tensor, variable or array."""
+    if isinstance(v, Variable):
+        return f"Variable '{v.name}' {v.dtype.name}{list(v._value.shape)}"
+    if isinstance(v, _Base):
+        return f"{_dt.from_numpy(v._value.dtype).name}{list(np.shape(v._value))}"
+    if isinstance(v, IndexedSlices):
+        return f"IndexedSlices{list(v.dense_shape)}"
+    if isinstance(v, (np.ndarray, np.generic)):
+        return f"{_dt.from_numpy(v.dtype).name}{list(v.shape)}"
+    return type(v).__name__
+
+
+# -- check numerics -------------------------------------------------------------------------------
+class _VjpState(threading.local):
+    rec = None  # the Record whose VJP is running under check-numerics
+
+
+_VJP = _VjpState()
 
 
 def enable_check_numerics() -> None:
-    """Raise InvalidArgumentError at the first op (or VJP) that produces a NaN or Inf."""
+    """Raise ``InvalidArgumentError`` at the first op or VJP that produces a NaN or Inf.
+
+    The message names the op, its input shapes and dtypes, and your line; a VJP names the op it
+    differentiates and the line that ran that op in the forward pass.
+
+    >>> import tapegrad as tf
+    >>> tf.debugging.enable_check_numerics()
+    >>> try:
+    ...     tf.math.log(tf.constant([-1.0]))
+    ... except tf.errors.InvalidArgumentError as e:
+    ...     print(str(e).split(" at ")[0])
+    check_numerics: op 'log' produced NaN (inputs: float32[1])
+    >>> tf.debugging.disable_check_numerics()
+    """
     HOOKS.check_numerics = True
+    _VJP.rec = None
 
 
 def disable_check_numerics() -> None:
-    """Turn check-numerics off again."""
+    """Turn check-numerics off again.
+
+    >>> import tapegrad as tf
+    >>> tf.debugging.disable_check_numerics()
+    >>> float(tf.math.log(tf.constant(0.0)))
+    -inf
+    """
     HOOKS.check_numerics = False
+    _VJP.rec = None
 
 
-def _bad(v) -> bool:
+def _nonfinite(v) -> str | None:
     v = np.asarray(v)
-    return v.dtype.kind in "fc" and not np.all(np.isfinite(v))
+    if v.dtype.kind not in "fc" or v.size == 0:
+        return None
+    if np.isnan(v).any():
+        return "NaN"
+    if np.isinf(v).any():
+        return "Inf"
+    return None
+
+
+def _inputs_text(vals) -> str:
+    return ", ".join(_desc(v) if isinstance(v, (np.ndarray, np.generic, _Base)) else repr(v)
+                     for v in vals)
 
 
 def _check_output(prim, vals, ans) -> None:
-    from .errors import InvalidArgumentError
+    """Called by ``bind`` after every op while check-numerics is on."""
     outs = ans if type(ans) is tuple else (ans,)
-    if any(_bad(o) for o in outs):
-        shapes = ", ".join(str(list(np.shape(v))) for v in vals)
-        raise InvalidArgumentError(
-            f"check_numerics: op '{prim.name}' produced NaN or Inf (input shapes: {shapes}) "
-            f"at {user_line()}")
+    for o in outs:
+        bad = _nonfinite(o)
+        if bad:
+            from .errors import InvalidArgumentError
+            rec = _VJP.rec
+            _VJP.rec = None
+            if rec is not None:
+                raise InvalidArgumentError(
+                    f"check_numerics: the gradient of op '{rec.prim.name}' produced {bad} (in "
+                    f"its step '{prim.name}', inputs: {_inputs_text(vals)}); the op was run in "
+                    f"the forward pass at {fmt_where(rec.where)}")
+            raise InvalidArgumentError(
+                f"check_numerics: op '{prim.name}' produced {bad} (inputs: {_inputs_text(vals)}) "
+                f"at {user_line()}")
+
+
+def _in_vjp(rec) -> None:
+    """The backward pass is about to run ``rec``'s VJP under check-numerics."""
+    _VJP.rec = rec
 
 
 def _check_vjp(rec, dxs) -> None:
-    from .errors import InvalidArgumentError
-    for dx in dxs:
-        if dx is not None and not isinstance(dx, (int, float)) and _bad(getattr(dx, "_value", 0)):
+    """After a VJP under check-numerics: its results must be finite."""
+    _VJP.rec = None
+    for x, dx in zip(rec.inputs, dxs):
+        if dx is None or isinstance(dx, (int, float)):
+            continue
+        val = dx.values._value if isinstance(dx, IndexedSlices) else getattr(dx, "_value", dx)
+        bad = _nonfinite(val)
+        if bad:
+            from .errors import InvalidArgumentError
             raise InvalidArgumentError(
-                f"check_numerics: the gradient of op '{rec.prim.name}' is NaN or Inf; the op was "
-                f"recorded at {rec.where}")
+                f"check_numerics: the gradient of op '{rec.prim.name}' is {bad} (for its input "
+                f"{_desc(x)}); the op was run in the forward pass at {fmt_where(rec.where)}")
 
 
-def _summarize_spent_tape(tape):
-    """What ``explain`` keeps about a non-persistent tape after ``gradient`` freed it."""
-    return None
+# -- boundary events ------------------------------------------------------------------------------
+def _note_cut(prim, inputs, out) -> None:
+    """An op whose output carries no gradient (``stop_gradient``, integer/bool output) ran on a
+    tracked value: remember it for ``explain`` (called only while a tape records)."""
+    from .primitive import STATE
+    from .tape import note_event
+    for x in inputs:
+        for tape in STATE.tapes:
+            if id(x) in tape._tracked:
+                kind = "stop_gradient" if prim.name == "stop_gradient" else "integer_dtype"
+                first = out[0] if type(out) is tuple else out
+                note_event(kind, x, op=prim.name, out=id(first),
+                           dtype=_dt.from_numpy(first._value.dtype).name)
+                return
+
+
+# -- a tape's graph, without its arrays ------------------------------------------------------------
+class _Op:
+    """One recorded op as ``explain`` and ``to_dot`` see it: names and ids, no arrays."""
+
+    __slots__ = ("name", "ins", "outs", "where", "out_desc", "in_desc")
+
+    def __init__(self, name, ins, outs, where, out_desc=None, in_desc=None):
+        self.name, self.ins, self.outs, self.where = name, ins, outs, where
+        self.out_desc, self.in_desc = out_desc, in_desc
+
+
+def _ops_of(records, describe: bool = False) -> list[_Op]:
+    ops = []
+    for r in records:
+        outs = r.out if type(r.out) is tuple else (r.out,)
+        ops.append(_Op(r.prim.name, tuple(map(id, r.inputs)), tuple(map(id, outs)), r.where,
+                       [_desc(o) for o in outs] if describe else None,
+                       [_desc(x) for x in r.inputs] if describe else None))
+    return ops
+
+
+class _Ev:
+    __slots__ = ("kind", "obj", "where", "info", "desc")
+
+    def __init__(self, kind, obj, where, info, desc):
+        self.kind, self.obj, self.where, self.info, self.desc = kind, obj, where, info, desc
+
+
+def _light_events(events) -> list[_Ev]:
+    out = []
+    for e in events:
+        info = {k: (v.name if isinstance(v, Variable) else v) for k, v in e.info.items()}
+        out.append(_Ev(e.kind, None if e.obj is None else id(e.obj), e.line, info,
+                       None if e.obj is None else _desc(e.obj)))
+    return out
+
+
+class _Graph:
+    """What ``explain`` reads: the ops (or None), who is tracked, the events."""
+
+    def __init__(self, tape, ops, spent: bool):
+        self.ops = ops
+        self.spent = spent
+        self.tracked = tape._tracked
+        self.var_snaps = {k: [id(t) for t in v] for k, v in tape._var_snaps.items()}
+        self.watched_vars = set(tape._watched_vars)
+        self.watch_accessed = tape._watch_accessed
+        self.events = _light_events(tape._events)
+        self.entered = getattr(tape, "_entered_at", None)
+        self.results = getattr(tape, "_pass_results", None)
+
+
+def _summarize_spent_tape(tape) -> _Graph:
+    """What ``explain`` keeps about a non-persistent tape after ``gradient`` freed it: the op
+    graph as names and ids when the tape saw a boundary event (taken by the reverse pass before
+    it freed the records), else only who was tracked and which sources the gradient reached."""
+    ops = tape._summary if isinstance(tape._summary, list) else None
+    if tape._records:
+        ops = _ops_of(tape._records)
+    return _Graph(tape, ops, spent=True)
+
+
+def _skeleton(records) -> list[_Op]:
+    """Called by the reverse pass of a non-persistent tape that saw boundary events."""
+    return _ops_of(records)
+
+
+def _graph_of(tape) -> _Graph:
+    if tape._used and not tape._persistent and isinstance(tape._summary, _Graph):
+        return tape._summary
+    return _Graph(tape, _ops_of(tape._records), spent=False)
+
+
+def _downstream(ops, ids) -> set:
+    dep = set(ids)
+    for op in ops:
+        for i in op.ins:
+            if i in dep:
+                dep.update(op.outs)
+                break
+    return dep
+
+
+def _path(ops, dep: set, target_ids) -> list[_Op]:
+    """The ops between the source (``dep``: all that depends on it) and the targets."""
+    need = set(target_ids)
+    path = []
+    for op in reversed(ops):
+        if any(o in need for o in op.outs) and any(o in dep for o in op.outs):
+            path.append(op)
+            need.update(i for i in op.ins if i in dep)
+    path.reverse()
+    return path
+
+
+# -- explain ----------------------------------------------------------------------------------------
+class Explanation:
+    """Why ``tape.gradient(target, source)`` is (or is not) None.
+
+    ``reason`` is one of :data:`REASONS`; ``where`` the ``file:line`` in your code where the path
+    broke (or where the tape began); ``fix`` what to do; ``ops`` the op names on the path (for
+    ``connected``). ``str()`` gives all of it.
+    """
+
+    def __init__(self, reason: str, message: str, where: Any = None, fix: str = "",
+                 ops: list | None = None, others: list | None = None):
+        self.reason = reason
+        self.message = message
+        self.where = fmt_where(where) if where is not None else None
+        self.fix = fix
+        self.ops = list(ops or [])
+        self.others = list(others or [])
+
+    def __str__(self) -> str:
+        lines = [f"{self.reason}: {self.message}"]
+        if self.where:
+            lines.append(f"  at {self.where}")
+        if self.fix:
+            lines.append(f"  fix: {self.fix}")
+        for o in self.others:
+            lines.append(f"  also: {o}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Explanation {self.reason}: {self.message}>"
+
+
+def _brief(names: list[str], limit: int = 8) -> str:
+    if len(names) <= limit:
+        return " -> ".join(names)
+    return " -> ".join(names[:limit // 2]) + f" -> … ({len(names) - limit} more) -> " + \
+        " -> ".join(names[-(limit // 2):])
+
+
+_CUT_RANK = {"stop_gradient": 0, "stop_recording": 0, "assigned": 0, "integer_dtype": 1,
+             "left_tape": 2}
+
+
+def _event_explanation(ev: _Ev, src: str) -> Explanation:
+    info = ev.info
+    if ev.kind == "left_tape":
+        return Explanation(
+            "left_tape", f"{ev.desc}, which depends on the source {src}, was converted to NumPy "
+            f"or a Python number (via {info.get('how', 'a conversion')}) while the tape was "
+            f"recording; what was computed from that value is invisible to the tape.",
+            ev.where, "keep the computation in tapegrad ops (tf.reduce_mean instead of np.mean, "
+            "no .numpy()/float() on the path); convert only for logging, after the gradient.")
+    if ev.kind == "assigned":
+        var = info.get("variable", "a variable")
+        what = "the source" if ev.desc == src else f"{ev.desc}, which depends on the source {src},"
+        return Explanation(
+            "assigned", f"{what} was written into "
+            f"variable '{var}' with {info.get('how', 'assign')}; variable assignments are not "
+            f"differentiable, so the path from the source stops there.", ev.where,
+            "compute the target from the source directly (y = (x1 + x0) ** 2), or differentiate "
+            "with respect to the assigned variable instead.")
+    if ev.kind == "stop_recording":
+        return Explanation(
+            "stop_gradient", "ops run inside tape.stop_recording() are not recorded, so the "
+            f"path from the source {src} to the target breaks there.", ev.where,
+            "move the computation of the target out of the stop_recording() block.")
+    if ev.kind == "stop_gradient":
+        return Explanation(
+            "stop_gradient", f"tf.stop_gradient cut the path from the source {src} "
+            f"(its input {ev.desc}).", ev.where,
+            "remove tf.stop_gradient from the path if a gradient should flow through it.")
+    op = info.get("op", "?")
+    if op == "watch":
+        return Explanation(
+            "integer_dtype", f"the source {src} has an integer or bool dtype, and only floating "
+            f"(or complex) values have gradients; tape.watch ignored it.", ev.where,
+            "make the source floating, e.g. tf.constant(10.0) or tf.cast(x, tf.float32) before "
+            "watching it.")
+    return Explanation(
+        "integer_dtype", f"op '{op}' turned {ev.desc}, which depends on the source {src}, into "
+        f"a value of dtype {info.get('dtype', 'int')}; integer and bool values carry no gradient.",
+        ev.where, "keep the path floating (cast to an integer dtype only where no gradient is "
+        "needed, e.g. for indices or metrics).")
+
+
+def explain(tape, target: Any, source: Any) -> Explanation:
+    """Why ``tape.gradient(target, source)`` is (or is not) None; see ``GradientTape.explain``.
+
+    >>> import tapegrad as tf
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * x
+    >>> tape.explain(y, x).reason
+    'not_watched'
+    """
+    from .tape import _flatten
+    if isinstance(source, (list, tuple, dict)):
+        raise TypeError("explain: pass one source (a Tensor or Variable) at a time, got "
+                        f"{type(source).__name__}.")
+    if not isinstance(source, _Base):
+        raise TypeError(f"explain: the source must be a Tensor or Variable, got "
+                        f"{type(source).__name__}: {source!r}")
+    g = _graph_of(tape)
+    targets = _flatten(target)
+    tids = [id(t) for t in targets]
+    src = _desc(source)
+    tdesc = ", ".join(_desc(t) for t in targets)
+    floating = source._value.dtype.kind in "fc"
+    if isinstance(source, Variable):
+        vid = id(source)
+        if not floating:
+            return Explanation(
+                "integer_dtype", f"the source {src} has an integer or bool dtype; only floating "
+                "(or complex) values have gradients.", g.entered,
+                f"create the variable with a float dtype, e.g. tf.Variable({source._value!r}"
+                ".astype('float32')) or dtype=tf.float32.")
+        if vid not in g.watched_vars:
+            if not source.trainable:
+                return Explanation(
+                    "not_trainable", f"the source {src} was created with trainable=False, and "
+                    "tapes watch only trainable variables automatically.", g.entered,
+                    "create it with trainable=True, or call tape.watch(variable) inside the "
+                    "tape's `with` block.")
+            if not g.watch_accessed:
+                return Explanation(
+                    "not_watched", f"the tape was created with watch_accessed_variables=False "
+                    f"and the source {src} was never passed to tape.watch.", g.entered,
+                    "call tape.watch(variable) before using it inside the tape's `with` block.")
+        src_ids = set(g.var_snaps.get(vid, ())) | {vid}
+    else:
+        if not floating:
+            ev = next((e for e in g.events if e.kind == "integer_dtype" and e.obj == id(source)
+                       and e.info.get("op") == "watch"), None)
+            if ev is not None:
+                return _event_explanation(ev, src)
+            return Explanation(
+                "integer_dtype", f"the source {src} has an integer or bool dtype; only floating "
+                "(or complex) values have gradients.", g.entered,
+                "make it floating, e.g. tf.constant(10.0) or tf.cast(x, tf.float32).")
+        if id(source) in tids:
+            return Explanation("connected", "the target is the source itself (gradient: ones).",
+                               None, "")
+        if id(source) not in g.tracked:
+            return Explanation(
+                "not_watched", f"the source {src} is a Tensor the tape never watched. Tapes "
+                "watch only trainable Variables automatically; a constant, or a value created "
+                "before the tape started (for example a Variable replaced by a Tensor with "
+                "`x = x + 1`), is not tracked.", g.entered,
+                "call tape.watch(x) at the top of the `with` block, or keep x a tf.Variable and "
+                "update it in place with x.assign_add(1) / x.assign(...).")
+        src_ids = {id(source)}
+    if any(t in src_ids for t in tids):
+        return Explanation("connected", "the target is a read of the source itself.", None, "")
+
+    if g.ops is None:  # a spent tape that saw no boundary event: only the last pass's answer
+        known = None
+        if g.results is not None:
+            rt, res = g.results
+            if set(rt) == set(tids) and id(source) in res:
+                known = res[id(source)]
+        if known is None:
+            raise ValueError(
+                "explain: this non-persistent tape was already used by gradient() for other "
+                "targets or sources, and released its records. Call explain before gradient(), "
+                "or create the tape with GradientTape(persistent=True).")
+        if known:
+            return Explanation("connected", f"the target {tdesc} depends on the source {src} "
+                               "through the recorded ops (gradient computed).", None, "")
+        return _not_used(g, src, tdesc, set(), tids, source)
+
+    dep = _downstream(g.ops, src_ids)
+    if any(t in dep for t in tids):
+        names = [op.name for op in _path(g.ops, dep, tids)]
+        return Explanation("connected", f"the target {tdesc} depends on the source {src} "
+                           f"through {len(names)} recorded op(s): {_brief(names)}.", None, "",
+                           ops=names)
+    cands = [e for e in g.events if e.kind in _CUT_RANK and
+             (e.kind == "stop_recording" or e.obj in dep)
+             and not (e.kind == "integer_dtype" and e.info.get("op") == "watch")]
+    if cands:
+        direct = [e for e in cands if e.info.get("out") in tids]
+        order = sorted(range(len(cands)), key=lambda i: (_CUT_RANK[cands[i].kind], i))
+        best = direct[0] if direct else cands[order[0]]
+        ex = _event_explanation(best, src)
+        ex.others = [f"{e.kind} at {fmt_where(e.where)}" for e in cands if e is not best][:5]
+        return ex
+    return _not_used(g, src, tdesc, dep, tids, source)
+
+
+def _not_used(g: _Graph, src: str, tdesc: str, dep: set, tids, source) -> Explanation:
+    produced = set()
+    for op in g.ops or ():
+        produced.update(op.outs)
+    if isinstance(source, Variable) and not g.var_snaps.get(id(source)):
+        msg = (f"the source {src} was never read while the tape was recording, so the target "
+               f"{tdesc} cannot depend on it (a layer or branch that did not run?).")
+    elif g.ops is not None and not any(t in produced for t in tids):
+        msg = (f"the target {tdesc} was not computed by any op this tape recorded from watched "
+               f"values, so it cannot depend on the source {src} (was it computed outside the "
+               "tape's `with` block, or only from constants?).")
+    elif g.ops is not None and len(dep) <= 1 and not any(i in dep for op in g.ops
+                                                           for i in op.ins):
+        msg = (f"the source {src} is watched, but no recorded op used it; the target {tdesc} "
+               "was computed from other values.")
+    else:
+        msg = (f"nothing recorded on this tape connects the source {src} to the target "
+               f"{tdesc}: they lie on separate branches.")
+    return Explanation("not_used", msg, g.entered,
+                       "compute the target from the source inside the tape's `with` block (a "
+                       "layer or variable that is never called on the data gets None), or pass "
+                       "unconnected_gradients=tf.UnconnectedGradients.ZERO to get zeros.")
+
+
+def warn_on_none_gradients(enabled: bool = True) -> None:
+    """While on, ``tape.gradient`` warns with ``tape.explain``'s answer for each None it returns.
+
+    >>> import tapegrad as tf
+    >>> tf.debugging.warn_on_none_gradients()
+    >>> tf.debugging.warn_on_none_gradients(False)
+    """
+    HOOKS.warn_none_gradients = bool(enabled)
+
+
+def _warn_none(tape, target, sources, grads) -> None:
+    """Called by ``gradient`` while ``warn_on_none_gradients`` is on and some result is None."""
+    for s, gr in zip(sources, grads):
+        if gr is None and isinstance(s, _Base):
+            try:
+                text = str(explain(tape, target, s))
+            except (ValueError, TypeError) as e:
+                text = str(e)
+            warnings.warn(f"GradientTape.gradient returned None for {_desc(s)}:\n{text}",
+                          stacklevel=3)
+
+
+# -- memory -----------------------------------------------------------------------------------------
+_MEMORY = {"threshold": 1 << 30}
+
+
+def set_tape_memory_threshold(nbytes: int | None) -> None:
+    """Warn when a persistent tape keeps more than ``nbytes`` alive (default 1 GiB; None: never).
+
+    Checked when the tape's ``with`` block exits.
+
+    >>> import tapegrad as tf
+    >>> tf.debugging.set_tape_memory_threshold(2 ** 30)
+    """
+    if nbytes is not None and (not isinstance(nbytes, (int, np.integer)) or nbytes < 0):
+        raise ValueError(f"set_tape_memory_threshold: need a non-negative number of bytes or "
+                         f"None, got {nbytes!r}.")
+    _MEMORY["threshold"] = nbytes
+
+
+def _root(a):
+    while isinstance(getattr(a, "base", None), np.ndarray):
+        a = a.base
+    return a
+
+
+def _holdings(tape) -> tuple[int, dict]:
+    """Total bytes of distinct arrays the tape references, and bytes per op name that made them."""
+    seen: set = set()
+    per_op: dict[str, int] = {}
+    total = 0
+
+    def add(t, who):
+        nonlocal total
+        v = getattr(t, "_value", None)
+        if v is None:
+            return
+        r = _root(v)
+        if id(r) in seen:
+            return
+        seen.add(id(r))
+        n = int(getattr(r, "nbytes", 0))
+        total += n
+        per_op[who] = per_op.get(who, 0) + n
+
+    for t in tape._keep:
+        add(t, "watched tensors")
+    for snaps in tape._var_snaps.values():
+        for t in snaps:
+            add(t, "variable reads")
+    for r in tape._records or ():
+        for o in (r.out if type(r.out) is tuple else (r.out,)):
+            add(o, r.prim.name)
+        for x in r.inputs:
+            add(x, "constants used")
+    return total, per_op
+
+
+def memory_bytes(tape) -> int:
+    """Bytes of arrays the tape keeps alive (each shared array counted once); see
+    ``GradientTape.memory_bytes``.
+
+    >>> import tapegrad as tf
+    >>> x = tf.zeros([1000])
+    >>> with tf.GradientTape(persistent=True) as tape:
+    ...     tape.watch(x)
+    ...     y = x * 2.0
+    >>> tape.memory_bytes()
+    8000
+    """
+    return _holdings(tape)[0]
+
+
+def _check_tape_memory(tape) -> None:
+    """Called when a persistent tape's ``with`` block exits: warn once past the threshold."""
+    limit = _MEMORY["threshold"]
+    if limit is None or getattr(tape, "_memory_warned", False):
+        return
+    total, per_op = _holdings(tape)
+    if total <= limit:
+        return
+    tape._memory_warned = True
+    top = sorted(per_op.items(), key=lambda kv: -kv[1])[:3]
+    names = ", ".join(f"{k} ({_mib(v)})" for k, v in top)
+    warnings.warn(f"This persistent GradientTape keeps {_mib(total)} of arrays alive (threshold "
+                  f"{_mib(limit)}); most is held by: {names}. Delete the tape (del tape) once "
+                  "its gradients are computed, use a non-persistent tape, or wrap parts in "
+                  "tf.recompute_grad. Threshold: tf.debugging.set_tape_memory_threshold.",
+                  ResourceWarning, stacklevel=3)
+
+
+def _mib(n: int) -> str:
+    for unit, size in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
+
+
+# -- a picture of the tape ------------------------------------------------------------------------
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(tape, target: Any = None, sources: Any = None, max_nodes: int = 120,
+           collapse: int = 6) -> str:
+    """Graphviz DOT text of the recorded ops; see ``GradientTape.to_dot``.
+
+    One node per op (name, output dtype and shape); sources are boxes, the target a double
+    outline; the edges from each source to the target are red, sources that do not reach the
+    target are grey. Linear runs of more than ``collapse`` ops become one node; past
+    ``max_nodes`` nodes the rest is summarised in a note.
+
+    >>> import tapegrad as tf
+    >>> x = tf.constant(2.0)
+    >>> with tf.GradientTape(persistent=True) as tape:
+    ...     tape.watch(x)
+    ...     y = tf.exp(x) * x
+    >>> print(tape.to_dot(y, x).splitlines()[0])
+    digraph tape {
+    """
+    from .tape import _flatten
+    if tape._used and not tape._persistent:
+        raise ValueError("to_dot: this non-persistent tape's records were released by "
+                         "gradient(); draw it before calling gradient(), or create the tape with "
+                         "GradientTape(persistent=True).")
+    ops = _ops_of(tape._records, describe=True)
+    producer = {}
+    for k, op in enumerate(ops):
+        for o in op.outs:
+            producer[o] = k
+    # the source nodes: given sources, else everything the tape watched
+    if sources is None:
+        srcs = list(tape._keep) + list(tape._watched_vars.values())
+    else:
+        srcs = [s for s in _flatten(sources) if isinstance(s, _Base)]
+    src_of: dict[int, int] = {}   # tracked id -> source index
+    for j, s in enumerate(srcs):
+        if isinstance(s, Variable):
+            for t in tape._var_snaps.get(id(s), ()):
+                src_of[id(t)] = j
+        src_of[id(s)] = j
+    tids = [id(t) for t in _flatten(target)] if target is not None else []
+    # which ops and sources lie on a target's path
+    on_path: set[int] = set()
+    src_hit: set[int] = set()
+    if tids:
+        for j, s in enumerate(srcs):
+            ids = {i for i, jj in src_of.items() if jj == j}
+            dep = _downstream(ops, ids)
+            path = _path(ops, dep, tids)
+            if path or any(t in ids for t in tids):
+                src_hit.add(j)
+            on_path.update(id(op) for op in path)
+    # edges between op indices (and from sources)
+    preds: list[list[int]] = [[] for _ in ops]
+    src_edges: list[tuple[int, int]] = []
+    consumers: dict[int, int] = {}
+    for k, op in enumerate(ops):
+        for i in op.ins:
+            if i in producer and producer[i] != k:
+                preds[k].append(producer[i])
+                consumers[producer[i]] = consumers.get(producer[i], 0) + 1
+            elif i in src_of:
+                src_edges.append((src_of[i], k))
+    target_ops = {producer[t] for t in tids if t in producer}
+    # collapse linear runs: b's only predecessor is a, a's only consumer is b
+    group = list(range(len(ops)))
+    runs: dict[int, list[int]] = {}
+    k = 0
+    while k < len(ops):
+        run = [k]
+        while True:
+            a = run[-1]
+            b = a + 1
+            if (b < len(ops) and preds[b] == [a] and consumers.get(a, 0) == 1
+                    and len(ops[a].outs) == 1 and a not in target_ops
+                    and not any(e[1] == b for e in src_edges)):
+                run.append(b)
+            else:
+                break
+        if len(run) > collapse:
+            for m in run:
+                group[m] = run[0]
+            runs[run[0]] = run
+        k = run[-1] + 1
+    lines = ["digraph tape {", '  rankdir=TB; node [fontname="Helvetica", fontsize=11, '
+             'shape=box, style="rounded,filled", fillcolor="#f4f6fb", color="#4a5a7a"];',
+             '  edge [color="#7a869a"];']
+    for j, s in enumerate(srcs):
+        grey = tids and j not in src_hit
+        label = (s.name if isinstance(s, Variable) else "source") + \
+            f"\n{_dt.from_numpy(s._value.dtype).name}{list(np.shape(s._value))}"
+        style = ('fillcolor="#eeeeee", color="#b0b0b0", fontcolor="#9a9a9a", '
+                 'style="rounded,filled,dashed"') if grey else \
+            'fillcolor="#dcecff", color="#1f5fbf", penwidth=2'
+        lines.append(f"  s{j} [label={_q(label)}, shape=box, {style}];")
+    shown: list[int] = []
+    for k in range(len(ops)):
+        if group[k] == k:
+            shown.append(k)
+    hidden = 0
+    if len(shown) > max_nodes:
+        keep = set(shown[:max_nodes]) | {k for k in shown if group[k] in target_ops
+                                         or k in target_ops}
+        hidden = sum(len(runs.get(k, [k])) for k in shown if k not in keep)
+        shown = [k for k in shown if k in keep]
+    shown_set = set(shown)
+    for k in shown:
+        members = runs.get(k, [k])
+        last = ops[members[-1]]
+        red = any(id(ops[m]) in on_path for m in members)
+        if len(members) > 1:
+            counts: dict[str, int] = {}
+            for m in members:
+                counts[ops[m].name] = counts.get(ops[m].name, 0) + 1
+            what = ", ".join(f"{n} ×{c}" for n, c in counts.items())
+            label = f"{len(members)} ops in a chain\n{what}\n{last.out_desc[0]}"
+        else:
+            label = f"{last.name}\n" + "\n".join(last.out_desc)
+        attrs = []
+        if members[-1] in target_ops:
+            label += "\n(target)"
+            attrs.append('peripheries=2, color="#c0392b", fillcolor="#fde2df", penwidth=2')
+        elif red:
+            attrs.append('color="#c0392b"')
+        lines.append(f"  n{k} [{', '.join([f'label={_q(label)}'] + attrs)}];")
+    drawn = set()
+    for k, op in enumerate(ops):
+        gk = group[k]
+        if gk not in shown_set:
+            continue
+        for p in preds[k]:
+            gp = group[p]
+            if gp == gk or gp not in shown_set or (gp, gk) in drawn:
+                continue
+            drawn.add((gp, gk))
+            red = id(ops[p]) in on_path and id(op) in on_path
+            lines.append(f"  n{gp} -> n{gk}" + (' [color="#c0392b", penwidth=2]' if red else "")
+                         + ";")
+    for j, k in src_edges:
+        gk = group[k]
+        if gk not in shown_set or (f"s{j}", gk) in drawn:
+            continue
+        drawn.add((f"s{j}", gk))
+        red = j in src_hit and id(ops[k]) in on_path
+        lines.append(f"  s{j} -> n{gk}" + (' [color="#c0392b", penwidth=2]' if red else "") + ";")
+    if hidden:
+        lines.append(f'  more [shape=note, label="… {hidden} more ops not shown '
+                     f'(to_dot(max_nodes=…))", fillcolor="#fff8dc"];')
+    if tids and not target_ops and not any(t in src_of for t in tids):
+        lines.append('  target [shape=box, style="dashed", color="#c0392b", '
+                     'label="target\\n(not recorded on this tape)"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(tape, path: str, target: Any = None, sources: Any = None, **kwargs: Any) -> str:
+    """Write the tape as ``.svg``, ``.png`` or ``.pdf`` with Graphviz's ``dot``; see
+    ``GradientTape.render``. Returns ``path``."""
+    fmt = os.path.splitext(str(path))[1].lstrip(".").lower()
+    if fmt not in ("svg", "png", "pdf"):
+        raise ValueError(f"render: the file name must end in .svg, .png or .pdf, got {path!r}.")
+    dot = shutil.which("dot")
+    if dot is None:
+        raise RuntimeError("render: Graphviz's `dot` program was not found on PATH. Install "
+                           "Graphviz (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew "
+                           "install graphviz`; conda: `conda install graphviz`), or take the "
+                           "text of tape.to_dot() to any Graphviz viewer.")
+    text = to_dot(tape, target, sources, **kwargs)
+    d = os.path.dirname(os.path.abspath(str(path)))
+    with tempfile.NamedTemporaryFile("w", suffix=".dot", dir=d, delete=False) as f:
+        f.write(text)
+    try:
+        done = subprocess.run([dot, f"-T{fmt}", "-o", str(path), f.name], capture_output=True,
+                              text=True)
+    finally:
+        os.unlink(f.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"render: `dot -T{fmt}` failed: {done.stderr.strip()}")
+    return str(path)

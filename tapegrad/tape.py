@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from .primitive import STATE, user_frame
+from .primitive import HOOKS, STATE, user_frame
 from .tensor import IndexedSlices, Tensor, Variable, _Base, _new
 
 __all__ = ["GradientTape", "UnconnectedGradients", "note_event"]
@@ -51,12 +51,17 @@ def _line_of(frame) -> str:
 
 
 def note_event(kind: str, obj: Any, **info: Any) -> None:
-    """Remember, on each tape tracking ``obj``, that it left the tape (rare; costs a stack walk)."""
+    """Remember, on each tape tracking ``obj``, that it left the tape (rare; costs a stack walk).
+
+    The line is kept as ``(file, lineno)``; its text is read only when an explanation is shown.
+    """
     line = None
     for tape in STATE.tapes:
-        if id(obj) in tape._tracked:
+        if id(obj) in tape._tracked or (isinstance(obj, Variable) and (
+                id(obj) in tape._watched_vars or (tape._watch_accessed and obj._trainable))):
             if line is None:
-                line = _line_of(user_frame())
+                f = user_frame()
+                line = (f.f_code.co_filename, f.f_lineno) if f is not None else None
             tape._events.append(Event(kind, obj, line, info))
 
 
@@ -93,12 +98,17 @@ class GradientTape:
             raise ValueError("Attempt to re-enter an already-active tape: this GradientTape is "
                              "already recording. Use a new GradientTape for nested recording.")
         self._active = True
+        f = user_frame()  # (file, line) of the `with`, for explain (no text read here)
+        self._entered_at = (f.f_code.co_filename, f.f_lineno) if f is not None else None
         STATE.tapes.append(self)
         STATE.refresh()
         return self
 
     def __exit__(self, *exc) -> None:
         self._pop()
+        if self._persistent:
+            from .debugging import _check_tape_memory
+            _check_tape_memory(self)
 
     def _pop(self) -> None:
         if self._active:
@@ -121,6 +131,9 @@ class GradientTape:
                                  f"{type(t).__name__}, which is not a Tensor or Variable. Wrap it "
                                  f"first: x = tf.constant(...).")
             if t._value.dtype.kind not in "fc":
+                f = user_frame()  # explain names this line for an integer source
+                self._events.append(Event("integer_dtype", t, (f.f_code.co_filename, f.f_lineno)
+                                          if f is not None else None, {"op": "watch"}))
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. "
                               f"tf.float32), got {t.dtype.name!r}; it will get no gradient.",
                               stacklevel=2)
@@ -184,6 +197,9 @@ class GradientTape:
         grads = self._backward(targets, seeds, flat_sources)
         grads = [_finish(g, s, unconnected) for g, s in zip(grads, flat_sources)]
         self._end_use()
+        if HOOKS.warn_none_gradients and any(g is None for g in grads):
+            from .debugging import _warn_none
+            _warn_none(self, target, flat_sources, grads)
         return _unflatten(sources, grads)
 
     def _begin_use(self, what: str) -> None:
@@ -237,6 +253,9 @@ class GradientTape:
         records = self._records
         if not self._persistent:
             self._records = []  # the reverse pass owns them now; each is freed once used
+            if self._events:  # rare: explain keeps the graph as names and ids, no arrays
+                from .debugging import _skeleton
+                self._summary = _skeleton(records)
         # 1. forward: which records lie downstream of a source
         dep = set(all_src)
         relevant = []
@@ -293,6 +312,9 @@ class GradientTape:
                 raise LookupError(f"No gradient defined for operation '{prim.name}' (op type: "
                                   f"{prim.name}). Wrap it in tf.stop_gradient, or give it a "
                                   f"gradient with tf.custom_gradient.")
+            if rec.where is not None:  # check-numerics: a NaN inside the VJP names this op
+                from .debugging import _in_vjp
+                _in_vjp(rec)
             if vjps is not None:
                 dxs = [f(g, out, *inputs, **params) if f is not None and id(x) in dep
                        else None for f, x in zip(vjps, inputs)]
@@ -315,6 +337,9 @@ class GradientTape:
                 if g is not None:
                     acc = g if acc is None else _add_cotangents(acc, g)
             results.append(acc)
+        if not self._persistent:  # what explain answers about a spent tape (ids only)
+            self._pass_results = (tuple(map(id, targets)),
+                                  {id(s): r is not None for s, r in zip(sources, results)})
         return results
 
     # -- Jacobians --------------------------------------------------------------------------------
@@ -442,6 +467,9 @@ class _StopRecording:
     def __enter__(self) -> None:
         tapes = STATE.tapes
         if self.tape in tapes:
+            f = user_frame()  # explain names this line when the paused ops cut a path
+            self.tape._events.append(Event("stop_recording", None, (f.f_code.co_filename,
+                                           f.f_lineno) if f is not None else None, {}))
             self.index = tapes.index(self.tape)
             tapes.remove(self.tape)
             STATE.refresh()
