@@ -18,7 +18,7 @@ from ..errors import InvalidArgumentError
 from ..primitive import primitive
 from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
-from .array import _static_ints, gather, reshape, where
+from .array import _static_ints, expand_dims, gather, reshape, where
 from .math import erf, exp, sigmoid, softplus, tanh
 from .random import uniform
 from .reduce import _reduce_sum, normalize_axes, reduce_mean, reduce_sum
@@ -328,7 +328,10 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any,
     if np.any(bad):
         raise InvalidArgumentError(f"{op}: received a label value of {int(lab[bad].flat[0])} "
                                    f"which is outside the valid range of [0, {n}).")
-    one_hot = (lab[..., None] == np.arange(n)).astype(logits._value.dtype)
+    # the one-hot mask is built with ops, so a traced function replays it for new labels
+    labels = labels if isinstance(labels, _Base) else _wrap(lab)
+    one_hot = _m.cast(_m.equal(expand_dims(labels, -1), np.arange(n, dtype=lab.dtype)),
+                      _dt.from_numpy(logits._value.dtype))
     return -_reduce_sum(one_hot * _log_softmax(logits, axis=-1), axes=(len(gs) - 1,),
                         keepdims=False)
 

@@ -350,3 +350,25 @@ def test_weighted_cross_entropy_tf_numbers():
     # TF 2 outputs for this program (including its slope at exactly 0)
     np.testing.assert_allclose(y.numpy(), [1.3862944, 0.69314718, 7000.0, 2.603085], rtol=1e-6)
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [0, 1, 0.7, -1.0092754], rtol=1e-6)
+
+
+def test_traced_function_replays_labels_and_dropout_draws():
+    import warnings
+
+    @tf.function
+    def loss(labels, logits):
+        return nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+
+    @tf.function
+    def drop(x):
+        return nn.dropout(x, rate=0.5)
+
+    x = tf.constant([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]])
+    ones = tf.ones([64])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback to eager: nothing was frozen at trace time
+        for lab in ([0, 1], [2, 2], [1, 0], [0, 2], [2, 1]):
+            eager = nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=x)
+            np.testing.assert_allclose(loss(tf.constant(lab), x).numpy(), eager.numpy())
+        masks = [drop(ones).numpy() for _ in range(5)]
+    assert len({m.tobytes() for m in masks}) == 5  # a fresh mask on every replay
