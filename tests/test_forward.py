@@ -16,7 +16,8 @@ def test_jvp_of_an_elementwise_program():
 
 def test_jvp_equals_jacobian_times_tangent():
     rng = np.random.default_rng(0)
-    x0, w0, t = rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal((3, 4))
+    x0, w0 = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    t = rng.standard_normal((3, 4))
     x, w = tf.constant(x0), tf.constant(w0)
     with tf.autodiff.ForwardAccumulator(x, tf.constant(t)) as acc:
         y = tf.tanh(tf.matmul(x, w)) + tf.reduce_sum(x ** 2, axis=1, keepdims=True)
