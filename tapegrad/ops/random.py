@@ -68,10 +68,14 @@ def _float_dtype(dtype: Any, op: str):
 
 
 def _param(v: Any):
-    """mean/stddev/minval/maxval: Python numbers stay numbers, tensors become NumPy values."""
-    if isinstance(v, _Base):
-        return v._value
+    """mean/stddev/minval/maxval as given to the primitive: Python numbers or NumPy values."""
     return v if isinstance(v, (int, float)) else convert_raw(v)
+
+
+def _affine(z, scale: Any, shift: Any):
+    """``z * scale + shift`` with tapegrad ops, so the gradient reaches tensor parameters (TF
+    builds its samplers this way: only the draw itself has no gradient)."""
+    return z * scale + shift
 
 
 # -- normal, truncated normal, uniform ------------------------------------------------------------
@@ -83,14 +87,19 @@ def _normal(*, shape, mean, stddev, dtype, seed):
 
 def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dt.float32,
            seed: int | None = None, name: str | None = None) -> Tensor:
-    """Samples from N(mean, stddev²) (``tf.random.normal``).
+    """Samples from N(mean, stddev²) (``tf.random.normal``); the draw has no gradient, but
+    tensor ``mean``/``stddev`` get one (the sample is ``z * stddev + mean``), as TF's.
 
     >>> import tapegrad as tf
     >>> tf.random.normal([2, 3], seed=1).shape
     TensorShape([2, 3])
     """
-    return _normal(shape=_shape_arg(shape, "random.normal"), mean=_param(mean),
-                   stddev=_param(stddev), dtype=_float_dtype(dtype, "random.normal"), seed=seed)
+    shape = _shape_arg(shape, "random.normal")
+    d = _float_dtype(dtype, "random.normal")
+    if isinstance(mean, _Base) or isinstance(stddev, _Base):
+        return _affine(_normal(shape=shape, mean=0.0, stddev=1.0, dtype=d, seed=seed), stddev,
+                       mean)
+    return _normal(shape=shape, mean=_param(mean), stddev=_param(stddev), dtype=d, seed=seed)
 
 
 @primitive(name="truncated_normal", differentiable=False)
@@ -113,9 +122,13 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any 
     >>> bool((abs(tf.random.truncated_normal([1000], seed=3)) <= 2.0).numpy().all())
     True
     """
-    return _truncated_normal(shape=_shape_arg(shape, "random.truncated_normal"),
-                             mean=_param(mean), stddev=_param(stddev),
-                             dtype=_float_dtype(dtype, "random.truncated_normal"), seed=seed)
+    shape = _shape_arg(shape, "random.truncated_normal")
+    d = _float_dtype(dtype, "random.truncated_normal")
+    if isinstance(mean, _Base) or isinstance(stddev, _Base):
+        return _affine(_truncated_normal(shape=shape, mean=0.0, stddev=1.0, dtype=d, seed=seed),
+                       stddev, mean)
+    return _truncated_normal(shape=shape, mean=_param(mean), stddev=_param(stddev), dtype=d,
+                             seed=seed)
 
 
 @primitive(name="random_uniform", differentiable=False)
@@ -149,8 +162,11 @@ def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dt.fl
     if d.kind != "f":
         raise ValueError(f"random.uniform: dtype must be floating or integer, got "
                          f"{_dt.from_numpy(d).name}.")
-    hi = 1.0 if maxval is None else _param(maxval)
-    return _uniform(shape=shape, minval=_param(minval), maxval=hi, dtype=d, seed=seed)
+    hi = 1.0 if maxval is None else maxval
+    if isinstance(minval, _Base) or isinstance(hi, _Base):
+        return _affine(_uniform(shape=shape, minval=0.0, maxval=1.0, dtype=d, seed=seed),
+                       hi - minval, minval)
+    return _uniform(shape=shape, minval=_param(minval), maxval=_param(hi), dtype=d, seed=seed)
 
 
 # -- shuffle, categorical -------------------------------------------------------------------------
