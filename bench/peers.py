@@ -11,7 +11,12 @@ import numpy as np
 from .workloads import CHAIN_STEPS, LR, hessian_data, mlp_data
 
 
+ONLY: str | None = None  # import just this library (each peer runs in its own process)
+
+
 def _try(name):
+    if ONLY is not None and name != ONLY:
+        return None
     try:
         return __import__(name)
     except Exception:  # noqa: BLE001 - any failure to import means "no column"
@@ -56,7 +61,7 @@ def peer_chain() -> dict:
             return t.gradient(y, x)
         out["TF eager"] = tf_chain
         tf_fn = tf.function(tf_chain)
-        out["tf.function"] = lambda: tf_fn(x)
+        out["tf.function"] = lambda x=x: tf_fn(x)
     ag = _try("autograd")
     if ag is not None:
         def f(x):
@@ -74,16 +79,16 @@ def peer_mlp() -> dict:
     x_np, lab_np, params = mlp_data()
     torch = _torch()
     if torch is not None:
-        x, lab = torch.from_numpy(x_np), torch.from_numpy(lab_np.astype(np.int64))
+        tx, tlab = torch.from_numpy(x_np), torch.from_numpy(lab_np.astype(np.int64))
         ps = [torch.tensor(p, requires_grad=True) for p in params]
 
         def torch_step():
-            h = x
+            h = tx
             for i in range(0, 6, 2):
                 h = h @ ps[i] + ps[i + 1]
                 if i < 4:
                     h = torch.relu(h)
-            loss = torch.nn.functional.cross_entropy(h, lab)
+            loss = torch.nn.functional.cross_entropy(h, tlab)
             grads = torch.autograd.grad(loss, ps)
             with torch.no_grad():
                 for p, g in zip(ps, grads):
@@ -108,11 +113,11 @@ def peer_mlp() -> dict:
             return loss
         out["TF eager"] = tf_step
         tf_fn = tf.function(tf_step)
-        out["tf.function"] = lambda: tf_fn(x, lab)
+        out["tf.function"] = lambda x=x, lab=lab: tf_fn(x, lab)
     ag = _try("autograd")
     if ag is not None:
         anp = __import__("autograd.numpy").numpy
-        ps = [p.copy() for p in params]
+        aps = [p.copy() for p in params]
         rows = np.arange(len(lab_np))
 
         def loss_fn(ps):
@@ -126,7 +131,7 @@ def peer_mlp() -> dict:
         gf = ag.grad(loss_fn)
 
         def ag_step():
-            for p, g in zip(ps, gf(ps)):
+            for p, g in zip(aps, gf(aps)):
                 p -= np.float32(LR) * g
         out["autograd"] = ag_step
     return out
@@ -140,7 +145,7 @@ def peer_jacobian() -> dict:
     torch = _torch()
     if torch is not None:
         a, x = torch.from_numpy(a_np), torch.from_numpy(x_np)
-        out["PyTorch"] = lambda: torch.autograd.functional.jacobian(
+        out["PyTorch"] = lambda a=a, x=x: torch.autograd.functional.jacobian(
             lambda x: torch.tanh(a @ x), x, vectorize=True)
     tf = _tf()
     if tf is not None:
@@ -153,7 +158,7 @@ def peer_jacobian() -> dict:
             return t.jacobian(y, x)
         out["TF eager"] = tf_jac
         tf_fn = tf.function(tf_jac)
-        out["tf.function"] = lambda: tf_fn(a, x)
+        out["tf.function"] = lambda a=a, x=x: tf_fn(a, x)
     ag = _try("autograd")
     if ag is not None:
         anp = __import__("autograd.numpy").numpy
@@ -175,3 +180,14 @@ def peer_hessian() -> dict:
             return torch.nn.functional.cross_entropy(torch.relu(x @ w1) @ w2, lab)
         out["PyTorch"] = lambda: torch.autograd.functional.hessian(loss, w1, vectorize=True)
     return out
+
+
+if __name__ == "__main__":  # python -m bench.peers WORKLOAD LIBRARY: JSON {column: median s}
+    import json
+    import sys
+
+    from .run import timeit
+    ONLY = sys.argv[2]
+    fns = globals()[f"peer_{sys.argv[1]}"]()
+    print(json.dumps(timeit(fns, min_time=float(sys.argv[3]) if len(sys.argv) > 3 else 1.0)
+                     if fns else {}))

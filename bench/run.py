@@ -4,8 +4,10 @@
     python bench/run.py --only chain    # one workload (chain, mlp, jacobian, hessian, deep, import)
     python bench/run.py --json out.json # also save the raw numbers
 
-Peer columns (PyTorch, TF eager, tf.function, autograd) appear when those libraries import;
-run with a Python that has them (and tapegrad on PYTHONPATH) to get them.
+Peer columns (PyTorch, TF eager, tf.function, autograd) appear when those libraries import in
+``--peer-python`` (default: this Python); each library is timed in its own process.
+
+    python bench/run.py --peer-python /path/to/venv-with-peers/bin/python
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ if ROOT not in sys.path:
 import numpy as np  # noqa: E402
 
 import tapegrad as tf  # noqa: E402
-from bench import peers, workloads as W  # noqa: E402
+from bench import workloads as W  # noqa: E402
 
 try:
     from tapegrad import function as tg_function  # noqa: E402
@@ -39,9 +41,15 @@ except ImportError:
 def timeit(fns: dict[str, Callable], min_time: float = 1.0, min_reps: int = 7,
            max_reps: int = 2000) -> dict[str, float]:
     """Median seconds per call of each callable, interleaving them so drift hits all alike."""
-    for fn in fns.values():  # warm up (trace and checked replays, for tapegrad.function)
-        for _ in range(5):
-            fn()
+    for k, fn in list(fns.items()):  # warm up (trace and checked replays, for tapegrad.function)
+        try:
+            for _ in range(5):
+                fn()
+        except Exception as e:  # a peer library that fails gives no column, never a failed run
+            if k in ("tapegrad", "tapegrad.function", "NumPy"):
+                raise
+            print(f"  {k}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
+            del fns[k]
     times: dict[str, list] = {k: [] for k in fns}
     start = time.perf_counter()
     reps = 0
@@ -55,6 +63,27 @@ def timeit(fns: dict[str, Callable], min_time: float = 1.0, min_reps: int = 7,
     return {k: statistics.median(v) for k, v in times.items()}
 
 
+PEER_LIBS = ("torch", "tensorflow", "autograd")
+
+
+def peer_medians(workload: str, python: str | None, min_time: float = 1.0) -> dict[str, float]:
+    """Peer columns, each library timed in its own process (their thread pools would otherwise
+    disturb tapegrad's and NumPy's numbers) with ``python`` (one that has them installed)."""
+    out: dict[str, float] = {}
+    if not python:
+        return out
+    for lib in PEER_LIBS:
+        p = subprocess.run([python, "-m", "bench.peers", workload, lib, str(min_time)],
+                           capture_output=True, text=True, cwd=ROOT, env=_env())
+        lines = p.stdout.strip().splitlines()
+        if p.returncode != 0 or not lines:
+            err = (p.stderr.strip().splitlines() or ["?"])[-1]
+            print(f"  {lib}: no column ({err})", file=sys.stderr)
+            continue
+        out.update(json.loads(lines[-1]))
+    return out
+
+
 def _tapegrad_columns(make) -> dict[str, Callable]:
     cols = {"tapegrad": make(tf)}
     if tg_function is not None:
@@ -62,41 +91,37 @@ def _tapegrad_columns(make) -> dict[str, Callable]:
     return cols
 
 
-def run_chain(with_peers: bool) -> dict:
+def run_chain(peer_python: str | None) -> dict:
     fns = _tapegrad_columns(W.tg_chain)
     fns["NumPy"] = W.np_chain()
-    if with_peers:
-        fns.update(peers.peer_chain())
     med = timeit(fns)
+    med.update(peer_medians("chain", peer_python))
     return {"unit": "us/op", "values": {k: v / W.CHAIN_OPS * 1e6 for k, v in med.items()}}
 
 
-def run_mlp(with_peers: bool) -> dict:
+def run_mlp(peer_python: str | None) -> dict:
     fns = {"tapegrad": W.tg_mlp(tf)[0]}
     if tg_function is not None:
         fns["tapegrad.function"] = W.tg_mlp(tf, tg_function)[0]
     fns["NumPy"] = W.np_mlp()[0]
-    if with_peers:
-        fns.update(peers.peer_mlp())
     med = timeit(fns, min_time=2.0)
+    med.update(peer_medians("mlp", peer_python, 2.0))
     return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
 
 
-def run_jacobian(with_peers: bool) -> dict:
+def run_jacobian(peer_python: str | None) -> dict:
     fns = _tapegrad_columns(W.tg_jacobian)
     fns["NumPy"] = W.np_jacobian()
-    if with_peers:
-        fns.update(peers.peer_jacobian())
     med = timeit(fns)
+    med.update(peer_medians("jacobian", peer_python))
     return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
 
 
-def run_hessian(with_peers: bool) -> dict:
+def run_hessian(peer_python: str | None) -> dict:
     fns = _tapegrad_columns(W.tg_hessian)
     fns["NumPy"] = W.np_hessian()
-    if with_peers:
-        fns.update(peers.peer_hessian())
     med = timeit(fns)
+    med.update(peer_medians("hessian", peer_python))
     return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
 
 
@@ -224,18 +249,18 @@ def report(results: dict) -> str:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", action="append", help="run only this workload (repeatable)")
-    ap.add_argument("--no-peers", action="store_true", help="skip PyTorch/TF/autograd columns")
+    ap.add_argument("--peer-python", default=sys.executable,
+                    help="a Python with PyTorch/TF/autograd for the peer columns ('' for none)")
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args(argv)
     todo = args.only or ["chain", "mlp", "jacobian", "hessian", "deep", "import"]
-    with_peers = not args.no_peers
     results: dict = {}
     runners = {"chain": run_chain, "mlp": run_mlp, "jacobian": run_jacobian,
                "hessian": run_hessian}
     for name in todo:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         if name in runners:
-            results[name] = runners[name](with_peers)
+            results[name] = runners[name](args.peer_python or None)
         elif name == "deep":
             results[name] = run_deep()
         elif name == "import":
