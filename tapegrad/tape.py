@@ -439,22 +439,55 @@ class GradientTape:
 
     # -- introspection (implemented in tapegrad.debugging) ------------------------------------
     def explain(self, target: Any, source: Any):
-        """Why the gradient of ``target`` w.r.t. ``source`` is (or is not) None."""
+        """Why the gradient of ``target`` w.r.t. ``source`` is (or is not) None: an
+        ``Explanation`` with ``.reason`` (connected, not_used, not_watched, not_trainable,
+        left_tape, integer_dtype, stop_gradient, assigned), the line in your code, and the fix.
+        Works on a non-persistent tape also after ``gradient()``.
+
+        >>> import tapegrad as tf
+        >>> w = tf.Variable(2.0, trainable=False)
+        >>> with tf.GradientTape() as tape:
+        ...     y = w * w
+        >>> tape.explain(y, w).reason
+        'not_trainable'
+        """
         from .debugging import explain
         return explain(self, target, source)
 
-    def to_dot(self, target: Any = None, sources: Any = None) -> str:
-        """The recorded ops as Graphviz DOT text."""
-        from .debugging import to_dot
-        return to_dot(self, target, sources)
+    def to_dot(self, target: Any = None, sources: Any = None, max_nodes: int = 120,
+               collapse: int = 6) -> str:
+        """The recorded ops as Graphviz DOT text: the path from each source to ``target`` in
+        red, sources that do not reach it grey; linear runs longer than ``collapse`` become one
+        node and at most ``max_nodes`` op nodes are drawn.
 
-    def render(self, path: str, target: Any = None, sources: Any = None) -> str:
-        """Write the tape as ``.svg`` or ``.png`` with Graphviz's ``dot``."""
+        >>> import tapegrad as tf
+        >>> x = tf.constant(1.0)
+        >>> with tf.GradientTape(persistent=True) as tape:
+        ...     tape.watch(x)
+        ...     y = tf.exp(x)
+        >>> "exp" in tape.to_dot(y, x)
+        True
+        """
+        from .debugging import to_dot
+        return to_dot(self, target, sources, max_nodes, collapse)
+
+    def render(self, path: str, target: Any = None, sources: Any = None, **kwargs: Any) -> str:
+        """Write :meth:`to_dot`'s picture as ``.svg``, ``.png`` or ``.pdf`` with Graphviz's
+        ``dot`` (Debian package ``graphviz``); returns ``path``."""
         from .debugging import render
-        return render(self, path, target, sources)
+        return render(self, path, target, sources, **kwargs)
 
     def memory_bytes(self) -> int:
-        """Bytes of arrays that this tape keeps alive."""
+        """Bytes of arrays that this tape keeps alive (each shared array counted once).
+
+        >>> import tapegrad as tf
+        >>> x = tf.zeros([100])
+        >>> with tf.GradientTape(persistent=True) as tape:
+        ...     tape.watch(x)
+        ...     y = x + 1.0
+        >>> tape.memory_bytes()
+        800
+        """
         from .debugging import memory_bytes
         return memory_bytes(self)
 
