@@ -51,7 +51,7 @@ def _static_ints(values: Any, what: str, op: str) -> tuple:
         raise TypeError(f"{op}: {what} must be integers, got {values!r}") from None
 
 
-# -- reshape / transpose --------------------------------------------------------------------------
+# -- reshape / transpose ---------------------------------------------------------------------------
 @primitive(name="reshape")
 def _reshape(x, *, shape):
     return np.reshape(x, shape)
@@ -128,7 +128,7 @@ matrix_transpose.defvjp(lambda g, ans, x: (matrix_transpose(g),))
 matrix_transpose.defjvp(lambda t, ans, x: matrix_transpose(t[0]))
 
 
-# -- indexing -------------------------------------------------------------------------------------
+# -- indexing --------------------------------------------------------------------------------------
 def _normalize_index(index: Any) -> tuple:
     if not isinstance(index, tuple):
         index = (index,)
@@ -200,7 +200,7 @@ def getitem(x: Any, index: Any) -> Tensor:
         raise
 
 
-# -- broadcasting, stacking -----------------------------------------------------------------------
+# -- broadcasting, stacking ------------------------------------------------------------------------
 @primitive(name="broadcast_to")
 def _broadcast_to(x, *, shape):
     return np.broadcast_to(x, shape)
@@ -367,7 +367,7 @@ unsorted_segment_sum_dense.defjvp(lambda t, ans, values, indices, *, shape=None:
                                   unsorted_segment_sum_dense(t[0], indices, shape=shape))
 
 
-# -- creation -------------------------------------------------------------------------------------
+# -- creation --------------------------------------------------------------------------------------
 def _shape_arg(shape: Any, op: str) -> tuple:
     shape = _static_ints(shape, "shape", op) if not isinstance(shape, tuple) or shape else ()
     if any(d < 0 for d in shape):
@@ -434,7 +434,7 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     return _wrap(np.arange(vals[0], vals[1], vals[2]).astype(_dt.np_dtype(dtype)))
 
 
-# -- squeeze, unstack, split, slice, reverse ------------------------------------------------------
+# -- squeeze, unstack, split, slice, reverse -------------------------------------------------------
 def _tensor_arg(x) -> Any:
     """Tensors and Variables pass through (so tapes see them); other values become NumPy."""
     return x if isinstance(x, _Base) else convert_raw(x)
@@ -523,7 +523,8 @@ def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: int | None = 
             sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
         if sum(sizes) != n or any(s < 0 for s in sizes):
             given = list(_static_ints(num_or_size_splits, "size_splits", "split"))
-            raise ValueError(f"split: size_splits {given} do not add up to dimension {ax} (size {n}) of shape "
+            raise ValueError(f"split: size_splits {given} do not add up to dimension {ax} "
+                             f"(size {n}) of shape "
                              f"{list(shape)}.")
     x = _tensor_arg(value)
     out, start = [], 0
@@ -571,7 +572,7 @@ def reverse(tensor: Any, axis: Any, name: str | None = None) -> Tensor:
                                    else _slice(None) for i in _range(rank)))
 
 
-# -- gather family --------------------------------------------------------------------------------
+# -- gather family ---------------------------------------------------------------------------------
 @primitive(name="gather")
 def _gather(x, *, indices, axis):
     return np.take(x, indices, axis=axis)
@@ -623,10 +624,10 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
     bd = int(batch_dims)
     if bd < 0:
         bd += idx.ndim
-    ax = bd if axis is None else int(axis._value if isinstance(axis, _Base) else axis)
-    ax = _norm_axis(ax, len(shape), "gather") if shape else ax
     if not shape:
         raise ValueError("gather: params must have rank >= 1, got a scalar.")
+    ax = bd if axis is None else int(axis._value if isinstance(axis, _Base) else axis)
+    ax = _norm_axis(ax, len(shape), "gather")
     if not 0 <= bd <= min(idx.ndim, ax):
         raise ValueError(f"gather: batch_dims={batch_dims} must be in [0, min(indices rank "
                          f"{idx.ndim}, axis {ax})].")
@@ -746,7 +747,7 @@ def tensor_scatter_nd_update(tensor: Any, indices: Any, updates: Any,
     return _where(mask, scattered, x)
 
 
-# -- tile, pad ------------------------------------------------------------------------------------
+# -- tile, pad -------------------------------------------------------------------------------------
 @primitive(name="tile")
 def _tile(x, *, multiples):
     return np.tile(x, multiples)
@@ -838,7 +839,7 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
     return out
 
 
-# -- shape queries, one_hot, meshgrid, sort -------------------------------------------------------
+# -- shape queries, one_hot, meshgrid, sort --------------------------------------------------------
 def shape(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Tensor:  # noqa: A002
     """The shape as a 1-D integer tensor (``tf.shape``).
 
@@ -966,7 +967,7 @@ def argsort(values: Any, axis: int = -1, direction: str = "ASCENDING", stable: b
     return _wrap(order.astype(np.int32))
 
 
-# -- einsum, tensordot ----------------------------------------------------------------------------
+# -- einsum, tensordot -----------------------------------------------------------------------------
 @primitive(name="einsum")
 def _einsum(*xs, subscripts):
     *ins, out = subscripts

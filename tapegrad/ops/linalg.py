@@ -73,7 +73,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     return _matmul(a, b)
 
 
-# -- helpers: masks and diagonals (constants, so VJPs stay traceable) -----------------------------
+# -- helpers: masks and diagonals (constants, so VJPs stay traceable) ------------------------------
 def _mT(x):
     return matrix_transpose(x)
 
@@ -120,7 +120,7 @@ def _square(x: Any, op: str) -> Any:
     return x
 
 
-# -- inverse, determinants ------------------------------------------------------------------------
+# -- inverse, determinants -------------------------------------------------------------------------
 @primitive(name="matrix_inverse")
 def _inv(x):
     return np.linalg.inv(x)
@@ -206,7 +206,7 @@ def logdet(matrix: Any, name: str | None = None) -> Tensor:
                              keepdims=False)
 
 
-# -- solves ---------------------------------------------------------------------------------------
+# -- solves ----------------------------------------------------------------------------------------
 @primitive(name="matrix_solve", same_dtype=True)
 def _solve(a, b):
     return np.linalg.solve(a, b)
@@ -302,7 +302,7 @@ def triangular_solve(matrix: Any, rhs: Any, lower: bool = True, adjoint: bool = 
     return _triangular_solve(a, b, lower=bool(lower), adjoint=bool(adjoint))
 
 
-# -- cholesky -------------------------------------------------------------------------------------
+# -- cholesky --------------------------------------------------------------------------------------
 @primitive(name="cholesky")
 def _cholesky(x):
     return np.linalg.cholesky(x)  # reads the lower triangle, as TF's
@@ -343,7 +343,7 @@ def cholesky(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     return _cholesky(_square(input, "cholesky"))
 
 
-# -- eigh, svd, qr --------------------------------------------------------------------------------
+# -- eigh, svd, qr ---------------------------------------------------------------------------------
 def _gap_inverse(e):
     """F[i, j] = 1 / (e[j] - e[i]) off the diagonal, 0 on it (traceable in e)."""
     n = shape_of(e)[-1]
@@ -554,7 +554,7 @@ def qr(input: Any, full_matrices: bool = False, name: str | None = None) -> tupl
     return _qr(x)
 
 
-# -- diagonals, traces, products ------------------------------------------------------------------
+# -- diagonals, traces, products -------------------------------------------------------------------
 def _trace(x):
     from .reduce import _reduce_sum
     return _reduce_sum(_diag_part(x), axes=(len(shape_of(x)) - 2,), keepdims=False)

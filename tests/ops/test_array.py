@@ -100,7 +100,7 @@ def test_grads(case):
     case.check()
 
 
-# -- forward values against NumPy -------------------------------------------------------------------
+# -- forward values against NumPy ------------------------------------------------------------------
 X = np.arange(24.0).reshape(2, 3, 4)
 FORWARD = [
     (lambda: tf.squeeze(np.ones((1, 2, 1))), np.ones(2)),
@@ -184,7 +184,7 @@ def test_scatter_gradient_reaches_only_written_updates():
     np.testing.assert_array_equal(tf.convert_to_tensor(gu).numpy(), [0, 1, 3])
 
 
-# -- sparse gradients -------------------------------------------------------------------------------
+# -- sparse gradients ------------------------------------------------------------------------------
 def test_gather_on_large_variable_gives_indexed_slices():
     rng = np.random.default_rng(0)
     table = tf.Variable(rng.standard_normal((10000, 64)).astype(np.float32))
@@ -245,7 +245,7 @@ def test_boolean_mask_gradient_is_dense():
     np.testing.assert_array_equal(g.numpy(), [1, 0, 1])
 
 
-# -- errors -----------------------------------------------------------------------------------------
+# -- errors ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("f, exc, words", [
     (lambda: tf.gather(np.ones((2, 3)), [0], axis=2), ValueError, ["gather", "axis 2", "rank 2"]),
     (lambda: tf.gather(np.ones((2, 3)), [3]), InvalidArgumentError, ["gather", "3", "[2, 3]"]),
