@@ -243,3 +243,29 @@ def test_qr_gradient_of_wide_matrix_is_refused():
         y = tf.reduce_sum(la.qr(x)[1])
     with pytest.raises(NotImplementedError, match="m >= n"):
         tape.gradient(y, x)
+
+
+def test_tf_gradients_of_svd_qr_solve_det():
+    # TensorFlow 2.21's gradients for this program (float64)
+    m = tf.constant([[1.0, 2.0], [3.0, 4.5], [5.0, -6.0]], tf.float64)
+    w = tf.constant([[1.0, -1.0], [0.5, 2.0], [3.0, 0.25]], tf.float64)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(m)
+        s, u, v = la.svd(m)
+        y1 = (tf.reduce_sum(u ** 2 * w) + tf.reduce_sum(v ** 2 * w[:2])
+              + tf.reduce_sum(s * [1.0, 3.0]))
+        q, r = la.qr(m)
+        y2 = tf.reduce_sum(q * w) + tf.reduce_sum(r * w[1:])
+        y3 = tf.reduce_sum(la.solve(m[:2], w[:2]) * w[1:]) + la.det(m[1:])
+    np.testing.assert_allclose(tape.gradient(y1, m).numpy(),
+                               [[0.5035517244196164, 0.0858437460136105],
+                                [2.363591715131531, 0.5806753281452162],
+                                [2.354955094867182, -0.3349370058377842]], rtol=1e-10)
+    np.testing.assert_allclose(tape.gradient(y2, m).numpy(),
+                               [[-0.8740745339541516, -0.2111034188436759],
+                                [-2.0016660043052683, -1.2916555084408603],
+                                [0.7842065310640299, -1.549217924406595]], rtol=1e-10)
+    np.testing.assert_allclose(tape.gradient(y3, m).numpy(),
+                               [[41.666666666666664, -25.833333333333332],
+                                [-23.27777777777778, 5.555555555555552],
+                                [-4.500000000000001, 3.000000000000001]], rtol=1e-10)
