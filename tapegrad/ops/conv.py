@@ -65,6 +65,14 @@ def _windows(xp, ksize, strides, dilations, out_hw):
     return v[..., ::sh, ::sw, :, ::dh, ::dw][..., :out_hw[0], :out_hw[1], :, :, :]
 
 
+def _im2col(patches):
+    """The window view (N, Ho, Wo, C, kh, kw) copied to a (N*Ho*Wo, kh*kw*C) matrix whose
+    columns follow the HWIO filter's memory order (C innermost: the copy reads contiguously)."""
+    n, ho, wo, c, kh, kw = patches.shape
+    return np.ascontiguousarray(patches.transpose(0, 1, 2, 4, 5, 3)).reshape(n * ho * wo,
+                                                                            kh * kw * c)
+
+
 def _offsets(ksize, strides, dilations, out_hw):
     """For each kernel offset (i, j): the strided H and W slices of the padded input it reads."""
     (kh, kw), (sh, sw), (dh, dw) = ksize, strides, dilations
@@ -84,7 +92,8 @@ def _conv2d(x, w, *, strides, dilations, pads):
               _out_size(wd, kw, strides[1], dilations[1], pads[1]))
     patches = _windows(_pad_hw(x, pads), (kh, kw), strides, dilations, out_hw)
     if x.ndim == 4 and w.ndim == 4:  # the common case: one im2col matrix product
-        return np.tensordot(patches, w, axes=((3, 4, 5), (2, 0, 1)))
+        cols = _im2col(patches)
+        return (cols @ w.reshape(cols.shape[1], -1)).reshape(patches.shape[:3] + w.shape[-1:])
     return np.einsum("...nhwcij,...ijco->...nhwo", patches, w, optimize=True)
 
 
@@ -108,7 +117,9 @@ def _conv2d_filter_grad(x, g, *, ksize, strides, dilations, pads):
     """sum over n, h, w of window(x) (x) g: the filter gradient of conv2d."""
     patches = _windows(_pad_hw(x, pads), ksize, strides, dilations, g.shape[-3:-1])
     if x.ndim == 4 and g.ndim == 4:
-        return np.transpose(np.tensordot(patches, g, axes=((0, 1, 2), (0, 1, 2))), (1, 2, 0, 3))
+        cols = _im2col(patches)
+        dw = cols.T @ g.reshape(cols.shape[0], g.shape[-1])
+        return dw.reshape(tuple(ksize) + (x.shape[-1], g.shape[-1]))
     return np.einsum("...nhwcij,...nhwo->...ijco", patches, g, optimize=True)
 
 
@@ -400,42 +411,47 @@ _avg_pool_grad.defjvp(lambda t, ans, g, *, size, ksize, strides, pads: _avg_pool
     t[0], size=size, ksize=ksize, strides=strides, pads=pads))
 
 
-def _argmax(x, ksize, strides, pads):
-    """Index (into the padded H*W plane) of each window's first maximum, shape x[..., Ho, Wo, C].
-
-    np.argmax returns the first of equal maxima in row-major window order, which is the input
-    TF's MaxPoolGrad gives the gradient to."""
-    xp = _pad_hw(x, pads, value=-np.inf)
+def _pool_geometry(x, ksize, strides, pads):
+    """Output size and the (H, W) slices of the padded input each kernel offset reads."""
     out_hw = (_out_size(x.shape[-3], ksize[0], strides[0], 1, pads[0]),
               _out_size(x.shape[-2], ksize[1], strides[1], 1, pads[1]))
-    win = _windows(xp, ksize, strides, _ONE, out_hw)
-    a = np.argmax(win.reshape(win.shape[:-2] + (-1,)), axis=-1)
-    di, dj = np.divmod(a, ksize[1])
-    rows = (np.arange(out_hw[0]) * strides[0])[:, None, None] + di
-    cols = (np.arange(out_hw[1]) * strides[1])[None, :, None] + dj
-    return rows * xp.shape[-2] + cols, xp.shape[-3:-1]
+    return out_hw, [sl for _, _, sl in _offsets(ksize, strides, _ONE, out_hw)]
+
+
+def _argmax(x, ksize, strides, pads):
+    """Which kernel offset holds each window's maximum, shape x[..., Ho, Wo, C] (and the
+    offsets' slices). A later offset wins only if strictly greater, so ties go to the first
+    maximum in row-major window order: the input TF's MaxPoolGrad gives the gradient to."""
+    xp = _pad_hw(x, pads, value=-np.inf)
+    _, slices = _pool_geometry(x, ksize, strides, pads)
+    best = xp[(Ellipsis,) + slices[0] + (slice(None),)].copy()
+    arg = np.zeros(best.shape, dtype=np.int16 if len(slices) < 2**15 else np.int32)
+    for k, sl in enumerate(slices[1:], 1):
+        v = xp[(Ellipsis,) + sl + (slice(None),)]
+        np.copyto(arg, k, where=v > best)
+        np.maximum(best, v, out=best)
+    return arg, slices, xp.shape[-3:-1]
 
 
 @primitive(name="max_pool2d")
 def _max_pool(x, *, ksize, strides, pads):
     xp = _pad_hw(x, pads, value=-np.inf)
-    out_hw = (_out_size(x.shape[-3], ksize[0], strides[0], 1, pads[0]),
-              _out_size(x.shape[-2], ksize[1], strides[1], 1, pads[1]))
-    return _windows(xp, ksize, strides, _ONE, out_hw).max(axis=(-2, -1))
+    _, slices = _pool_geometry(x, ksize, strides, pads)
+    out = xp[(Ellipsis,) + slices[0] + (slice(None),)].copy()
+    for sl in slices[1:]:
+        np.maximum(out, xp[(Ellipsis,) + sl + (slice(None),)], out=out)
+    return out
 
 
 @primitive(name="max_pool2d_grad")
 def _max_pool_grad(g, x, *, ksize, strides, pads):
-    """Scatter-add each output's g onto its window's (first) argmax in x."""
-    idx, (hp, wp) = _argmax(x, ksize, strides, pads)
-    idx = np.broadcast_to(idx, g.shape)
-    c = g.shape[-1]
-    m = int(np.prod(g.shape[:-3], dtype=np.int64))
-    plane = hp * wp * c
-    target = (np.arange(m).reshape(g.shape[:-3] + (1, 1, 1)) * plane + idx * c
-              + np.arange(c))
-    flat = np.bincount(target.ravel(), weights=g.ravel(), minlength=m * plane)
-    dxp = flat.astype(g.dtype, copy=False).reshape(g.shape[:-3] + (hp, wp, c))
+    """Add each output's g onto its window's (first) argmax in x: one strided slice per kernel
+    offset (overlapping windows add up)."""
+    arg, slices, (hp, wp) = _argmax(x, ksize, strides, pads)
+    dxp = np.zeros(g.shape[:-3] + (hp, wp, g.shape[-1]), dtype=g.dtype)
+    zero = np.zeros((), dtype=g.dtype)
+    for k, sl in enumerate(slices):
+        dxp[(Ellipsis,) + sl + (slice(None),)] += np.where(arg == k, g, zero)
     h, w = x.shape[-3:-1]
     return dxp[..., pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + w, :]
 
@@ -444,13 +460,12 @@ def _max_pool_grad(g, x, *, ksize, strides, pads):
 def _max_pool_select(gg, x, *, ksize, strides, pads):
     """gg read at each window's argmax in x: the transpose of max_pool2d_grad (and max_pool's
     JVP)."""
-    idx, (hp, wp) = _argmax(x, ksize, strides, pads)
+    arg, slices, _ = _argmax(x, ksize, strides, pads)
     ggp = _pad_hw(gg, pads)
-    lead = ggp.shape[:-3]
-    flat = ggp.reshape(lead + (hp * wp, ggp.shape[-1]))
-    ho, wo, c = idx.shape[-3:]
-    i = np.broadcast_to(idx, lead + (ho, wo, c)).reshape(lead + (ho * wo, c))
-    return np.take_along_axis(flat, i, axis=-2).reshape(lead + (ho, wo, c))
+    out = np.zeros(ggp.shape[:-3] + arg.shape[-3:], dtype=gg.dtype)
+    for k, sl in enumerate(slices):
+        out = np.where(arg == k, ggp[(Ellipsis,) + sl + (slice(None),)], out)
+    return out
 
 
 # the argmax positions are piecewise constant in x: no gradient flows to x through them
