@@ -452,8 +452,7 @@ class Variable(_Base):
                                 f"{self.dtype.name}; cast it first.")
             v = v.astype(self._value.dtype)
         if v.shape != self._shape:
-            if v.shape == () or (op != "assign" and np.broadcast_shapes(v.shape, self._shape)
-                                 == self._shape):
+            if v.shape == () or (op != "assign" and _broadcasts_to(v.shape, self._shape)):
                 pass
             else:
                 raise ValueError(f"{op} on variable '{self._name}': cannot assign a value of shape "
@@ -661,3 +660,11 @@ for _name in ("add", "subtract", "multiply", "truediv", "negative"):
                         f"directly.")
 from .ops import linalg as _la  # noqa: E402
 from .ops import array as _a  # noqa: E402
+
+
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    """Whether an array of ``shape`` broadcasts to exactly ``target`` (for ``assign_add``)."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False

@@ -256,7 +256,12 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     >>> tf.cast([1.7, -1.7], tf.int32).numpy()
     array([ 1, -1], dtype=int32)
     """
-    return _cast(x, dtype=_dt.np_dtype(dtype))
+    try:
+        npd = _dt.np_dtype(dtype)
+    except TypeError as e:
+        what = f"{x.dtype.name}{list(x.shape)}" if isinstance(x, (Tensor, Variable)) else repr(x)
+        raise TypeError(f"cast: {e} (input: {what})") from None
+    return _cast(x, dtype=npd)
 
 
 def _cast_vjp(g, ans, x, *, dtype):

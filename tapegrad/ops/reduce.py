@@ -36,8 +36,14 @@ def normalize_axes(axis: Any, rank: int, op: str) -> tuple | None:
         return None
     if isinstance(axis, _Base):
         axis = axis._value.tolist()
+    elif isinstance(axis, np.ndarray):
+        axis = axis.tolist()
     if isinstance(axis, (int, np.integer)):
         axis = (int(axis),)
+    if not isinstance(axis, (list, tuple)) or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
+        raise TypeError(f"{op}: axis must be an int or a list of ints, got {axis!r} "
+                        f"({type(axis).__name__}) for an input of rank {rank}.")
     out = set()
     for a in axis:
         a = int(a)
