@@ -219,14 +219,16 @@ def test_sparse_gradients_accumulate_and_densify_on_use():
 
 def test_second_derivative_through_sparse_gradient():
     v = tf.Variable([1.0, 2.0, 3.0])
-    with tf.GradientTape() as outer:
+    with tf.GradientTape(persistent=True) as outer:
         with tf.GradientTape() as inner:
             y = tf.reduce_sum(tf.gather(v, [2, 0]) ** 3)
         g = inner.gradient(y, v)
         assert isinstance(g, tf.IndexedSlices)
         z = tf.reduce_sum(tf.convert_to_tensor(g) * [1.0, 1.0, 1.0])
+        z2 = tf.reduce_sum(tf.reshape(g, [-1]) * [1.0, 2.0, 3.0])  # an op consuming it directly
     # d/dv of 3 v_i^2 at rows 2 and 0
     np.testing.assert_allclose(outer.gradient(z, v).numpy(), [6.0, 0.0, 18.0])
+    np.testing.assert_allclose(outer.gradient(z2, v).numpy(), [6.0, 0.0, 54.0])
 
 
 def test_gather_jacobian_is_dense():
