@@ -449,3 +449,33 @@ def test_a_source_that_is_a_target_gets_its_seed():
     with tf.GradientTape(watch_accessed_variables=False) as tape:
         y = v0 * 3.0
     assert float(tape.gradient([y, v0], v0)) == 1.0
+
+
+@pytest.fixture
+def counted_sin():
+    calls = []
+
+    @primitive(name="test_tape_counted_sin")
+    def op(x):
+        return np.sin(x)
+
+    @op.defvjp
+    def _vjp(g, ans, x):
+        calls.append(tuple(g.shape))
+        return (g * tf.math.cos(x),)
+    yield op, calls
+    del REGISTRY[op.name]
+
+
+def test_jacobian_is_one_vectorized_reverse_pass(counted_sin):
+    op, calls = counted_sin
+    x = tf.constant(np.linspace(0.0, 1.0, 50))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = op(x) * 2.0
+    j = tape.jacobian(y, x)
+    assert calls == [(50, 50)]            # one VJP call carrying all 50 cotangent rows
+    np.testing.assert_allclose(j.numpy(), np.diag(2 * np.cos(x.numpy())), rtol=1e-12)
+    calls.clear()
+    tape.jacobian(y, x, experimental_use_pfor=False)
+    assert len(calls) == 50 and calls[0] == (50,)
