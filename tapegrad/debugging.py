@@ -22,7 +22,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .primitive import HOOKS, user_frame
-from .tensor import IndexedSlices, Tensor, Variable, _Base
+from .tensor import IndexedSlices, Variable, _Base
 
 __all__ = ["enable_check_numerics", "disable_check_numerics", "warn_on_none_gradients",
            "set_tape_memory_threshold", "Explanation", "REASONS"]
@@ -150,7 +150,7 @@ def _in_vjp(rec) -> None:
 def _check_vjp(rec, dxs) -> None:
     """After a VJP under check-numerics: its results must be finite."""
     _VJP.rec = None
-    for x, dx in zip(rec.inputs, dxs):
+    for x, dx in zip(rec.inputs, dxs, strict=False):
         if dx is None or isinstance(dx, (int, float)):
             continue
         val = dx.values._value if isinstance(dx, IndexedSlices) else getattr(dx, "_value", dx)
@@ -273,7 +273,7 @@ def _path(ops, dep: set, target_ids) -> list[_Op]:
     return path
 
 
-# -- explain ----------------------------------------------------------------------------------------
+# -- explain --------------------------------------------------------------------------------------
 class Explanation:
     """Why ``tape.gradient(target, source)`` is (or is not) None.
 
@@ -498,7 +498,7 @@ def warn_on_none_gradients(enabled: bool = True) -> None:
 
 def _warn_none(tape, target, sources, grads) -> None:
     """Called by ``gradient`` while ``warn_on_none_gradients`` is on and some result is None."""
-    for s, gr in zip(sources, grads):
+    for s, gr in zip(sources, grads, strict=True):
         if gr is None and isinstance(s, _Base):
             try:
                 text = str(explain(tape, target, s))
@@ -508,7 +508,7 @@ def _warn_none(tape, target, sources, grads) -> None:
                           stacklevel=3)
 
 
-# -- memory -----------------------------------------------------------------------------------------
+# -- memory ---------------------------------------------------------------------------------------
 _MEMORY = {"threshold": 1 << 30}
 
 
@@ -652,7 +652,7 @@ def to_dot(tape, target: Any = None, sources: Any = None, max_nodes: int = 120,
     on_path: set[int] = set()
     src_hit: set[int] = set()
     if tids:
-        for j, s in enumerate(srcs):
+        for j in range(len(srcs)):
             ids = {i for i, jj in src_of.items() if jj == j}
             dep = _downstream(ops, ids)
             path = _path(ops, dep, tids)

@@ -294,7 +294,7 @@ def test_warn_on_none_gradients():
         tf.debugging.warn_on_none_gradients(False)
 
 
-# -- explain costs nothing per op -------------------------------------------------------------------
+# -- explain costs nothing per op ------------------------------------------------------------------
 def _calls_during(fn) -> dict:
     """Count calls of tapegrad.debugging functions and of user_frame while fn runs."""
     counts: dict = {}
