@@ -25,8 +25,8 @@ from ..tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _reshape, _static_ints, _transpose
 from .math import tangent_add
 
-__all__ = ["conv1d", "conv2d", "conv2d_transpose", "max_pool2d", "avg_pool2d", "max_pool1d",
-           "avg_pool1d", "max_pool", "avg_pool"]
+__all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d",
+           "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool", "avg_pool"]
 
 _lib = np.lib.stride_tricks
 
@@ -331,6 +331,65 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
     y = _conv2d_input_grad(input, filters, size=tuple(out[1:3]), strides=st, dilations=dl,
                            pads=pads)
     return _transpose(y, perm=(0, 3, 1, 2)) if nc else y
+
+
+def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any,  # noqa: A002
+                     data_format: str | None = None, dilations: Any = None,
+                     name: str | None = None) -> Tensor:
+    """Each input channel convolved with its own ``channel_multiplier`` filters
+    (``tf.nn.depthwise_conv2d``): ``input`` [N, H, W, C], ``filter`` [kh, kw, C, M], result
+    [N, Ho, Wo, C * M] (channel c * M + m). The channels ride as a leading broadcast dimension
+    of the conv2d primitives, so the gradients are theirs.
+
+    >>> import tapegrad as tf
+    >>> y = tf.nn.depthwise_conv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 2, 1]), [1, 1, 1, 1],
+    ...                            "VALID")
+    >>> y.shape, float(y[0, 0, 0, 1])
+    (TensorShape([1, 2, 2, 2]), 4.0)
+    """
+    op = "depthwise_conv2d"
+    xv = _float_value(input, op, "input")
+    wv = _float_value(filter, op, "filter")
+    if xv.ndim != 4 or wv.ndim != 4:
+        raise ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and filter "
+                         f"4-D [height, width, in_channels, channel_multiplier]; got input "
+                         f"{list(xv.shape)} and filter {list(wv.shape)}.")
+    if xv.dtype != wv.dtype:
+        raise TypeError(f"{op}: input is {_dt.from_numpy(xv.dtype).name} but filter is "
+                        f"{_dt.from_numpy(wv.dtype).name}; they must match.")
+    nc = _nchw_in(data_format, op)
+    if nc:
+        input = _transpose(input, perm=(0, 2, 3, 1))
+    n, h, w, c = shape_of(input)
+    if c != wv.shape[2]:
+        raise ValueError(f"{op}: input depth {c} (input shape {list(xv.shape)}) must equal the "
+                         f"filter's in_channels {wv.shape[2]} (filter shape {list(wv.shape)}).")
+    st = _hw_ints(strides, "strides", op)
+    dl = _hw_ints(1 if dilations is None else dilations, "dilations", op)
+    pads = _pads(padding, (h, w), wv.shape[:2], st, dl, op)
+    _check_out(op, (h, w), wv.shape[:2], st, dl, pads)
+    kh, kw, _, m = wv.shape
+    xc = _reshape(_transpose(input, perm=(3, 0, 1, 2)), shape=(c, n, h, w, 1))
+    wc = _reshape(_transpose(filter, perm=(2, 0, 1, 3)), shape=(c, kh, kw, 1, m))
+    y = _conv2d(xc, wc, strides=st, dilations=dl, pads=pads)  # [C, N, Ho, Wo, M]
+    ho, wo = shape_of(y)[2:4]
+    y = _reshape(_transpose(y, perm=(1, 2, 3, 0, 4)), shape=(n, ho, wo, c * m))
+    return _transpose(y, perm=(0, 3, 1, 2)) if nc else y
+
+
+def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any,  # noqa: A002
+                     strides: Any, padding: Any, data_format: str | None = None,
+                     dilations: Any = None, name: str | None = None) -> Tensor:
+    """A depthwise conv2d followed by a 1x1 conv2d mixing channels
+    (``tf.nn.separable_conv2d``): ``pointwise_filter`` is [1, 1, C * M, O].
+
+    >>> import tapegrad as tf
+    >>> tf.nn.separable_conv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 1]),
+    ...                        tf.ones([1, 1, 2, 3]), [1, 1, 1, 1], "SAME").shape
+    TensorShape([1, 4, 4, 3])
+    """
+    y = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    return conv2d(y, pointwise_filter, 1, "VALID", data_format=data_format or "NHWC")
 
 
 def conv1d(input: Any, filters: Any, stride: Any, padding: Any,  # noqa: A002

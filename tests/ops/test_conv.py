@@ -37,6 +37,15 @@ GRAD_CASES = [
     GradCase("conv2d_transpose",
              lambda g, w: nn.conv2d_transpose(g, w, (2, 5, 5, 3), 2, "SAME"),
              [((2, 3, 3, 4), FILT)], modes=REV_FWD),
+    GradCase("depthwise_conv2d",
+             lambda x, w: nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME"),
+             [((2, 5, 5, 3), (3, 3, 3, 2))], modes=REV_FWD),
+    GradCase("depthwise_conv2d_small_jacobian",
+             lambda x, w: nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID", dilations=[1, 2]),
+             [((1, 3, 4, 2), (2, 2, 2, 2))]),
+    GradCase("separable_conv2d",
+             lambda x, d, p: nn.separable_conv2d(x, d, p, [1, 1, 1, 1], "VALID"),
+             [((1, 4, 4, 2), (2, 2, 2, 2), (1, 1, 4, 3))], modes=REV_FWD),
     GradCase("max_pool1d", lambda x: nn.max_pool1d(x, 3, 2, "SAME"), [((2, 7, 3),)]),
     GradCase("avg_pool1d", lambda x: nn.avg_pool1d(x, 2, 1, "VALID", data_format="NCW"),
              [((2, 3, 7),)]),
@@ -192,6 +201,25 @@ def test_pool1d_is_pool2d_of_height_one():
                                x[:, :6].reshape(2, 3, 2, 3).mean(2))
     with pytest.raises(ValueError, match=r"max_pool1d: input must be 3-D.*\[7, 3\]"):
         nn.max_pool1d(x[0], 2, 2, "SAME")
+
+
+@pytest.mark.parametrize("s,padding,d", [(1, "SAME", 1), (2, "VALID", 1), (1, "SAME", 2)])
+def test_depthwise_conv2d_is_a_conv_per_channel(s, padding, d):
+    rng = np.random.default_rng(8)
+    x, w = rng.standard_normal((2, 6, 5, 3)), rng.standard_normal((3, 2, 3, 2))
+    y = nn.depthwise_conv2d(x, w, [1, s, s, 1], padding, dilations=[d, d]).numpy()
+    for c in range(3):  # output channel c * M + m is input channel c with filter [..., c, m]
+        ref = _naive_conv2d(x[..., c:c + 1], w[:, :, c:c + 1, :], s, padding, d)
+        np.testing.assert_allclose(y[..., 2 * c:2 * c + 2], ref, rtol=1e-12, atol=1e-12)
+    yn = nn.depthwise_conv2d(np.transpose(x, (0, 3, 1, 2)), w, [1, s, s, 1], padding,
+                             data_format="NCHW", dilations=[d, d]).numpy()
+    np.testing.assert_allclose(np.transpose(yn, (0, 2, 3, 1)), y)
+    p = rng.standard_normal((1, 1, 6, 4))
+    np.testing.assert_allclose(nn.separable_conv2d(x, w, p, [1, s, s, 1], padding,
+                                                   dilations=[d, d]).numpy(),
+                               np.tensordot(y, p[0, 0], axes=1), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"input depth 3 .* in_channels 2 \(filter shape"):
+        nn.depthwise_conv2d(x, w[:, :, :2], 1, "SAME")
 
 
 # -- pooling values and TF's gradient conventions -------------------------------------------------
