@@ -234,9 +234,7 @@ def _stack(*xs, axis):
 
 
 def _stack_vjp(g, ans, *xs, axis):
-    nb = _nb(g, ans)
-    idx = (_slice(None),) * (axis)
-    return tuple(_getitem(g, index=idx + (i,), nb=nb) for i in _range(len(xs)))
+    return _unstack(g, axis=_nb(g, ans) + axis)
 
 
 _stack.defvjp(_stack_vjp)
@@ -261,18 +259,31 @@ def _concat(*xs, axis):
 
 
 def _concat_vjp(g, ans, *xs, axis):
-    nb = _nb(g, ans)
-    out, start = [], 0
-    for x in xs:
-        n = shape_of(x)[axis]
-        out.append(_getitem(g, index=(_slice(None),) * axis + (_slice(start, start + n),), nb=nb))
-        start += n
-    return tuple(out)
+    return _split(g, axis=_nb(g, ans) + axis, sizes=tuple(shape_of(x)[axis] for x in xs))
 
 
 _concat.defvjp(_concat_vjp)
 _concat.defjvp(lambda t, ans, *xs, axis: _concat(*[ti if ti is not None else zeros_like(x)
                                                    for ti, x in zip(t, xs)], axis=axis))
+
+
+@primitive(name="unstack")
+def _unstack(x, *, axis):
+    return tuple(np.moveaxis(x, axis, 0))
+
+
+# the transpose of unstacking is stacking (an unused piece's cotangent arrives as zeros)
+_unstack.defvjp(lambda g, ans, x, *, axis: (_stack(*g, axis=_nb(g[0], ans[0]) + axis),))
+_unstack.defjvp(lambda t, ans, x, *, axis: _unstack(t[0], axis=axis))
+
+
+@primitive(name="split")
+def _split(x, *, axis, sizes):
+    return tuple(np.split(x, np.cumsum(sizes[:-1]), axis=axis))
+
+
+_split.defvjp(lambda g, ans, x, *, axis, sizes: (_concat(*g, axis=_nb(g[0], ans[0]) + axis),))
+_split.defjvp(lambda t, ans, x, *, axis, sizes: _split(t[0], axis=axis, sizes=sizes))
 
 
 def concat(values: list, axis: int, name: str | None = None) -> Tensor:
@@ -491,8 +502,7 @@ def unstack(value: Any, num: int | None = None, axis: int = 0, name: str | None 
     if num is not None and num != shape[ax]:
         raise ValueError(f"unstack: num={num} but dimension {ax} of shape {list(shape)} is "
                          f"{shape[ax]}.")
-    x = _tensor_arg(value)
-    return [_getitem(x, index=(_slice(None),) * ax + (i,)) for i in _range(shape[ax])]
+    return list(_unstack(_tensor_arg(value), axis=ax))
 
 
 def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: int | None = None,
@@ -526,12 +536,7 @@ def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: int | None = 
             raise ValueError(f"split: size_splits {given} do not add up to dimension {ax} "
                              f"(size {n}) of shape "
                              f"{list(shape)}.")
-    x = _tensor_arg(value)
-    out, start = [], 0
-    for s in sizes:
-        out.append(_getitem(x, index=(_slice(None),) * ax + (_slice(start, start + s),)))
-        start += s
-    return out
+    return list(_split(_tensor_arg(value), axis=ax, sizes=tuple(sizes)))
 
 
 def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor:  # noqa: A001
