@@ -210,8 +210,10 @@ def _fmt(v: float) -> str:
 
 
 def report(results: dict) -> str:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, "
-             f"{os.cpu_count()} cores, {platform.machine()}", ""]
+             f"{os.cpu_count()} cores, {platform.machine()}; load average before the run "
+             f"{results.get('load_before', float('nan')):.2f}, after {load:.2f}", ""]
     for name in ("chain", "mlp", "jacobian", "hessian"):
         if name not in results:
             continue
@@ -254,7 +256,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args(argv)
     todo = args.only or ["chain", "mlp", "jacobian", "hessian", "deep", "import"]
-    results: dict = {}
+    results: dict = {"load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0}
     runners = {"chain": run_chain, "mlp": run_mlp, "jacobian": run_jacobian,
                "hessian": run_hessian}
     for name in todo:

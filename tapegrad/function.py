@@ -130,8 +130,8 @@ def _buffer_ufuncs() -> dict:
 _UFUNCS: dict | None = None
 
 
-class _Untraceable(Exception):
-    pass
+class _ShapeChanged(Exception):
+    """A replayed op produced another shape than when traced (raised by generated code)."""
 
 
 class _Tracer:
@@ -261,6 +261,8 @@ class _Plan:
                 self.variables.append(v)
             return var_names[id(v)]
 
+        assigned = False  # has the replay changed a variable before this step?
+        ns["_ShapeChanged"] = _ShapeChanged
         for i, st in enumerate(tr.steps):
             kind = st[0]
             if kind == "op":
@@ -283,6 +285,14 @@ class _Plan:
                         ns[f"p{i}"] = params
                         args = f"{args}, **p{i}" if args else f"**p{i}"
                     lines.append(f"    {target} = {fname}({args})")
+                    if prim not in _UFUNCS:
+                        # a non-elementwise op may size its output by values (a mask, say):
+                        # the rest of the trace is only valid for the traced shapes
+                        for s in slots:
+                            if type(tr.meta[s]) is np.ndarray:
+                                ns[f"h{s}"] = tr.meta[s].shape
+                                lines.append(f"    if s{s}.shape != h{s}: raise _ShapeChanged("
+                                             f"{assigned})")
             elif kind == "read":
                 lines.append(f"    s{st[2]} = {var_name(st[1])}._value")
             else:
@@ -293,6 +303,7 @@ class _Plan:
                 else:
                     value = ref_name(r)
                 lines.append(f"    {var_name(var)}.{op}({value})")
+                assigned = True
             if i in dels:
                 lines.append(f"    del {', '.join(dels[i])}")
         rets = []
@@ -444,9 +455,24 @@ class Function:
         inputs = [v._value if type(v) is Variable else v for v in leaves]
         if not plan.validated:
             return self._validate(key, plan, inputs, args, kwargs)
-        with self._lock:  # buffers are shared: one replay at a time
-            flat = plan.run(*inputs)
+        try:
+            with self._lock:  # buffers are shared: one replay at a time
+                flat = plan.run(*inputs)
+        except _ShapeChanged as e:
+            return self._shape_changed(key, args, kwargs, after_assign=e.args[0])
         return _build(plan.structure, flat)
+
+    def _shape_changed(self, key: tuple, args: tuple, kwargs: dict, after_assign: bool):
+        self._cache[key] = _EAGER
+        if after_assign:
+            raise RuntimeError(f"tapegrad.function: in {self.__name__}, an op whose output shape "
+                               f"depends on values gave a new shape after variables had been "
+                               f"assigned in this call; those assignments stand. Later calls with "
+                               f"this signature run eagerly.")
+        warnings.warn(f"tapegrad.function: in {self.__name__}, an op's output shape depends on "
+                      f"values and changed since tracing; calls with this input signature run "
+                      f"eagerly.", stacklevel=3)
+        return self.python_function(*args, **kwargs)
 
     def _check_signature(self, args: tuple, kwargs: dict) -> tuple:
         sig = self.input_signature
@@ -521,7 +547,13 @@ class Function:
         variables = plan.variables
         saved = [np.array(v._value) for v in variables]
         rng = _rng_state()
-        flat = plan.run(*inputs)
+        try:
+            flat = plan.run(*inputs)
+        except _ShapeChanged:
+            for v, s in zip(variables, saved):
+                v._value = s
+            _rng_restore(rng)
+            return self._shape_changed(key, args, kwargs, after_assign=False)
         replayed = [np.array(v._value) for v in variables]
         for v, s in zip(variables, saved):
             v._value = s

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
+from tapegrad.primitive import primitive
 
 
 def _same(a, b) -> bool:
@@ -293,3 +294,20 @@ def test_methods_and_keyword_arguments():
     s.k.assign(5.0)
     assert float(s(tf.constant(3.0), shift=1.0)) == 16.0
     assert float(Scale(10.0)(tf.constant(1.0))) == 10.0
+
+
+_positive = primitive(lambda x: x[x > 0], name="function_test_positive_entries",
+                      differentiable=False)
+
+
+def test_a_value_dependent_shape_falls_back_instead_of_replaying_wrong():
+    @tf.function
+    def f(x):
+        p = _positive(x)
+        return tf.reduce_sum(p * 2.0), tf.reshape(p, (-1, 1))
+
+    for v in ([1.0, -2.0, 3.0], [4.0, -1.0, 1.0], [2.0, -1.0, 1.0], [1.0, 2.0, -3.0]):
+        f(tf.constant(v))  # the trace and its checked replays: one positive count so far
+    with pytest.warns(UserWarning, match="shape depends on values"):
+        total, col = f(tf.constant([1.0, 2.0, 3.0]))
+    assert float(total) == 12.0 and col.shape == (3, 1)
