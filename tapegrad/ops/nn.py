@@ -28,7 +28,8 @@ __all__ = [
     "softsign", "sigmoid", "tanh", "softmax", "log_softmax",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
     "sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits", "l2_loss",
-    "bias_add", "dropout", "moments", "batch_normalization", "embedding_lookup",
+    "log_poisson_loss", "compute_average_loss", "scale_regularization_loss", "bias_add",
+    "dropout", "moments", "batch_normalization", "embedding_lookup",
 ]
 
 
@@ -377,6 +378,69 @@ def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any
     _same_shape(labels, logits, op)
     log_weight = 1 + (pos_weight - 1) * labels
     return (1 - labels) * logits + log_weight * (softplus(-_m.abs(logits)) + relu(-logits))
+
+
+def log_poisson_loss(targets: Any, log_input: Any, compute_full_loss: bool = False,
+                     name: str | None = None) -> Tensor:
+    """Poisson negative log-likelihood exp(c) - c * z from the log-rate c
+    (``tf.nn.log_poisson_loss``); ``compute_full_loss`` adds TF's Stirling term
+    z log z - z + log(2 pi z) / 2 where z > 1.
+
+    >>> import tapegrad as tf
+    >>> tf.nn.log_poisson_loss([2.0], [1.0]).numpy()
+    array([0.718282], dtype=float32)
+    """
+    op = "log_poisson_loss"
+    log_input = _as_float_tensor(log_input, op)
+    targets = _labels_like(targets, log_input, op)
+    _same_shape(targets, log_input, op)
+    result = exp(log_input) - log_input * targets
+    if compute_full_loss:
+        small = _m.logical_and(_m.greater_equal(targets, 0), _m.less_equal(targets, 1))
+        z = where(small, 1.0, targets)  # the Stirling term only where z > 1 (finite elsewhere)
+        stirling = z * _m.log(z) - z + 0.5 * _m.log(2 * 3.141592653589793 * z)
+        result = result + where(small, 0.0, stirling)
+    return result
+
+
+def compute_average_loss(per_example_loss: Any, sample_weight: Any = None,
+                         global_batch_size: int | None = None) -> Tensor:
+    """sum(per_example_loss * sample_weight) / global_batch_size
+    (``tf.nn.compute_average_loss``); the batch size defaults to the loss's first dimension
+    (one replica).
+
+    >>> import tapegrad as tf
+    >>> float(tf.nn.compute_average_loss([1.0, 2.0, 3.0, 6.0]))
+    3.0
+    """
+    op = "compute_average_loss"
+    loss = _as_float_tensor(per_example_loss, op)
+    shape = shape_of(loss)
+    if not shape:
+        raise ValueError(f"{op}: per_example_loss must have rank >= 1 (one loss per example), "
+                         f"got a scalar.")
+    if sample_weight is not None:
+        sample_weight = _labels_like(sample_weight, loss, op)
+        try:
+            np.broadcast_shapes(shape_of(sample_weight), shape)
+        except ValueError:
+            raise ValueError(f"{op}: sample_weight {list(shape_of(sample_weight))} does not "
+                             f"broadcast to per_example_loss {list(shape)}.") from None
+        loss = loss * sample_weight
+    n = shape[0] if global_batch_size is None else int(global_batch_size)
+    total = reduce_sum(loss)
+    return total / n if n else total * 0  # TF divides with div_no_nan
+
+
+def scale_regularization_loss(regularization_loss: Any) -> Tensor:
+    """The summed regularization loss, divided by the number of replicas (one here)
+    (``tf.nn.scale_regularization_loss``).
+
+    >>> import tapegrad as tf
+    >>> float(tf.nn.scale_regularization_loss([0.5, 0.25]))
+    0.75
+    """
+    return reduce_sum(_as_float_tensor(regularization_loss, "scale_regularization_loss"))
 
 
 # -- losses, bias, normalization ------------------------------------------------------------------

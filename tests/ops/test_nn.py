@@ -59,6 +59,12 @@ GRAD_CASES = [
              lambda z, x: nn.weighted_cross_entropy_with_logits(z, x, pos_weight=2.5),
              [((3,), (3,)), ((2, 3), (2, 3))],
              make_args=lambda rng, s: [rng.uniform(0, 1, s[0]), rng.uniform(-3, 3, s[1])]),
+    GradCase("log_poisson_loss",
+             lambda z, c: nn.log_poisson_loss(z, c, compute_full_loss=True), [((4,), (4,))],
+             make_args=lambda rng, s: [np.array([0.2, 0.9, 1.5, 4.0]), rng.uniform(-1, 1, s[1])]),
+    GradCase("compute_average_loss",
+             lambda x, w: nn.compute_average_loss(x, sample_weight=w, global_batch_size=5),
+             [((4, 3), (4, 1))]),
     GradCase("l2_loss", nn.l2_loss),
     GradCase("bias_add", nn.bias_add, [((2, 3), (3,)), ((2, 2, 3), (3,))]),
     GradCase("bias_add_nchw", lambda x, b: nn.bias_add(x, b, data_format="NCHW"),
@@ -372,3 +378,25 @@ def test_traced_function_replays_labels_and_dropout_draws():
             np.testing.assert_allclose(loss(tf.constant(lab), x).numpy(), eager.numpy())
         masks = [drop(ones).numpy() for _ in range(5)]
     assert len({m.tobytes() for m in masks}) == 5  # a fresh mask on every replay
+
+
+def test_loss_helpers_tf_numbers():
+    pl = np.array([[-2.3605783, 1.007997, -0.35023835], [-1.2163234, 0.60328096, 0.5628494],
+                   [-1.0430737, 2.4724357, -1.2096266], [-1.7330027, -1.1541715, 1.4207999]],
+                  np.float32)
+    # TF 2 outputs for these calls
+    np.testing.assert_allclose(float(nn.compute_average_loss(pl)), -0.7499129, rtol=1e-6)
+    np.testing.assert_allclose(float(nn.compute_average_loss(
+        pl, sample_weight=[[1.0], [2.0], [0.0], [1.0]], global_batch_size=8)), -0.4086975,
+        rtol=1e-6)
+    z, c = [0.0, 1.0, 2.0, 5.0], [0.1, -0.5, 1.0, 1.5]
+    np.testing.assert_allclose(nn.log_poisson_loss(z, c).numpy(),
+                               [1.105171, 1.1065307, 0.71828175, -3.018311], rtol=1e-6)
+    np.testing.assert_allclose(nn.log_poisson_loss(z, c, compute_full_loss=True).numpy(),
+                               [1.105171, 1.1065307, 1.3700882, 1.7525363], rtol=1e-6)
+    assert float(nn.scale_regularization_loss([0.5, 0.25])) == 0.75
+    with pytest.raises(ValueError, match="rank >= 1"):
+        nn.compute_average_loss(1.0)
+    with pytest.raises(ValueError, match=r"sample_weight \[3\] does not broadcast to "
+                                         r"per_example_loss \[4, 3, 2\]"):
+        nn.compute_average_loss(np.zeros((4, 3, 2), np.float32), sample_weight=[1.0, 2.0, 3.0])
