@@ -311,3 +311,19 @@ def test_invalid_argument_error_is_a_value_error():
         tf.reduce_sum(x23, axis=3)
     with pytest.raises(tf.errors.OpError):
         tf.gather(x23, [9])
+
+
+@pytest.mark.parametrize("name, python_base", [
+    ("InvalidArgumentError", ValueError), ("NotFoundError", FileNotFoundError),
+    ("UnimplementedError", NotImplementedError), ("InternalError", RuntimeError),
+    ("ResourceExhaustedError", MemoryError), ("PermissionDeniedError", PermissionError),
+    ("OutOfRangeError", Exception), ("FailedPreconditionError", Exception),
+    ("CancelledError", Exception), ("UnknownError", Exception), ("AbortedError", Exception),
+    ("AlreadyExistsError", Exception), ("DeadlineExceededError", Exception),
+    ("UnauthenticatedError", Exception), ("UnavailableError", Exception),
+    ("DataLossError", Exception)])
+def test_tf_error_classes(name, python_base):
+    cls = getattr(tf.errors, name)
+    assert issubclass(cls, tf.errors.OpError) and issubclass(cls, python_base)
+    with pytest.raises(python_base, match="boom"):
+        raise cls("boom")
