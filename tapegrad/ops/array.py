@@ -451,6 +451,14 @@ def _tensor_arg(x) -> Any:
     return x if isinstance(x, _Base) else convert_raw(x)
 
 
+def _tensor_args(*values: Any) -> list:
+    """Operands sharing a dtype, as TF's ops infer it: Python values take the dtype of the first
+    tensor (or NumPy array) among them."""
+    ref = next((v._value.dtype if isinstance(v, _Base) else v.dtype for v in values
+                if isinstance(v, (_Base, np.ndarray))), None)
+    return [v if isinstance(v, (_Base, np.ndarray)) else convert_raw(v, ref) for v in values]
+
+
 def _index_value(indices: Any, op: str):
     """Integer indices as a NumPy array (rejecting float/bool indices with the op's name)."""
     v = indices._value if isinstance(indices, _Base) else convert_raw(indices)
@@ -720,8 +728,7 @@ def tensor_scatter_nd_update(tensor: Any, indices: Any, updates: Any,
     >>> tf.tensor_scatter_nd_update([1.0, 2.0, 3.0], [[2], [0]], [9.0, 7.0]).numpy()
     array([7., 2., 9.], dtype=float32)
     """
-    x = _tensor_arg(tensor)
-    u = _tensor_arg(updates)
+    x, u = _tensor_args(tensor, updates)
     shape = shape_of(x)
     idx = _index_value(indices, "tensor_scatter_nd_update")
     depth = idx.shape[-1] if idx.ndim else 0

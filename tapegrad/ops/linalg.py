@@ -13,7 +13,7 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import _expand_dims, _getitem, _reshape, eye, matrix_transpose
+from .array import _expand_dims, _getitem, _reshape, _tensor_args, eye, matrix_transpose
 from .reduce import global_norm, norm
 
 __all__ = ["matmul", "matvec", "inv", "det", "slogdet", "logdet", "solve", "triangular_solve",
@@ -237,8 +237,8 @@ def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None)
     array([[0.5 ],
            [0.25]], dtype=float32)
     """
-    a = _square(matrix, "solve")
-    b = rhs if isinstance(rhs, _Base) else convert_raw(rhs)
+    a, b = _tensor_args(matrix, rhs)
+    a = _square(a, "solve")
     sa, sb = shape_of(a), shape_of(b)
     if len(sb) < 2 or sb[-2] != sa[-1]:
         raise ValueError(f"solve: rhs must have shape [..., {sa[-1]}, K] for a matrix of shape "
@@ -293,8 +293,8 @@ def triangular_solve(matrix: Any, rhs: Any, lower: bool = True, adjoint: bool = 
     array([[0.5  ],
            [0.125]], dtype=float32)
     """
-    a = _square(matrix, "triangular_solve")
-    b = rhs if isinstance(rhs, _Base) else convert_raw(rhs)
+    a, b = _tensor_args(matrix, rhs)
+    a = _square(a, "triangular_solve")
     sa, sb = shape_of(a), shape_of(b)
     if len(sb) < 2 or sb[-2] != sa[-1]:
         raise ValueError(f"triangular_solve: rhs must have shape [..., {sa[-1]}, K] for a "
@@ -646,7 +646,7 @@ def matvec(a: Any, b: Any, transpose_a: bool = False, adjoint_a: bool = False,
     sb = shape_of(b)
     if len(sb) < 1:
         raise ValueError(f"matvec: b must have rank >= 1, got shape {list(sb)}.")
-    b = b if isinstance(b, _Base) else convert_raw(b)
+    a, b = _tensor_args(a, b)
     col = matmul(a, _expand_dims(b, axis=len(sb)), transpose_a=transpose_a, adjoint_a=adjoint_a)
     return _reshape(col, shape=tuple(shape_of(col)[:-1]))
 
