@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
+from tapegrad.testing import check_grads
 
 
 # -- printing --------------------------------------------------------------------------------------
@@ -242,3 +243,25 @@ def test_random_normal_statistics():
     tf.random.set_seed(0)
     z = tf.random.normal((20000,), mean=1.0, stddev=2.0).numpy()
     assert abs(z.mean() - 1.0) < 0.05 and abs(z.std() - 2.0) < 0.05
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: 2.0 + x, lambda x: 2.0 - x, lambda x: 2.0 * x, lambda x: 2.0 / x,
+    lambda x: 2.0 ** x, lambda x: 3 ** x, lambda x: x ** 2.0, lambda x: x ** 3,
+    lambda x: [[1.0, 2.0]] - x, lambda x: np.array([3.0, 4.0]) * x, lambda x: -x,
+    lambda x: abs(x), lambda x: x @ np.eye(2), lambda x: np.eye(2) @ x,
+], ids=["radd", "rsub", "rmul", "rtruediv", "rpow", "rpow_int", "pow", "pow_int", "rsub_list",
+        "rmul_numpy", "neg", "abs", "matmul", "rmatmul"])
+def test_operator_gradients_with_python_and_numpy_operands(f):
+    check_grads(f, [np.array([[0.7, -1.3], [1.1, 0.4]])], order=2)
+
+
+def test_reflected_pow_keeps_float32():
+    # TF's output: [0.3465736, 2.7725887] (2 ** x * log 2 at x = [-1, 2])
+    x = tf.constant([-1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = 2.0 ** x
+    g = tape.gradient(y, x)
+    assert g.dtype == tf.float32
+    np.testing.assert_allclose(g.numpy(), [0.3465736, 2.7725887], rtol=1e-6)

@@ -131,6 +131,8 @@ def _pow_dfdx(x, y):
 
 
 def _safe_log(x):
+    if isinstance(x, (int, float)):  # 2.0 ** t: a Python number stays weak, taking g's dtype
+        return _pymath.log(x) if x > 0 else 0.0
     from .array import where
     pos = greater(x, 0)
     return where(pos, log(where(pos, x, 1)), 0)
