@@ -269,3 +269,15 @@ def test_tf_gradients_of_svd_qr_solve_det():
                                [[41.666666666666664, -25.833333333333332],
                                 [-23.27777777777778, 5.555555555555552],
                                 [-4.500000000000001, 3.000000000000001]], rtol=1e-10)
+
+
+def test_python_operands_take_the_tensor_dtype():
+    # as TF infers an op's dtype from its tensor operands
+    a = tf.constant(np.eye(2) * 2.0)
+    assert la.solve(a, [[1.0], [2.0]]).dtype == tf.float64
+    assert la.solve([[2.0, 0.0], [0.0, 2.0]], tf.constant([[1.0], [2.0]], tf.float64)).dtype \
+        == tf.float64
+    assert la.triangular_solve(a, [[1.0], [2.0]]).dtype == tf.float64
+    np.testing.assert_array_equal(la.matvec(a, [1.0, 2.0]).numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(
+        tf.tensor_scatter_nd_update(np.zeros((2, 2)), [[0, 1]], [5.0]).numpy(), [[0, 5], [0, 0]])
