@@ -1,9 +1,10 @@
-"""Convolution and pooling over NHWC images (``tf.nn.conv1d/conv2d/max_pool2d/avg_pool2d``).
+"""Convolution and pooling over NHWC images (``tf.nn.conv2d``, ``max_pool2d``, … and friends).
 
-All vectorized: a convolution is one ``tensordot`` over a strided window view of the padded input
-(im2col without a Python loop over pixels); the transposed products loop only over the ``kh*kw``
-kernel offsets. The three convolution primitives are bilinear and each one's VJP is written with
-the other two, so every derivative order is available::
+All vectorized, never a Python loop over pixels: the forward and the filter gradient copy a strided
+window view of the padded input into one im2col matrix and make one matrix product; the input
+gradient and pooling loop only over the ``kh*kw`` kernel offsets, one strided slice each. The
+three convolution primitives are bilinear and each one's VJP is written with the other two, so
+every derivative order is available::
 
     conv(x, w)            dx = conv_input_grad(g, w)     dw = conv_filter_grad(x, g)
     conv_input_grad(g, w) dg = conv(gg, w)               dw = conv_filter_grad(gg, g)
