@@ -1,4 +1,4 @@
-"""Debugging: why a gradient is None (``tape.explain``), check-numerics, tape pictures, tape memory.
+"""Debugging: why a gradient is None (``tape.explain``), check-numerics, tape memory.
 
 Nothing here runs on an op's path unless a debug mode is on: the engine calls in only at rare
 boundary events (a tracked value leaves the tape, is assigned, is cut by ``stop_gradient`` or an
@@ -10,10 +10,6 @@ printed.
 from __future__ import annotations
 
 import linecache
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import warnings
 from typing import Any
@@ -237,7 +233,9 @@ def _summarize_spent_tape(tape) -> _Graph:
     ops = tape._summary if isinstance(tape._summary, list) else None
     if tape._records:
         ops = _ops_of(tape._records)
-    return _Graph(tape, ops, spent=True)
+    graph = _Graph(tape, ops, spent=True)
+    tape._events = []  # the events' values are intermediates too: free them
+    return graph
 
 
 def _skeleton(records) -> list[_Op]:
@@ -602,187 +600,3 @@ def _mib(n: int) -> str:
         if n >= size:
             return f"{n / size:.1f} {unit}"
     return f"{n} bytes"
-
-
-# -- a picture of the tape ------------------------------------------------------------------------
-def _q(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def to_dot(tape, target: Any = None, sources: Any = None, max_nodes: int = 120,
-           collapse: int = 6) -> str:
-    """Graphviz DOT text of the recorded ops; see ``GradientTape.to_dot``.
-
-    One node per op (name, output dtype and shape); sources are boxes, the target a double
-    outline; the edges from each source to the target are red, sources that do not reach the
-    target are grey. Linear runs of more than ``collapse`` ops become one node; past
-    ``max_nodes`` nodes the rest is summarised in a note.
-
-    >>> import tapegrad as tf
-    >>> x = tf.constant(2.0)
-    >>> with tf.GradientTape(persistent=True) as tape:
-    ...     tape.watch(x)
-    ...     y = tf.exp(x) * x
-    >>> print(tape.to_dot(y, x).splitlines()[0])
-    digraph tape {
-    """
-    from .tape import _flatten
-    if tape._used and not tape._persistent:
-        raise ValueError("to_dot: this non-persistent tape's records were released by "
-                         "gradient(); draw it before calling gradient(), or create the tape with "
-                         "GradientTape(persistent=True).")
-    ops = _ops_of(tape._records, describe=True)
-    producer = {}
-    for k, op in enumerate(ops):
-        for o in op.outs:
-            producer[o] = k
-    # the source nodes: given sources, else everything the tape watched
-    if sources is None:
-        srcs = list(tape._keep) + list(tape._watched_vars.values())
-    else:
-        srcs = [s for s in _flatten(sources) if isinstance(s, _Base)]
-    src_of: dict[int, int] = {}   # tracked id -> source index
-    for j, s in enumerate(srcs):
-        if isinstance(s, Variable):
-            for t in tape._var_snaps.get(id(s), ()):
-                src_of[id(t)] = j
-        src_of[id(s)] = j
-    tids = [id(t) for t in _flatten(target)] if target is not None else []
-    # which ops and sources lie on a target's path
-    on_path: set[int] = set()
-    src_hit: set[int] = set()
-    if tids:
-        for j in range(len(srcs)):
-            ids = {i for i, jj in src_of.items() if jj == j}
-            dep = _downstream(ops, ids)
-            path = _path(ops, dep, tids)
-            if path or any(t in ids for t in tids):
-                src_hit.add(j)
-            on_path.update(id(op) for op in path)
-    # edges between op indices (and from sources)
-    preds: list[list[int]] = [[] for _ in ops]
-    src_edges: list[tuple[int, int]] = []
-    consumers: dict[int, int] = {}
-    for k, op in enumerate(ops):
-        for i in op.ins:
-            if i in producer and producer[i] != k:
-                preds[k].append(producer[i])
-                consumers[producer[i]] = consumers.get(producer[i], 0) + 1
-            elif i in src_of:
-                src_edges.append((src_of[i], k))
-    target_ops = {producer[t] for t in tids if t in producer}
-    # collapse linear runs: b's only predecessor is a, a's only consumer is b
-    group = list(range(len(ops)))
-    runs: dict[int, list[int]] = {}
-    k = 0
-    while k < len(ops):
-        run = [k]
-        while True:
-            a = run[-1]
-            b = a + 1
-            if (b < len(ops) and preds[b] == [a] and consumers.get(a, 0) == 1
-                    and len(ops[a].outs) == 1 and a not in target_ops
-                    and not any(e[1] == b for e in src_edges)):
-                run.append(b)
-            else:
-                break
-        if len(run) > collapse:
-            for m in run:
-                group[m] = run[0]
-            runs[run[0]] = run
-        k = run[-1] + 1
-    lines = ["digraph tape {", '  rankdir=TB; node [fontname="Helvetica", fontsize=11, '
-             'shape=box, style="rounded,filled", fillcolor="#f4f6fb", color="#4a5a7a"];',
-             '  edge [color="#7a869a"];']
-    for j, s in enumerate(srcs):
-        grey = tids and j not in src_hit
-        label = (s.name if isinstance(s, Variable) else "source") + \
-            f"\n{_dt.from_numpy(s._value.dtype).name}{list(np.shape(s._value))}"
-        style = ('fillcolor="#eeeeee", color="#b0b0b0", fontcolor="#9a9a9a", '
-                 'style="rounded,filled,dashed"') if grey else \
-            'fillcolor="#dcecff", color="#1f5fbf", penwidth=2'
-        lines.append(f"  s{j} [label={_q(label)}, shape=box, {style}];")
-    shown: list[int] = []
-    for k in range(len(ops)):
-        if group[k] == k:
-            shown.append(k)
-    hidden = 0
-    if len(shown) > max_nodes:
-        keep = set(shown[:max_nodes]) | {k for k in shown if group[k] in target_ops
-                                         or k in target_ops}
-        hidden = sum(len(runs.get(k, [k])) for k in shown if k not in keep)
-        shown = [k for k in shown if k in keep]
-    shown_set = set(shown)
-    for k in shown:
-        members = runs.get(k, [k])
-        last = ops[members[-1]]
-        red = any(id(ops[m]) in on_path for m in members)
-        if len(members) > 1:
-            counts: dict[str, int] = {}
-            for m in members:
-                counts[ops[m].name] = counts.get(ops[m].name, 0) + 1
-            what = ", ".join(f"{n} ×{c}" for n, c in counts.items())
-            label = f"{len(members)} ops in a chain\n{what}\n{last.out_desc[0]}"
-        else:
-            label = f"{last.name}\n" + "\n".join(last.out_desc)
-        attrs = []
-        if members[-1] in target_ops:
-            label += "\n(target)"
-            attrs.append('peripheries=2, color="#c0392b", fillcolor="#fde2df", penwidth=2')
-        elif red:
-            attrs.append('color="#c0392b"')
-        lines.append(f"  n{k} [{', '.join([f'label={_q(label)}'] + attrs)}];")
-    drawn = set()
-    for k, op in enumerate(ops):
-        gk = group[k]
-        if gk not in shown_set:
-            continue
-        for p in preds[k]:
-            gp = group[p]
-            if gp == gk or gp not in shown_set or (gp, gk) in drawn:
-                continue
-            drawn.add((gp, gk))
-            red = id(ops[p]) in on_path and id(op) in on_path
-            lines.append(f"  n{gp} -> n{gk}" + (' [color="#c0392b", penwidth=2]' if red else "")
-                         + ";")
-    for j, k in src_edges:
-        gk = group[k]
-        if gk not in shown_set or (f"s{j}", gk) in drawn:
-            continue
-        drawn.add((f"s{j}", gk))
-        red = j in src_hit and id(ops[k]) in on_path
-        lines.append(f"  s{j} -> n{gk}" + (' [color="#c0392b", penwidth=2]' if red else "") + ";")
-    if hidden:
-        lines.append(f'  more [shape=note, label="… {hidden} more ops not shown '
-                     f'(to_dot(max_nodes=…))", fillcolor="#fff8dc"];')
-    if tids and not target_ops and not any(t in src_of for t in tids):
-        lines.append('  target [shape=box, style="dashed", color="#c0392b", '
-                     'label="target\\n(not recorded on this tape)"];')
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def render(tape, path: str, target: Any = None, sources: Any = None, **kwargs: Any) -> str:
-    """Write the tape as ``.svg``, ``.png`` or ``.pdf`` with Graphviz's ``dot``; see
-    ``GradientTape.render``. Returns ``path``."""
-    fmt = os.path.splitext(str(path))[1].lstrip(".").lower()
-    if fmt not in ("svg", "png", "pdf"):
-        raise ValueError(f"render: the file name must end in .svg, .png or .pdf, got {path!r}.")
-    dot = shutil.which("dot")
-    if dot is None:
-        raise RuntimeError("render: Graphviz's `dot` program was not found on PATH. Install "
-                           "Graphviz (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew "
-                           "install graphviz`; conda: `conda install graphviz`), or take the "
-                           "text of tape.to_dot() to any Graphviz viewer.")
-    text = to_dot(tape, target, sources, **kwargs)
-    d = os.path.dirname(os.path.abspath(str(path)))
-    with tempfile.NamedTemporaryFile("w", suffix=".dot", dir=d, delete=False) as f:
-        f.write(text)
-    try:
-        done = subprocess.run([dot, f"-T{fmt}", "-o", str(path), f.name], capture_output=True,
-                              text=True)
-    finally:
-        os.unlink(f.name)
-    if done.returncode != 0:
-        raise RuntimeError(f"render: `dot -T{fmt}` failed: {done.stderr.strip()}")
-    return str(path)

@@ -437,7 +437,7 @@ class GradientTape:
         perm = (1, 0) + tuple(range(2, g.ndim))
         return reshape(transpose(g, perm), (b,) + tshape[1:] + sshape[1:])
 
-    # -- introspection (implemented in tapegrad.debugging) ------------------------------------
+    # -- introspection (implemented in tapegrad.debugging and tapegrad.tape_picture) -----------
     def explain(self, target: Any, source: Any):
         """Why the gradient of ``target`` w.r.t. ``source`` is (or is not) None: an
         ``Explanation`` with ``.reason`` (connected, not_used, not_watched, not_trainable,
@@ -468,13 +468,24 @@ class GradientTape:
         >>> "exp" in tape.to_dot(y, x)
         True
         """
-        from .debugging import to_dot
+        from .tape_picture import to_dot
         return to_dot(self, target, sources, max_nodes, collapse)
 
     def render(self, path: str, target: Any = None, sources: Any = None, **kwargs: Any) -> str:
         """Write :meth:`to_dot`'s picture as ``.svg``, ``.png`` or ``.pdf`` with Graphviz's
-        ``dot`` (Debian package ``graphviz``); returns ``path``."""
-        from .debugging import render
+        ``dot`` (Debian package ``graphviz``); returns ``path``.
+
+        >>> import os, shutil, tempfile
+        >>> import tapegrad as tf
+        >>> x = tf.constant(1.0)
+        >>> with tf.GradientTape(persistent=True) as tape:
+        ...     tape.watch(x)
+        ...     y = tf.exp(x)
+        >>> path = os.path.join(tempfile.mkdtemp(), "tape.png")
+        >>> shutil.which("dot") is None or tape.render(path, y, x) == path
+        True
+        """
+        from .tape_picture import render
         return render(self, path, target, sources, **kwargs)
 
     def memory_bytes(self) -> int:

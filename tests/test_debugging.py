@@ -255,12 +255,14 @@ def test_spent_tape_keeps_no_intermediate_alive():
         h = x * 2.0
         h_ref = weakref.ref(h)
         v_ref = weakref.ref(h._value)
-        _ = float(tf.reduce_sum(h))  # a boundary event: the tape keeps its graph's skeleton
+        s = tf.reduce_sum(h)
+        s_ref = weakref.ref(s)
+        _ = float(s)  # a boundary event: the tape keeps its graph's skeleton
         y = tf.reduce_sum(tf.exp(h))
-        del h
+        del h, s
     tape.gradient(y, x)
     gc.collect()
-    assert h_ref() is None and v_ref() is None
+    assert h_ref() is None and v_ref() is None and s_ref() is None
     ex = tape.explain(y, x)
     assert ex.reason == "connected" and ex.ops == ["multiply", "exp", "reduce_sum"]
 
