@@ -13,7 +13,7 @@ from typing import Any
 from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
-from ..tensor import IndexedSlices, Tensor, Variable, _Base, _new, convert_raw, shape_of
+from ..tensor import IndexedSlices, Tensor, _Base, _new, convert_raw, shape_of
 
 # this module defines tf.range and tf.slice: keep Python's under other names
 _range = builtins.range
@@ -239,7 +239,7 @@ def _stack_vjp(g, ans, *xs, axis):
 
 _stack.defvjp(_stack_vjp)
 _stack.defjvp(lambda t, ans, *xs, axis: _stack(*[ti if ti is not None else zeros_like(x)
-                                                 for ti, x in zip(t, xs)], axis=axis))
+                                                 for ti, x in zip(t, xs, strict=True)], axis=axis))
 
 
 def stack(values: list, axis: int = 0, name: str | None = None) -> Tensor:
@@ -263,8 +263,8 @@ def _concat_vjp(g, ans, *xs, axis):
 
 
 _concat.defvjp(_concat_vjp)
-_concat.defjvp(lambda t, ans, *xs, axis: _concat(*[ti if ti is not None else zeros_like(x)
-                                                   for ti, x in zip(t, xs)], axis=axis))
+_concat.defjvp(lambda t, ans, *xs, axis: _concat(
+    *[ti if ti is not None else zeros_like(x) for ti, x in zip(t, xs, strict=True)], axis=axis))
 
 
 @primitive(name="unstack")
@@ -562,7 +562,7 @@ def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor
         raise ValueError(f"slice: begin {list(begin)} and size {list(size)} must each have one "
                          f"entry per dimension of the input shape {list(shape)}.")
     index = []
-    for b, s, d in zip(begin, size, shape):
+    for b, s, d in zip(begin, size, shape, strict=True):
         end = d if s == -1 else b + s
         if b < 0 or s < -1 or end > d:
             raise ValueError(f"slice: begin {list(begin)} with size {list(size)} reaches outside "
@@ -770,7 +770,7 @@ def _tile_vjp(g, ans, x, *, multiples):
     from .reduce import _reduce_sum
     nb = _nb(g, ans)
     lead = tuple(g.shape[:nb])
-    split = lead + tuple(d for m, s in zip(multiples, shape_of(x)) for d in (m, s))
+    split = lead + tuple(d for m, s in zip(multiples, shape_of(x), strict=True) for d in (m, s))
     axes = tuple(nb + 2 * i for i in _range(len(multiples)))
     return (_reduce_sum(_reshape(g, shape=split), axes=axes, keepdims=False),)
 
@@ -801,7 +801,7 @@ def _pad(x, *, paddings, constant_values):
 
 
 def _pad_vjp(g, ans, x, *, paddings, constant_values):
-    index = tuple(_slice(lo, lo + d) for (lo, _), d in zip(paddings, shape_of(x)))
+    index = tuple(_slice(lo, lo + d) for (lo, _), d in zip(paddings, shape_of(x), strict=True))
     return (_getitem(g, index=index, nb=_nb(g, ans)),)
 
 
@@ -836,7 +836,7 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
         raise ValueError(f"pad: mode must be 'CONSTANT', 'REFLECT' or 'SYMMETRIC', got {mode!r}.")
     edge = 0 if mode == "SYMMETRIC" else 1
     out = x
-    for ax, ((lo, hi), d) in enumerate(zip(pads, shape)):
+    for ax, ((lo, hi), d) in enumerate(zip(pads, shape, strict=True)):
         if not lo and not hi:
             continue
         if max(lo, hi) > d - edge:
@@ -1016,7 +1016,7 @@ def _einsum_operand_vjp(i: int):
         if len(kept) != len(target):  # broadcast over those letters (their derivative is 1)
             lead = tuple(g.shape[:nb])
             dx = _reshape(dx, shape=lead + tuple(d if c in have else 1
-                                                 for c, d in zip(target, xshape)))
+                                                 for c, d in zip(target, xshape, strict=True)))
             dx = _broadcast_to(dx, shape=lead + tuple(xshape))
         return dx
     return vjp
@@ -1055,7 +1055,7 @@ def _einsum_parse(equation: str, shapes: list) -> tuple:
         raise ValueError(f"einsum: invalid character in equation {equation!r}.")
     free = [c for c in string.ascii_letters if c not in letters]
     ell_ranks = []
-    for sub, shp in zip(ins, shapes):
+    for sub, shp in zip(ins, shapes, strict=True):
         named = len(sub.replace("...", ""))
         if "..." in sub:
             ell_ranks.append(len(shp) - named)
@@ -1070,13 +1070,13 @@ def _einsum_parse(equation: str, shapes: list) -> tuple:
     e = max(ell_ranks, default=0)
     ell = "".join(free[:e])
     ell_shapes = [shp[sub.index("..."):sub.index("...") + r] if "..." in sub else ()
-                  for sub, shp, r in zip(ins, shapes, ell_ranks)]
+                  for sub, shp, r in zip(ins, shapes, ell_ranks, strict=True)]
     try:
         ell_shape = np.broadcast_shapes(*ell_shapes)
     except ValueError:
         raise ValueError(f"einsum: the '...' dimensions of shapes {[list(s) for s in shapes]} "
                          f"do not broadcast.") from None
-    ins = [sub.replace("...", ell[e - r:]) for sub, r in zip(ins, ell_ranks)]
+    ins = [sub.replace("...", ell[e - r:]) for sub, r in zip(ins, ell_ranks, strict=True)]
     if not arrow:
         counts = {c: "".join(ins).count(c) for c in letters}
         out = ell + "".join(sorted(c for c, k in counts.items() if k == 1))
@@ -1104,13 +1104,14 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
     shapes = [shape_of(x) for x in xs]
     ins, out, ell, ell_shape = _einsum_parse(equation, shapes)
     sizes: dict = {}
-    for k, (sub, shp) in enumerate(zip(ins, shapes)):
+    for k, (sub, shp) in enumerate(zip(ins, shapes, strict=True)):
         if any(c in ell for c in sub) and len(sub) == len(shp):
-            want = tuple(ell_shape[ell.index(c)] if c in ell else d for c, d in zip(sub, shp))
+            want = tuple(ell_shape[ell.index(c)] if c in ell else d
+                         for c, d in zip(sub, shp, strict=True))
             if want != tuple(shp):  # broadcast '...' dims explicitly; the VJP sums them back
                 xs[k] = _broadcast_to(xs[k], shape=want)
                 shapes[k] = shp = want
-        for c, d in zip(sub, shp):
+        for c, d in zip(sub, shp, strict=True):
             if sizes.setdefault(c, d) != d:
                 raise ValueError(f"einsum: dimension {c!r} has size {sizes[c]} in one operand "
                                  f"and {d} in another (equation {equation!r}, shapes "
@@ -1148,14 +1149,14 @@ def tensordot(a: Any, b: Any, axes: Any, name: str | None = None) -> Tensor:
                              f"{len(ax_b)} of b.")
         ax_a = [_norm_axis(int(i), len(sa), "tensordot") for i in ax_a]
         ax_b = [_norm_axis(int(i), len(sb), "tensordot") for i in ax_b]
-    for i, j in zip(ax_a, ax_b):
+    for i, j in zip(ax_a, ax_b, strict=True):
         if sa[i] != sb[j]:
             raise ValueError(f"tensordot: axis {i} of a (shape {list(sa)}) and axis {j} of b "
                              f"(shape {list(sb)}) differ in size.")
     letters = string.ascii_letters
     sub_a = list(letters[:len(sa)])
     sub_b = list(letters[len(sa):len(sa) + len(sb)])
-    for i, j in zip(ax_a, ax_b):
+    for i, j in zip(ax_a, ax_b, strict=True):
         sub_b[j] = sub_a[i]
     out = ([c for k, c in enumerate(sub_a) if k not in ax_a]
            + [c for k, c in enumerate(sub_b) if k not in ax_b])

@@ -149,7 +149,7 @@ def test_meshgrid_matches_numpy_both_indexings():
     x, y, z = np.arange(2.0), np.arange(3.0), np.arange(4.0)
     for indexing in ("xy", "ij"):
         for got, want in zip(tf.meshgrid(x, y, z, indexing=indexing),
-                             np.meshgrid(x, y, z, indexing=indexing)):
+                             np.meshgrid(x, y, z, indexing=indexing), strict=True):
             np.testing.assert_array_equal(got.numpy(), want)
 
 
