@@ -62,6 +62,9 @@ BINARY = _pool({
     "atan2": (["math.atan2"], lambda x, y: tf.math.atan2(x, 1.5 + tf.math.cos(y))),
     "squared_difference": (["math.squared_difference"],
                            lambda x, y: tf.math.squared_difference(x, y)),
+    "maximum": (["maximum"], lambda x, y: tf.maximum(x, y)),
+    "xlogy": (["math.xlogy"], lambda x, y: tf.math.xlogy(x, 1.0 + y * y)),
+    "where": (["where"], lambda x, y: tf.where(x > y, x * y, tf.math.sin(x + y))),
 })
 
 REDUCE = _pool({
@@ -69,6 +72,8 @@ REDUCE = _pool({
     "reduce_mean": (["reduce_mean"], tf.reduce_mean),
     "reduce_logsumexp": (["reduce_logsumexp"], tf.reduce_logsumexp),
     "reduce_max": (["reduce_max"], tf.reduce_max),
+    "reduce_min": (["reduce_min"], tf.reduce_min),
+    "norm": (["norm"], lambda x, axis, keepdims: tf.norm(x, axis=axis, keepdims=keepdims)),
     "reduce_prod": (["reduce_prod"], tf.reduce_prod),
     "reduce_variance": (["math.reduce_variance"], lambda x, axis, keepdims:
                         tf.math.reduce_variance(x, axis=axis, keepdims=keepdims)),
@@ -86,10 +91,20 @@ SHAPE_OPS = {k: v for k, v in {
     "stack_self": (0, lambda x: tf.stack([x, tf.math.sin(x)])),
     "softmax": (1, lambda x: tf.nn.softmax(x)),
     "cumsum": (1, lambda x: tf.math.cumsum(x, axis=-1)),
+    "log_softmax": (1, lambda x: tf.nn.log_softmax(x)),
+    "l2_normalize": (1, lambda x: tf.math.l2_normalize(x, axis=-1)),
+    "gather_rows": (1, lambda x: tf.gather(x, [0, 0, x.shape[0] - 1])),   # repeated rows
+    "tile": (1, lambda x: tf.tile(x, [2] * x.ndim)),
+    "pad": (1, lambda x: tf.pad(x, [[1, 0]] * x.ndim, constant_values=0.5)),
+    "einsum_dot": (1, lambda x: tf.einsum("...i,...i->...", x, tf.math.sin(x))),
+    "squeeze_expand": (0, lambda x: tf.squeeze(tf.expand_dims(x, -1), -1)),
 }.items() if all(_op(n) is not None for n in {
     "flatten": ["reshape"], "transpose": ["transpose"], "expand_dims": ["expand_dims"],
     "reverse_last": [], "first_row": [], "gram": ["matmul"], "concat_self": ["concat"],
-    "stack_self": ["stack"], "softmax": ["nn.softmax"], "cumsum": ["math.cumsum"]}[k])}
+    "stack_self": ["stack"], "softmax": ["nn.softmax"], "cumsum": ["math.cumsum"],
+    "log_softmax": ["nn.log_softmax"], "l2_normalize": ["math.l2_normalize"],
+    "gather_rows": ["gather"], "tile": ["tile"], "pad": ["pad"], "einsum_dot": ["einsum"],
+    "squeeze_expand": ["squeeze", "expand_dims"]}[k])}
 
 SHAPES = [(), (3,), (2, 3), (1, 3), (2, 1), (2, 2, 3)]
 KINDS = ["unary", "unary", "binary", "binary", "reduce", "shape"]
