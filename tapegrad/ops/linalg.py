@@ -13,12 +13,14 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import _expand_dims, _getitem, _reshape, _tensor_args, eye, matrix_transpose
+from .array import (_expand_dims, _getitem, _reshape, _tensor_args, einsum, eye,
+                    matrix_transpose, tensordot)
 from .reduce import global_norm, norm
 
 __all__ = ["matmul", "matvec", "inv", "det", "slogdet", "logdet", "solve", "triangular_solve",
            "cholesky", "eigh", "eigvalsh", "svd", "qr", "trace", "diag", "diag_part",
-           "band_part", "adjoint", "matrix_transpose", "norm", "global_norm", "eye"]
+           "band_part", "adjoint", "matrix_transpose", "norm", "global_norm", "eye", "einsum",
+           "tensordot"]
 
 
 @primitive(name="matmul", same_dtype=True)
