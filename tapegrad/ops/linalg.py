@@ -13,7 +13,7 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import (_expand_dims, _getitem, _reshape, _tensor_args, einsum, eye,
+from .array import (_expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, einsum, eye,
                     matrix_transpose, tensordot)
 from .reduce import global_norm, norm
 
@@ -610,12 +610,10 @@ def diag(diagonal: Any, name: str | None = None, k: int = 0) -> Tensor:
         raise ValueError("diag: diagonal must have rank >= 1, got a scalar.")
     k = int(k)
     n = s[-1] + abs(k)
-    # place v on a k-shifted identity: out[..., i, i+k] = v[..., i]
-    sel = np.zeros((s[-1], n, n), dtype=_dtype(v))
+    # scatter v into zeros at out[..., i, i+k] (the transpose of taking that diagonal)
     i = np.arange(s[-1])
-    sel[i, i + max(0, -k), i + max(0, k)] = 1
-    from . import array as _a
-    return _a.einsum("...i,inm->...nm", v, sel)
+    return _getitem_grad(v, index=(Ellipsis, i + max(0, -k), i + max(0, k)),
+                         shape=tuple(s[:-1]) + (n, n), nb=0)
 
 
 def band_part(input: Any, num_lower: int, num_upper: int,  # noqa: A002
