@@ -167,8 +167,9 @@ def _note_cut(prim, inputs, out) -> None:
     for x in inputs:
         for tape in STATE.tapes:
             if id(x) in tape._tracked:
-                kind = "stop_gradient" if prim.name == "stop_gradient" else "integer_dtype"
                 first = out[0] if type(out) is tuple else out
+                # a float output of an op without gradient (round, floor) cuts like stop_gradient
+                kind = "stop_gradient" if first._value.dtype.kind in "fc" else "integer_dtype"
                 note_event(kind, x, op=prim.name, out=id(first),
                            dtype=_dt.from_numpy(first._value.dtype).name)
                 return
@@ -337,6 +338,12 @@ def _event_explanation(ev: _Ev, src: str) -> Explanation:
             "stop_gradient", "ops run inside tape.stop_recording() are not recorded, so the "
             f"path from the source {src} to the target breaks there.", ev.where,
             "move the computation of the target out of the stop_recording() block.")
+    if ev.kind == "stop_gradient" and info.get("op") != "stop_gradient":
+        return Explanation(
+            "stop_gradient", f"op '{info.get('op')}' has no gradient (as in TensorFlow), so it "
+            f"cut the path from the source {src} like tf.stop_gradient (its input {ev.desc}).",
+            ev.where, "use a differentiable formulation, e.g. the straight-through estimator "
+            "x + tf.stop_gradient(tf.round(x) - x).")
     if ev.kind == "stop_gradient":
         return Explanation(
             "stop_gradient", f"tf.stop_gradient cut the path from the source {src} "
@@ -452,7 +459,9 @@ def explain(tape, target: Any, source: Any) -> Explanation:
              and not (e.kind == "integer_dtype" and e.info.get("op") == "watch")]
     if cands:
         direct = [e for e in cands if e.info.get("out") in tids]
-        order = sorted(range(len(cands)), key=lambda i: (_CUT_RANK[cands[i].kind], i))
+        # a comparison's bool output usually feeds tf.where, not the target: rank it last
+        order = sorted(range(len(cands)), key=lambda i: (
+            3 if cands[i].info.get("dtype") == "bool" else _CUT_RANK[cands[i].kind], i))
         best = direct[0] if direct else cands[order[0]]
         ex = _event_explanation(best, src)
         ex.others = [f"{e.kind} at {fmt_where(e.where)}" for e in cands if e is not best][:5]

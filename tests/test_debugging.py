@@ -200,6 +200,28 @@ def test_stop_gradient(persistent):
     _names_line(ex, ln, "tf.stop_gradient(x * x)")
 
 
+def test_a_comparison_is_not_blamed_before_a_conversion():
+    x = tf.Variable([1.0, -2.0])
+    with tf.GradientTape() as tape:
+        h = tf.where(x > 0.0, x, 0.0 * x)  # x > 0 is a bool op on x: an event, rarely the cause
+        y = tf.constant(h.numpy()) * 2.0; ln = _line()  # noqa: E702
+    ex = tape.explain(y, x)
+    assert ex.reason == "left_tape"
+    _names_line(ex, ln, "tf.constant(h.numpy())")
+    assert any(o.startswith("integer_dtype") for o in ex.others)
+
+
+def test_op_without_gradient():
+    x = tf.Variable(2.4)
+    with tf.GradientTape() as tape:
+        y = tf.math.round(x * 2.0) * 3.0; ln = _line()  # noqa: E702
+    assert tape.gradient(y, x) is None
+    ex = tape.explain(y, x)
+    assert ex.reason == "stop_gradient"
+    assert "op 'round' has no gradient" in ex.message and "straight-through" in ex.fix
+    _names_line(ex, ln, "tf.math.round(x * 2.0)")
+
+
 def test_stop_recording():
     x = tf.Variable(2.0)
     with tf.GradientTape() as tape:
