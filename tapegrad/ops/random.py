@@ -193,9 +193,13 @@ def _categorical(logits, *, num_samples, dtype, seed):
     z = np.exp(z - np.max(z, axis=-1, keepdims=True))
     cdf = np.cumsum(z, axis=-1)
     cdf /= cdf[:, -1:]
-    u = _stream(seed).uniform(size=(logits.shape[0], num_samples))
-    idx = np.minimum((u[:, :, None] >= cdf[:, None, :]).sum(-1), logits.shape[1] - 1)
-    return idx.astype(dtype)
+    rows, classes = logits.shape
+    u = _stream(seed).uniform(size=(rows, num_samples))
+    # one sorted search for all rows: row r's CDF and draws are shifted by r
+    shift = np.arange(rows)[:, None]
+    idx = np.searchsorted((cdf + shift).ravel(), (u + shift).ravel(), side="right")
+    idx = idx.reshape(rows, num_samples) - shift * classes
+    return np.minimum(idx, classes - 1).astype(dtype)
 
 
 def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | None = None,
