@@ -128,7 +128,7 @@ def _check_output(prim, vals, ans) -> None:
             from .errors import InvalidArgumentError
             rec = _VJP.rec
             _VJP.rec = None
-            if rec is not None:
+            if rec is not None and _in_backward():
                 raise InvalidArgumentError(
                     f"check_numerics: the gradient of op '{rec.prim.name}' produced {bad} (in "
                     f"its step '{prim.name}', inputs: {_inputs_text(vals)}); the op was run in "
@@ -136,6 +136,18 @@ def _check_output(prim, vals, ans) -> None:
             raise InvalidArgumentError(
                 f"check_numerics: op '{prim.name}' produced {bad} (inputs: {_inputs_text(vals)}) "
                 f"at {user_line()}")
+
+
+def _in_backward() -> bool:
+    """Whether a reverse pass is on the stack (a VJP that raised may leave ``_VJP.rec`` set)."""
+    import sys
+    from . import tape
+    f = sys._getframe(2)
+    while f is not None:
+        if f.f_code is tape.GradientTape._backward.__code__:
+            return True
+        f = f.f_back
+    return False
 
 
 def _in_vjp(rec) -> None:

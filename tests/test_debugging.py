@@ -389,6 +389,20 @@ def test_check_numerics_names_sqrt_during_backward(check_numerics):
     assert f"{__file__}:{ln}: y = tf.sqrt(x)" in msg
 
 
+def test_check_numerics_after_a_failed_backward(check_numerics):
+    x = tf.constant([0.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.sqrt(x)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="gradient of op 'sqrt'"), \
+            np.errstate(divide="ignore"):
+        tape.gradient(y, x)
+    # a later forward NaN is the forward op's, not the last VJP's
+    with pytest.raises(tf.errors.InvalidArgumentError, match="op 'log' produced NaN"), \
+            np.errstate(invalid="ignore"):
+        tf.math.log(tf.constant(-1.0))
+
+
 def test_check_numerics_inf_and_off():
     x = tf.constant([0.0])
     with np.errstate(divide="ignore"):
