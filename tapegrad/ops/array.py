@@ -120,7 +120,12 @@ def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: str | Non
 
 @primitive
 def matrix_transpose(x):
-    """Swap the last two dimensions (``tf.linalg.matrix_transpose``)."""
+    """Swap the last two dimensions (``tf.linalg.matrix_transpose``).
+
+    >>> import tapegrad as tf
+    >>> tf.linalg.matrix_transpose(tf.zeros((5, 2, 3))).shape
+    TensorShape([5, 3, 2])
+    """
     return np.swapaxes(x, -1, -2)
 
 
@@ -211,7 +216,12 @@ _broadcast_to.defjvp(lambda t, ans, x, *, shape: _broadcast_to(t[0], shape=shape
 
 
 def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
-    """Broadcast to ``shape`` (``tf.broadcast_to``); the gradient sums back."""
+    """Broadcast to ``shape`` (``tf.broadcast_to``); the gradient sums back.
+
+    >>> import tapegrad as tf
+    >>> tf.broadcast_to([1, 2], [2, 2]).numpy().tolist()
+    [[1, 2], [1, 2]]
+    """
     shape = _static_ints(shape, "shape", "broadcast_to")
     try:
         np.broadcast_shapes(shape_of(input), shape)
@@ -243,7 +253,12 @@ _stack.defjvp(lambda t, ans, *xs, axis: _stack(*[ti if ti is not None else zeros
 
 
 def stack(values: list, axis: int = 0, name: str | None = None) -> Tensor:
-    """Stack same-shaped tensors along a new axis (``tf.stack``)."""
+    """Stack same-shaped tensors along a new axis (``tf.stack``).
+
+    >>> import tapegrad as tf
+    >>> tf.stack([[1, 2], [3, 4]], axis=1).numpy().tolist()
+    [[1, 3], [2, 4]]
+    """
     if not values:
         raise ValueError("stack: needs at least one tensor.")
     shapes = [shape_of(v) for v in values]
@@ -287,7 +302,12 @@ _split.defjvp(lambda t, ans, x, *, axis, sizes: _split(t[0], axis=axis, sizes=si
 
 
 def concat(values: list, axis: int, name: str | None = None) -> Tensor:
-    """Join tensors along an existing axis (``tf.concat``)."""
+    """Join tensors along an existing axis (``tf.concat``).
+
+    >>> import tapegrad as tf
+    >>> tf.concat([[[1, 2]], [[3, 4]]], axis=0).numpy().tolist()
+    [[1, 2], [3, 4]]
+    """
     if not values:
         raise ValueError("concat: needs at least one tensor.")
     shapes = [shape_of(v) for v in values]
@@ -321,7 +341,14 @@ def _where_jvp(t, ans, c, x, y):
 
 def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Tensor:
     """Pick ``x`` where ``condition`` holds, else ``y`` (``tf.where``); with only a condition,
-    the indices of its True elements as an int64 ``[n, rank]`` tensor."""
+    the indices of its True elements as an int64 ``[n, rank]`` tensor.
+
+    >>> import tapegrad as tf
+    >>> tf.where([True, False], [1.0, 2.0], [3.0, 4.0]).numpy()
+    array([1., 4.], dtype=float32)
+    >>> tf.where([[True, False], [False, True]]).numpy().tolist()
+    [[0, 0], [1, 1]]
+    """
     if x is None and y is None:
         c = np.asarray(convert_raw(condition))
         return _wrap(np.argwhere(c).astype(np.int64))
@@ -354,7 +381,12 @@ _expand_dims.defjvp(lambda t, ans, x, *, axis: _expand_dims(t[0], axis=axis))
 
 
 def expand_dims(input: Any, axis: int, name: str | None = None) -> Tensor:  # noqa: A002
-    """Insert a length-1 dimension at ``axis`` (``tf.expand_dims``)."""
+    """Insert a length-1 dimension at ``axis`` (``tf.expand_dims``).
+
+    >>> import tapegrad as tf
+    >>> tf.expand_dims(tf.zeros((2, 3)), -1).shape
+    TensorShape([2, 3, 1])
+    """
     rank = len(shape_of(input))
     return _expand_dims(input, axis=_norm_axis(int(axis), rank + 1, "expand_dims"))
 
@@ -387,36 +419,66 @@ def _shape_arg(shape: Any, op: str) -> tuple:
 
 
 def zeros(shape: Any, dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
-    """A tensor of zeros (``tf.zeros``)."""
+    """A tensor of zeros (``tf.zeros``).
+
+    >>> import tapegrad as tf
+    >>> tf.zeros([2], tf.int32).numpy()
+    array([0, 0], dtype=int32)
+    """
     return _wrap(np.zeros(_shape_arg(shape, "zeros"), dtype=_dt.np_dtype(dtype)))
 
 
 def ones(shape: Any, dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
-    """A tensor of ones (``tf.ones``)."""
+    """A tensor of ones (``tf.ones``).
+
+    >>> import tapegrad as tf
+    >>> tf.ones((2,)).numpy()
+    array([1., 1.], dtype=float32)
+    """
     return _wrap(np.ones(_shape_arg(shape, "ones"), dtype=_dt.np_dtype(dtype)))
 
 
 def zeros_like(input: Any, dtype: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
-    """Zeros with the shape (and dtype, unless given) of ``input``."""
+    """Zeros with the shape (and dtype, unless given) of ``input`` (``tf.zeros_like``).
+
+    >>> import tapegrad as tf
+    >>> tf.zeros_like([1, 2]).numpy()
+    array([0, 0], dtype=int32)
+    """
     v = input._value if isinstance(input, _Base) else convert_raw(input)
     return _wrap(np.zeros(np.shape(v), dtype=_dt.np_dtype(dtype) or v.dtype))
 
 
 def ones_like(input: Any, dtype: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
-    """Ones with the shape (and dtype, unless given) of ``input``."""
+    """Ones with the shape (and dtype, unless given) of ``input`` (``tf.ones_like``).
+
+    >>> import tapegrad as tf
+    >>> tf.ones_like([1.0, 2.0]).numpy()
+    array([1., 1.], dtype=float32)
+    """
     v = input._value if isinstance(input, _Base) else convert_raw(input)
     return _wrap(np.ones(np.shape(v), dtype=_dt.np_dtype(dtype) or v.dtype))
 
 
 def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
-    """A tensor of shape ``dims`` filled with ``value`` (``tf.fill``)."""
+    """A tensor of shape ``dims`` filled with ``value`` (``tf.fill``).
+
+    >>> import tapegrad as tf
+    >>> tf.fill([2], 7).numpy()
+    array([7, 7], dtype=int32)
+    """
     v = convert_raw(value)
     return _wrap(np.full(_shape_arg(dims, "fill"), v, dtype=v.dtype))
 
 
 def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
         dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
-    """Identity matrix (or a batch of them) (``tf.eye``)."""
+    """Identity matrix (or a batch of them) (``tf.eye``).
+
+    >>> import tapegrad as tf
+    >>> tf.eye(2, batch_shape=[3]).shape
+    TensorShape([3, 2, 2])
+    """
     m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
                dtype=_dt.np_dtype(dtype))
     if batch_shape is not None:
@@ -425,7 +487,12 @@ def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
 
 
 def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int = 0) -> Tensor:
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (``tf.linspace``)."""
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (``tf.linspace``).
+
+    >>> import tapegrad as tf
+    >>> tf.linspace(0.0, 1.0, 3).numpy()
+    array([0. , 0.5, 1. ], dtype=float32)
+    """
     s = convert_raw(start)
     dtype = s.dtype if s.dtype.kind == "f" else np.float32
     return _wrap(np.linspace(s, convert_raw(stop), int(num), axis=axis).astype(dtype))
@@ -433,7 +500,12 @@ def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int
 
 def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # noqa: A001
           name: str = "range") -> Tensor:
-    """``start, start+delta, …`` below ``limit`` (``tf.range``); int32 unless a float is given."""
+    """``start, start+delta, …`` below ``limit`` (``tf.range``); int32 unless a float is given.
+
+    >>> import tapegrad as tf
+    >>> tf.range(1, 7, 2).numpy()
+    array([1, 3, 5], dtype=int32)
+    """
     if limit is None:
         start, limit = 0, start
     vals = [convert_raw(v) for v in (start, limit, delta)]
