@@ -281,3 +281,16 @@ def test_python_operands_take_the_tensor_dtype():
     np.testing.assert_array_equal(la.matvec(a, [1.0, 2.0]).numpy(), [2.0, 4.0])
     np.testing.assert_array_equal(
         tf.tensor_scatter_nd_update(np.zeros((2, 2)), [[0, 1]], [5.0]).numpy(), [[0, 5], [0, 0]])
+
+
+def test_float32_gradients_stay_float32():
+    a = tf.Variable(np.array([[3.0, 1.0, 0.0], [1.0, 4.0, 1.0], [0.0, 1.0, 5.0]], np.float32))
+    b = tf.constant(np.ones((3, 2), np.float32))
+    fns = [la.det, lambda x: la.slogdet(x)[1], la.logdet, la.inv, lambda x: la.solve(x, b),
+           lambda x: la.triangular_solve(x, b), la.cholesky, lambda x: la.eigh(x)[1] ** 2,
+           lambda x: la.svd(x)[0], lambda x: la.qr(x)[1], la.trace]
+    for f in fns:
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(f(a))
+        g = tape.gradient(y, a)
+        assert y.dtype == tf.float32 and g.dtype == tf.float32 and np.isfinite(g.numpy()).all()
