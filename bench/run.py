@@ -169,16 +169,25 @@ def run_deep(n: int = 1_000_000) -> dict:
             "peak_rss_bytes_per_op": rss / n, "grad": g}
 
 
+_HWM = ("\nimport resource, sys\ntry:\n    hwm = [int(l.split()[1]) for l in open('/proc/self/status')"
+        " if l.startswith('VmHWM')][0]\nexcept OSError:\n"
+        "    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\nprint(hwm)")
+
+
 def _import_times(code: str, env: dict, reps: int) -> tuple[float, float]:
+    """Median wall time of ``python -c code`` and its peak RSS in MB. The RSS comes from a
+    separate run reading the child's own high-water mark (VmHWM, reset at exec), because a
+    child's ru_maxrss also counts the parent's memory at fork time."""
     walls, rss = [], []
     for _ in range(reps):
         t0 = time.perf_counter()
-        p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
+        p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env)
         walls.append(time.perf_counter() - t0)
-        rss.append(usage.ru_maxrss * 1024)
-        if os.waitstatus_to_exitcode(status) != 0:
+        if p.returncode != 0:
             raise RuntimeError(f"`python -c {code!r}` failed")
+        out = subprocess.run([sys.executable, "-c", code + _HWM], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+        rss.append(int(out.stdout.split()[-1]) * 1024)
     return statistics.median(walls), statistics.median(rss) / 2**20
 
 
