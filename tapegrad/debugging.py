@@ -12,6 +12,7 @@ from __future__ import annotations
 import linecache
 import threading
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
@@ -239,6 +240,32 @@ class _Graph:
         self.results = getattr(tape, "_pass_results", None)
 
 
+def _remember_pass(tape, targets, sources, results) -> None:
+    """Called at the end of a non-persistent tape's reverse pass: which sources it reached.
+
+    Weak references, so that explain later knows these are the very objects (an id alone could
+    be reused by a new tensor once the recorded ones are freed)."""
+    try:
+        tape._pass_results = ([weakref.ref(t) for t in targets],
+                              [(weakref.ref(s), r is not None) for s, r in
+                               zip(sources, results, strict=True)])
+    except TypeError:  # something without weak references: explain will say it cannot answer
+        tape._pass_results = None
+
+
+def _pass_answer(g: _Graph, tids: list, source) -> bool | None:
+    """On a spent tape: did the last gradient() reach ``source`` from these very targets?"""
+    if g.results is None:
+        return None
+    targets, sources = g.results
+    if sorted(id(r()) for r in targets) != sorted(tids):
+        return None
+    for ref, reached in sources:
+        if ref() is source:
+            return reached
+    return None
+
+
 def _summarize_spent_tape(tape) -> _Graph:
     """What ``explain`` keeps about a non-persistent tape after ``gradient`` freed it: the op
     graph as names and ids when the tape saw a boundary event (taken by the reverse pass before
@@ -441,24 +468,23 @@ def explain(tape, target: Any, source: Any) -> Explanation:
                 "call tape.watch(x) at the top of the `with` block, or keep x a tf.Variable and "
                 "update it in place with x.assign_add(1) / x.assign(...).")
         src_ids = {id(source)}
-    if any(t in src_ids for t in tids):
-        return Explanation("connected", "the target is a read of the source itself.", None, "")
-
-    if g.ops is None:  # a spent tape that saw no boundary event: only the last pass's answer
-        known = None
-        if g.results is not None:
-            rt, res = g.results
-            if set(rt) == set(tids) and id(source) in res:
-                known = res[id(source)]
+    if g.spent:
+        # ids in a spent tape's summary may now name new objects: answer only about the
+        # gradient() call's own targets and sources, which were alive all along
+        known = _pass_answer(g, tids, source)
         if known is None:
             raise ValueError(
                 "explain: this non-persistent tape was already used by gradient() for other "
                 "targets or sources, and released its records. Call explain before gradient(), "
                 "or create the tape with GradientTape(persistent=True).")
-        if known:
-            return Explanation("connected", f"the target {tdesc} depends on the source {src} "
-                               "through the recorded ops (gradient computed).", None, "")
-        return _not_used(g, src, tdesc, set(), tids, source)
+        if g.ops is None:  # the tape saw no boundary event: the pass's answer is all we have
+            if known:
+                return Explanation("connected", f"the target {tdesc} depends on the source "
+                                   f"{src} through the recorded ops (gradient computed).",
+                                   None, "")
+            return _not_used(g, src, tdesc, set(), tids, source)
+    if any(t in src_ids for t in tids):
+        return Explanation("connected", "the target is a read of the source itself.", None, "")
 
     dep = _downstream(g.ops, src_ids)
     if any(t in dep for t in tids):

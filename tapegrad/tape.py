@@ -337,9 +337,9 @@ class GradientTape:
                 if g is not None:
                     acc = g if acc is None else _add_cotangents(acc, g)
             results.append(acc)
-        if not self._persistent:  # what explain answers about a spent tape (ids only)
-            self._pass_results = (tuple(map(id, targets)),
-                                  {id(s): r is not None for s, r in zip(sources, results)})
+        if not self._persistent:  # what explain answers about a spent tape (weakrefs, no arrays)
+            from .debugging import _remember_pass
+            _remember_pass(self, targets, sources, results)
         return results
 
     # -- Jacobians --------------------------------------------------------------------------------
