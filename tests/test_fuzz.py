@@ -63,8 +63,8 @@ BINARY = _pool({
     "squared_difference": (["math.squared_difference"],
                            lambda x, y: tf.math.squared_difference(x, y)),
     "maximum": (["maximum"], lambda x, y: tf.maximum(x, y)),
-    "xlogy": (["math.xlogy"], lambda x, y: tf.math.xlogy(x, 1.0 + y * y)),
-    "where": (["where"], lambda x, y: tf.where(x > y, x * y, tf.math.sin(x + y))),
+    "xlogy": (["math.xlogy"], lambda x, y: tf.math.xlogy(tf.exp(x), 1.0 + y * y)),  # x > 0
+    "where": (["where"], lambda x, y: tf.where(x > 0.3, x * y, tf.math.sin(x + y))),
 })
 
 REDUCE = _pool({
@@ -73,7 +73,8 @@ REDUCE = _pool({
     "reduce_logsumexp": (["reduce_logsumexp"], tf.reduce_logsumexp),
     "reduce_max": (["reduce_max"], tf.reduce_max),
     "reduce_min": (["reduce_min"], tf.reduce_min),
-    "norm": (["norm"], lambda x, axis, keepdims: tf.norm(x, axis=axis, keepdims=keepdims)),
+    # norm and l2_normalize have no derivative at 0 (nan, as TF), which x - x reaches exactly
+    "norm": (["norm"], lambda x, axis, keepdims: tf.norm(tf.exp(x), axis=axis, keepdims=keepdims)),
     "reduce_prod": (["reduce_prod"], tf.reduce_prod),
     "reduce_variance": (["math.reduce_variance"], lambda x, axis, keepdims:
                         tf.math.reduce_variance(x, axis=axis, keepdims=keepdims)),
@@ -92,7 +93,7 @@ SHAPE_OPS = {k: v for k, v in {
     "softmax": (1, lambda x: tf.nn.softmax(x)),
     "cumsum": (1, lambda x: tf.math.cumsum(x, axis=-1)),
     "log_softmax": (1, lambda x: tf.nn.log_softmax(x)),
-    "l2_normalize": (1, lambda x: tf.math.l2_normalize(x, axis=-1)),
+    "l2_normalize": (1, lambda x: tf.math.l2_normalize(tf.exp(x), axis=-1)),
     "gather_rows": (1, lambda x: tf.gather(x, [0, 0, x.shape[0] - 1])),   # repeated rows
     "tile": (1, lambda x: tf.tile(x, [2] * x.ndim)),
     "pad": (1, lambda x: tf.pad(x, [[1, 0]] * x.ndim, constant_values=0.5)),
