@@ -84,8 +84,8 @@ def enable_check_numerics() -> None:
     >>> try:
     ...     tf.math.log(tf.constant([-1.0]))
     ... except tf.errors.InvalidArgumentError as e:
-    ...     print(str(e).split(" at ")[0])
-    check_numerics: op 'log' produced NaN (inputs: float32[1])
+    ...     print(str(e).split(" output ")[0])
+    check_numerics: op 'log' produced NaN in 1 of 1 elements of a float32[1]
     >>> tf.debugging.disable_check_numerics()
     """
     HOOKS.check_numerics = True
@@ -105,14 +105,15 @@ def disable_check_numerics() -> None:
 
 
 def _nonfinite(v) -> str | None:
+    """None if ``v`` is finite, else e.g. ``"NaN in 2 of 6 elements of a float32[2, 3] output"``."""
     v = np.asarray(v)
-    if v.dtype.kind not in "fc" or v.size == 0:
+    if v.dtype.kind not in "fc" or v.size == 0 or np.isfinite(v).all():
         return None
-    if np.isnan(v).any():
-        return "NaN"
-    if np.isinf(v).any():
-        return "Inf"
-    return None
+    counts = [(int(np.isnan(v).sum()), "NaN"), (int(np.isposinf(v).sum()), "+Inf"),
+              (int(np.isneginf(v).sum()), "-Inf")]
+    kinds = " and ".join(name for n, name in counts if n)
+    n_bad = sum(n for n, _ in counts)
+    return f"{kinds} in {n_bad} of {v.size} elements of a {_desc(v)} output"
 
 
 def _inputs_text(vals) -> str:
