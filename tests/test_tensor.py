@@ -265,3 +265,15 @@ def test_reflected_pow_keeps_float32():
     g = tape.gradient(y, x)
     assert g.dtype == tf.float32
     np.testing.assert_allclose(g.numpy(), [0.3465736, 2.7725887], rtol=1e-6)
+
+
+def test_floordiv_and_mod_gradients_as_tf():
+    # TF's outputs: x // y has no gradient; x % y: (1, -floor(x / y)); 7 % x: -floor(7 / x)
+    x, y = tf.constant([5.5, -3.2]), tf.constant([2.0, 1.5])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, y])
+        a, b, c = x // y, x % y, 7.0 % x
+    assert tape.gradient(a, [x, y]) == [None, None]
+    gx, gy = tape.gradient(b, [x, y])
+    assert gx.numpy().tolist() == [1.0, 1.0] and gy.numpy().tolist() == [-2.0, 3.0]
+    assert tape.gradient(c, x).numpy().tolist() == [-1.0, 3.0]
