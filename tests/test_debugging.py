@@ -549,3 +549,18 @@ def test_memory_threshold_warns_once_naming_ops():
             tf.debugging.set_tape_memory_threshold(-1)
     finally:
         tf.debugging.set_tape_memory_threshold(2 ** 30)
+
+
+def test_memory_warning_with_a_multi_output_op():
+    try:
+        tf.debugging.set_tape_memory_threshold(10_000)
+        x = tf.zeros([4000])  # 16 kB
+        with pytest.warns(ResourceWarning, match=r"46\.9 KiB.*concat \(15\.6 KiB\)"):
+            with tf.GradientTape(persistent=True) as tape:
+                tape.watch(x)
+                a, b = tf.split(x * 3.0, 2)
+                c = tf.concat([b, a], 0)  # noqa: F841
+        # x, x * 3 and the concat, 16 kB each; the split's halves are views of x * 3
+        assert tape.memory_bytes() == 3 * 16_000
+    finally:
+        tf.debugging.set_tape_memory_threshold(2 ** 30)
