@@ -22,8 +22,9 @@ from . import dtypes as _dt
 from .primitive import HOOKS, user_frame
 from .tensor import IndexedSlices, Variable, _Base
 
-__all__ = ["enable_check_numerics", "disable_check_numerics", "warn_on_none_gradients",
-           "set_tape_memory_threshold", "Explanation", "REASONS"]
+__all__ = ["enable_check_numerics", "disable_check_numerics", "check_numerics",
+           "assert_all_finite", "warn_on_none_gradients", "set_tape_memory_threshold",
+           "Explanation", "REASONS"]
 
 REASONS = ("connected", "not_used", "not_watched", "not_trainable", "left_tape", "integer_dtype",
            "stop_gradient", "assigned")
@@ -139,6 +140,45 @@ def _check_output(prim, vals, ans) -> None:
             raise InvalidArgumentError(
                 f"check_numerics: op '{prim.name}' produced {bad} (inputs: {_inputs_text(vals)}) "
                 f"at {user_line()}")
+
+
+def check_numerics(tensor: Any, message: str, name: str | None = None):
+    """``tensor`` unchanged (gradient: identity), or ``InvalidArgumentError`` if it holds a NaN
+    or an Inf (``tf.debugging.check_numerics``; floating dtypes only, as TF).
+
+    >>> import tapegrad as tf
+    >>> tf.debugging.check_numerics(tf.constant([1.0, 2.0]), "weights").numpy()
+    array([1., 2.], dtype=float32)
+    >>> try:
+    ...     tf.debugging.check_numerics(tf.constant([1.0, float("nan")]), "weights")
+    ... except tf.errors.InvalidArgumentError as e:
+    ...     print(e)
+    weights : Tensor had NaN values (float32[2], at ...)
+    """
+    from .errors import InvalidArgumentError
+    from .ops.math import identity
+    from .tensor import convert_to_tensor
+    t = tensor if isinstance(tensor, _Base) else convert_to_tensor(tensor)
+    v = np.asarray(t._value)
+    if v.dtype.kind != "f":
+        raise TypeError(f"check_numerics: the tensor must be floating (float16/32/64), got "
+                        f"{_desc(t)}.")
+    if not np.isfinite(v).all():
+        what = "NaN" if np.isnan(v).any() else "Inf"
+        where = user_line().split(": ")[0]
+        raise InvalidArgumentError(f"{message} : Tensor had {what} values ({_desc(t)}, at "
+                                   f"{where})")
+    return identity(t)
+
+
+def assert_all_finite(t: Any, msg: str, name: str | None = None, x: Any = None):
+    """``tf.debugging.assert_all_finite``: the same check as :func:`check_numerics`.
+
+    >>> import tapegrad as tf
+    >>> float(tf.debugging.assert_all_finite(tf.constant(3.0), "loss"))
+    3.0
+    """
+    return check_numerics(t if x is None else x, msg, name)
 
 
 def _in_backward() -> bool:

@@ -564,3 +564,21 @@ def test_memory_warning_with_a_multi_output_op():
         assert tape.memory_bytes() == 3 * 16_000
     finally:
         tf.debugging.set_tape_memory_threshold(2 ** 30)
+
+
+def test_check_numerics_op():
+    # TF: "my msg : Tensor had NaN values" / "... Inf values" (InvalidArgumentError)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.debugging.check_numerics(x * 3.0, "my msg")
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [3.0, 3.0])
+    ln = _line() + 2
+    with pytest.raises(tf.errors.InvalidArgumentError) as e:
+        tf.debugging.check_numerics(tf.constant([1.0, np.nan]), "my msg")
+    assert str(e.value).startswith("my msg : Tensor had NaN values (float32[2], at ")
+    assert f"{__file__}:{ln}" in str(e.value)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="my msg : Tensor had Inf values"):
+        tf.debugging.assert_all_finite(tf.constant([np.inf, 1.0]), "my msg")
+    with pytest.raises(TypeError, match="check_numerics.*int32\\[2\\]"):
+        tf.debugging.check_numerics(tf.constant([1, 2]), "m")
