@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import linecache
 import operator
+import sys
 import threading
 import warnings
 import weakref
@@ -183,7 +184,6 @@ def assert_all_finite(t: Any, msg: str, name: str | None = None, x: Any = None):
 
 def _in_backward() -> bool:
     """Whether a reverse pass is on the stack (a VJP that raised may leave ``_VJP.rec`` set)."""
-    import sys
     from . import tape
     f = sys._getframe(2)
     while f is not None:
@@ -234,11 +234,11 @@ def _note_cut(prim, inputs, out) -> None:
 class _Op:
     """One recorded op as ``explain`` and ``to_dot`` see it: names and ids, no arrays."""
 
-    __slots__ = ("name", "ins", "outs", "where", "out_desc", "in_desc")
+    __slots__ = ("name", "ins", "outs", "where", "out_desc")
 
-    def __init__(self, name, ins, outs, where, out_desc=None, in_desc=None):
+    def __init__(self, name, ins, outs, where, out_desc=None):
         self.name, self.ins, self.outs, self.where = name, ins, outs, where
-        self.out_desc, self.in_desc = out_desc, in_desc
+        self.out_desc = out_desc
 
 
 def _ops_of(records, describe: bool = False) -> list[_Op]:
@@ -246,8 +246,7 @@ def _ops_of(records, describe: bool = False) -> list[_Op]:
     for r in records:
         outs = r.out if type(r.out) is tuple else (r.out,)
         ops.append(_Op(r.prim.name, tuple(map(id, r.inputs)), tuple(map(id, outs)), r.where,
-                       [_desc(o) for o in outs] if describe else None,
-                       [_desc(x) for x in r.inputs] if describe else None))
+                       [_desc(o) for o in outs] if describe else None))
     return ops
 
 
