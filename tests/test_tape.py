@@ -9,13 +9,6 @@ import tapegrad as tf
 from tapegrad.primitive import REGISTRY, primitive
 
 
-def _watched(x):
-    tape = tf.GradientTape()
-    tape.__enter__()
-    tape.watch(x)
-    return tape
-
-
 # -- the context, watching -------------------------------------------------------------------------
 def test_reentering_an_active_tape_raises():
     tape = tf.GradientTape()
