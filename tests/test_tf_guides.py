@@ -138,11 +138,12 @@ def test_advanced_guide_programs_with_layers(program, seed, needs):
            "hessian_newton_step": "hessian", "batch_jacobian": "batch_jacobian",
            "batch_jacobian_with_batch_norm": "batch_norm"}[program]
     out = getattr(ADVANCED, program)(tf, np.random.default_rng(seed), say=_quiet)
-    # The Newton step solves with a nearly singular Hessian (+ 1e-3 I): float32 round-off in
-    # the Hessian is amplified there, so the update is compared more loosely than the rest.
+    # The Newton step solves with H + 1e-3 I, condition number ~2400: float32 round-off
+    # (~6e-8) grows to ~1.5e-4 in the update (1e-4 measured against TF), so it is compared
+    # more loosely than the rest; the Hessian itself matches TF to 1.2e-7.
     loose = program == "hessian_newton_step"
     _compare(f"advanced_autodiff_guide.{key}", out, rtol=2e-3 if loose else 2e-5,
-             atol=1e-4 if loose else 2e-6)
+             atol=5e-4 if loose else 2e-6)
 
 
 def test_hessian_is_symmetric_and_newton_step_solves():
