@@ -146,7 +146,18 @@ class _CustomGradient:
                 raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dx)} "
                                  f"gradients, but {name} has {n_in} tensor inputs; return one "
                                  f"gradient (or None) per input.")
-            return tuple(None if d is None else convert_to_tensor(d) for d in dx + dv)
+            nb = len(gs[0].shape) - len(out[0].shape if multi else out.shape)
+            grads = []
+            for d, x in zip(dx + dv, recorded):
+                if d is not None:
+                    d = convert_to_tensor(d)
+                    if tuple(d.shape[nb:]) != tuple(x.shape) or len(d.shape) != nb + x.ndim:
+                        raise ValueError(
+                            f"custom_gradient: {name}'s grad_fn returned a gradient of shape "
+                            f"{list(d.shape)} for an input of shape {list(x.shape)}; each "
+                            f"gradient must have its input's shape.")
+                grads.append(d)
+            return tuple(grads)
 
         op = _CustomOp(name, vjp)
         vals = [t._value for t in inputs] + [v._value for v in variables]

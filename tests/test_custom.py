@@ -231,3 +231,16 @@ def test_recompute_grad_with_a_variable():
     d = 1 - np.tanh(0.5 * x.numpy()) ** 2
     np.testing.assert_allclose(gx.numpy(), 0.5 * d, rtol=1e-12)
     np.testing.assert_allclose(float(gw), np.sum(d * x.numpy()), rtol=1e-12)
+
+
+def test_grad_fn_returning_a_wrong_shape_is_an_error_not_a_wrong_gradient():
+    @tf.custom_gradient
+    def f(x):
+        return tf.reduce_sum(x), lambda dy: tf.reduce_sum(dy)  # scalar for a (3,) input
+
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = f(x)
+    with pytest.raises(ValueError, match=r"shape \[\] for an input of shape \[3\]"):
+        t.gradient(y, x)
