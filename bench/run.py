@@ -104,6 +104,7 @@ def run_mlp(peer_python: str | None) -> dict:
     if tg_function is not None:
         fns["tapegrad.function"] = W.tg_mlp(tf, tg_function)[0]
     fns["NumPy"] = W.np_mlp()[0]
+    fns["NumPy, plain"] = W.np_mlp_plain()[0]
     med = timeit(fns, min_time=2.0)
     med.update(peer_medians("mlp", peer_python, 2.0))
     return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}

@@ -122,6 +122,7 @@ def _buffer_ufuncs() -> dict:
     try:
         from .ops import nn
         table[nn.relu] = lambda x, out: np.maximum(x, 0, out=out)
+        table[nn.relu_grad] = lambda g, ans, out: np.multiply(g, ans > 0, out=out)
     except ImportError:
         pass
     return table
