@@ -419,10 +419,9 @@ class Variable(_Base):
     # -- reads ------------------------------------------------------------------------------
     def _read_for_listeners(self, value) -> Tensor:
         """A snapshot Tensor of ``value`` that watching tapes / accumulators / tracer see."""
-        from .primitive import STATE
         snap = _new(Tensor)
         snap._value = value
-        st = STATE
+        st = _STATE
         for tape in st.tapes:
             tape._on_variable_read(self, snap)
         for acc in st.accs:
@@ -433,8 +432,7 @@ class Variable(_Base):
 
     def read_value(self) -> Tensor:
         """The current value as a Tensor (recorded as a read of this variable)."""
-        from .primitive import STATE
-        if STATE.active:
+        if _STATE.active:
             return self._read_for_listeners(self._value)
         t = _new(Tensor)
         t._value = self._value
@@ -460,7 +458,7 @@ class Variable(_Base):
         return v
 
     def _set(self, op: str, value: Any, new) -> Variable:
-        from .primitive import STATE
+        STATE = _STATE
         if STATE.active:
             if STATE.tapes:
                 from .tape import note_event
