@@ -145,6 +145,8 @@ class _Tracer:
         self.steps: list = []
         self.consts: list = []
         self.meta: dict[int, Any] = {}  # slot -> traced value (for buffers and alias checks)
+        self.by_value: dict[int, int] = {}  # id of a traced value -> its slot
+        self.dyn_values: set[int] = set()   # ids of traced values that depend on the inputs
         self.n = n_inputs
         self.failed: str | None = None
 
@@ -153,6 +155,8 @@ class _Tracer:
         self.keep.append(t)
         self.dynamic.add(id(t))
         self.meta[slot] = t._value
+        self.by_value[id(t._value)] = slot
+        self.dyn_values.add(id(t._value))
 
     def _new_slot(self, t: Tensor) -> int:
         s = self.n
@@ -160,6 +164,9 @@ class _Tracer:
         self.slot_of[id(t)] = s
         self.keep.append(t)
         self.meta[s] = t._value
+        self.by_value[id(t._value)] = s
+        if id(t) in self.dynamic:
+            self.dyn_values.add(id(t._value))
         return s
 
     def _ref(self, x: Any):
@@ -174,18 +181,46 @@ class _Tracer:
 
     # called by the engine --------------------------------------------------------------------
     def record(self, prim, inputs, out, params) -> None:
-        refs = tuple(self._ref(x) for x in inputs)
         outs = out if type(out) is tuple else (out,)
         dyn = any(isinstance(x, Tensor) and id(x) in self.dynamic for x in inputs)
-        slots = tuple(self._new_slot(o) for o in outs)
         if dyn:
             self.dynamic.update(id(o) for o in outs)
+        if getattr(prim, "impl", None) is None:
+            # custom_gradient / recompute_grad: the outputs are values the traced forward ops
+            # already produced; the replay reuses their slots
+            for o in outs:
+                s = self.by_value.get(id(o._value))
+                if s is None:
+                    self.failed = self.failed or (f"{prim.name} (a custom-gradient op) returns a "
+                                                  f"value no traced op computed")
+                    return
+                self.slot_of[id(o)] = s
+                self.keep.append(o)
+            return
+        if params and self.failed is None and self._holds_traced_value(params.values()):
+            self.failed = (f"{prim.name} takes the value of a traced tensor as a parameter "
+                           f"(indices, say), which a replay cannot vary")
+        refs = tuple(self._ref(x) for x in inputs)
+        slots = tuple(self._new_slot(o) for o in outs)
         self.steps.append(("op", prim, refs, slots, params, type(out) is tuple,
                            [x._value if isinstance(x, Tensor) else x for x in inputs]))
 
+    def _holds_traced_value(self, values) -> bool:
+        """Whether an op parameter is (a view of) an array that depends on inputs/variables."""
+        for v in values:
+            if type(v) in (tuple, list):
+                if self._holds_traced_value(v):
+                    return True
+            elif isinstance(v, np.ndarray):
+                while v is not None:
+                    if id(v) in self.dyn_values:
+                        return True
+                    v = v.base
+        return False
+
     def on_variable_read(self, var: Variable, snap: Tensor) -> None:
-        s = self._new_slot(snap)
         self.dynamic.add(id(snap))
+        s = self._new_slot(snap)
         self.steps.append(("read", var, s))
 
     def on_assign(self, var: Variable, op: str, value: Any) -> None:
@@ -197,7 +232,9 @@ class _Tracer:
 
     def on_leave(self, t: Any, how: str) -> None:
         if self.failed is None and (isinstance(t, Variable) or id(t) in self.dynamic):
-            self.failed = how
+            self.failed = (f"it reads the value of a traced tensor with {how}; Python control "
+                           f"flow or NumPy on tensor values cannot be replayed (use tensor ops "
+                           f"such as tf.where or masks instead)")
 
 
 # -- code generation -------------------------------------------------------------------------------
@@ -514,11 +551,8 @@ class Function:
             st.refresh()
         if tr.failed is not None:
             self._cache[key] = _EAGER
-            warnings.warn(f"tapegrad.function: {self.__name__} reads the value of a traced tensor "
-                          f"({tr.failed}): Python control flow or NumPy on tensor values cannot "
-                          f"be traced, so calls with this input signature run eagerly. Use "
-                          f"tf.where/tf.cond-style tensor ops instead to get replay speed.",
-                          stacklevel=3)
+            warnings.warn(f"tapegrad.function: {self.__name__} cannot be traced: {tr.failed}. "
+                          f"Calls with this input signature run eagerly.", stacklevel=3)
             return result
         refs: list = []
         structure = _out_refs(result, tr, refs)

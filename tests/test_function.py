@@ -311,3 +311,43 @@ def test_a_value_dependent_shape_falls_back_instead_of_replaying_wrong():
     with pytest.warns(UserWarning, match="shape depends on values"):
         total, col = f(tf.constant([1.0, 2.0, 3.0]))
     assert float(total) == 12.0 and col.shape == (3, 1)
+
+
+def test_custom_gradient_recompute_grad_and_forward_mode_inside():
+    @tf.custom_gradient
+    def clipped(x):
+        return x * 1.0, lambda g: tf.clip_by_value(g, -0.5, 0.5)
+
+    block = tf.recompute_grad(lambda x: tf.tanh(x) * 2.0)
+
+    def prog(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(clipped(x * x) * tf.stop_gradient(x) + block(x))
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            z = tf.reduce_sum(tf.exp(x))
+        return tape.gradient(y, x), acc.jvp(z)
+
+    fn = tf.function(prog)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # all of it replays
+        for k in range(5):
+            x = tf.constant(np.linspace(-1, 1, 4).astype(np.float32) * (k + 1))
+            for a, b in zip(prog(x), fn(x)):
+                assert np.array_equal(a.numpy(), b.numpy())
+    assert fn.experimental_get_tracing_count() == 1
+
+
+def test_indices_given_as_op_parameters_run_eagerly():
+    table = tf.Variable(np.arange(12, dtype=np.float32).reshape(6, 2))
+
+    def grads(ids):
+        with tf.GradientTape() as tape:
+            e = tf.reduce_sum(tf.nn.embedding_lookup(table, ids) ** 2)
+        return tf.convert_to_tensor(tape.gradient(e, table))
+
+    fn = tf.function(grads)
+    with pytest.warns(UserWarning, match="as a parameter"):
+        fn(tf.constant([0, 2]))
+    for ids in ([0, 2], [5, 5], [1, 3]):  # same signature, new values: still right
+        assert np.array_equal(fn(tf.constant(ids)).numpy(), grads(tf.constant(ids)).numpy())
