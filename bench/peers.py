@@ -91,7 +91,7 @@ def peer_mlp() -> dict:
             loss = torch.nn.functional.cross_entropy(h, tlab)
             grads = torch.autograd.grad(loss, ps)
             with torch.no_grad():
-                for p, g in zip(ps, grads):
+                for p, g in zip(ps, grads, strict=False):
                     p.sub_(LR * g)
             return loss
         out["PyTorch"] = torch_step
@@ -108,7 +108,7 @@ def peer_mlp() -> dict:
                     if i < 4:
                         h = tf.nn.relu(h)
                 loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(lab, h))
-            for w, g in zip(ws, t.gradient(loss, ws)):
+            for w, g in zip(ws, t.gradient(loss, ws), strict=False):
                 w.assign_sub(LR * g)
             return loss
         out["TF eager"] = tf_step
@@ -131,7 +131,7 @@ def peer_mlp() -> dict:
         gf = ag.grad(loss_fn)
 
         def ag_step():
-            for p, g in zip(aps, gf(aps)):
+            for p, g in zip(aps, gf(aps), strict=False):
                 p -= np.float32(LR) * g
         out["autograd"] = ag_step
     return out

@@ -170,9 +170,13 @@ def run_deep(n: int = 1_000_000) -> dict:
             "peak_rss_bytes_per_op": rss / n, "grad": g}
 
 
-_HWM = ("\nimport resource, sys\ntry:\n    hwm = [int(l.split()[1]) for l in open('/proc/self/status')"
-        " if l.startswith('VmHWM')][0]\nexcept OSError:\n"
-        "    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\nprint(hwm)")
+_HWM = """
+import resource
+try:
+    hwm = [int(ln.split()[1]) for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0]
+except OSError:
+    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(hwm)"""
 
 
 def _import_times(code: str, env: dict, reps: int) -> tuple[float, float]:
@@ -254,7 +258,8 @@ def report(results: dict) -> str:
         lines.append(f"### import\n`python -c \"import tapegrad\"`: {i['wall_s']:.3f} s wall, "
                      f"peak RSS {i['peak_rss_mb']:.1f} MB (bytecode cached; `import numpy` alone "
                      f"{i['numpy_wall_s']:.3f} s, {i['numpy_rss_mb']:.1f} MB; bare python "
-                     f"{i['bare_python_s']:.3f} s; without bytecode {i['no_bytecode_wall_s']:.3f} s)")
+                     f"{i['bare_python_s']:.3f} s; without bytecode "
+                     f"{i['no_bytecode_wall_s']:.3f} s)")
     return "\n".join(lines)
 
 

@@ -24,14 +24,14 @@ def mlp_data(seed: int = 0):
     x = rng.standard_normal((MLP_BATCH, MLP_SIZES[0])).astype(np.float32)
     labels = rng.integers(0, MLP_SIZES[-1], MLP_BATCH).astype(np.int32)
     params = []
-    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:], strict=False):
         lim = np.sqrt(6.0 / (n_in + n_out))
         params.append(rng.uniform(-lim, lim, (n_in, n_out)).astype(np.float32))
         params.append(np.zeros(n_out, np.float32))
     return x, labels, params
 
 
-# -- tapegrad ------------------------------------------------------------------------------------
+# -- tapegrad --------------------------------------------------------------------------------------
 def tg_chain(tf, function=None):
     def chain(x):
         with tf.GradientTape() as tape:
@@ -75,7 +75,7 @@ def tg_mlp(tf, function=None):
         with tf.GradientTape() as tape:
             loss = tg_mlp_loss(tf, x, labels, ws)
         grads = tape.gradient(loss, ws)
-        for w, g in zip(ws, grads):
+        for w, g in zip(ws, grads, strict=False):
             w.assign_sub(LR * g)
         return loss
     f = function(step) if function else step
@@ -127,7 +127,7 @@ def tg_hessian(tf, function=None):
     return lambda: f(x, labels, w1, w2)
 
 
-# -- hand-written NumPy ------------------------------------------------------------------------------
+# -- hand-written NumPy ----------------------------------------------------------------------------
 def np_chain():
     a, b = np.float32(1.0001), np.float32(0.0001)
 
@@ -212,7 +212,7 @@ def np_mlp_plain():
         da1 = dh2 @ w2.T
         dh1 = da1 * (h1 > 0)
         dw1, db1 = x.T @ dh1, dh1.sum(0)
-        for p, g in zip((w1, b1, w2, b2, w3, b3), (dw1, db1, dw2, db2, dw3, db3)):
+        for p, g in zip((w1, b1, w2, b2, w3, b3), (dw1, db1, dw2, db2, dw3, db3), strict=False):
             p -= np.float32(LR) * g
         return loss
     return step, params
@@ -233,7 +233,7 @@ def np_hessian():
     """Hand-derived Hessian of the same loss w.r.t. w1: d/dw1 of (x^T (relu'(h) * (dz w2^T)))."""
     x, labels, w1, w2 = hessian_data()
     n = x.shape[0]
-    rows = np.arange(n)
+    np.arange(n)
 
     def hess():
         h = x @ w1

@@ -56,7 +56,7 @@ class TensorSpec:
         if self.shape is None:
             return True
         return len(self.shape) == v.ndim and all(d is None or d == n
-                                                 for d, n in zip(self.shape, v.shape))
+                                                 for d, n in zip(self.shape, v.shape, strict=False))
 
     def __repr__(self) -> str:
         shape = "None" if self.shape is None else f"({', '.join(map(str, self.shape))})"
@@ -247,7 +247,6 @@ class _Plan:
         if _UFUNCS is None:
             _UFUNCS = _buffer_ufuncs()
         ns: dict[str, Any] = {}
-        names: dict[int, str] = {}
         tr = tracer
 
         def ref_name(r):
@@ -519,7 +518,7 @@ class Function:
                             f"but the call passed {len(args)} positional and {len(kwargs)} "
                             f"keyword arguments.")
         out = []
-        for i, (a, spec) in enumerate(zip(args, sig)):
+        for i, (a, spec) in enumerate(zip(args, sig, strict=False)):
             v = a if isinstance(a, _Base) else Tensor(convert_raw(a, spec.dtype))
             if not spec.is_compatible_with(v):
                 raise ValueError(f"{self.__name__}: argument {i} has shape "
@@ -585,12 +584,12 @@ class Function:
         try:
             flat = plan.run(*inputs)
         except _ShapeChanged:
-            for v, s in zip(variables, saved):
+            for v, s in zip(variables, saved, strict=False):
                 v._value = s
             _rng_restore(rng)
             return self._shape_changed(key, args, kwargs, after_assign=False)
         replayed = [np.array(v._value) for v in variables]
-        for v, s in zip(variables, saved):
+        for v, s in zip(variables, saved, strict=False):
             v._value = s
         _rng_restore(rng)
         result = self.python_function(*args, **kwargs)
@@ -599,8 +598,8 @@ class Function:
         replay_flat: list = []
         _flat_values(_build(plan.structure, flat), replay_flat)
         same = (len(eager_flat) == len(replay_flat) and
-                all(_equal(a, b) for a, b in zip(eager_flat, replay_flat)) and
-                all(_equal(a, v._value) for a, v in zip(replayed, variables)))
+                all(_equal(a, b) for a, b in zip(eager_flat, replay_flat, strict=False)) and
+                all(_equal(a, v._value) for a, v in zip(replayed, variables, strict=False)))
         if same:
             plan.checks_left -= 1
             plan.validated = plan.checks_left <= 0
@@ -629,7 +628,7 @@ def _rng_restore(saved: tuple) -> None:
         _random._GEN[:] = gens
     if hasattr(_random, "_SEEDS"):
         _random._SEEDS["streams"] = streams
-    for g, st in zip(gens + list(streams.values()), states):
+    for g, st in zip(gens + list(streams.values()), states, strict=False):
         g.bit_generator.state = st
 
 

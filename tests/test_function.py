@@ -19,7 +19,7 @@ def _same(a, b) -> bool:
     return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
 
 
-# -- every GRAD_CASES program, eager vs function --------------------------------------------------
+# -- every GRAD_CASES program, eager vs function ---------------------------------------------------
 def _grad_cases():
     here = os.path.join(os.path.dirname(__file__), "ops")
     cases = []
@@ -60,7 +60,7 @@ def test_grad_cases_under_function_match_eager(case):
         for args in arg_sets + arg_sets[:1]:  # trace, check-replay, replay, replay again
             (le, ge), (lf, gf) = eager(*args), fn(*args)
             assert _same(le.numpy(), lf.numpy()), case.name
-            for a, b in zip(ge, gf):
+            for a, b in zip(ge, gf, strict=False):
                 assert _same(None if a is None else tf.convert_to_tensor(a).numpy(),
                              None if b is None else tf.convert_to_tensor(b).numpy()), case.name
     assert fn.experimental_get_tracing_count() == 1
@@ -90,7 +90,7 @@ def _mlp_step(ws, lr=0.1):
             h = tf.nn.relu(tf.matmul(x, ws[0]) + ws[1])
             logits = tf.matmul(h, ws[2]) + ws[3]
             loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels, logits))
-        for w, g in zip(ws, tape.gradient(loss, ws)):
+        for w, g in zip(ws, tape.gradient(loss, ws), strict=False):
             w.assign_sub(lr * g)
         return loss
     return step
@@ -102,11 +102,11 @@ def test_training_loop_matches_eager_bit_for_bit():
     ws_e = [tf.Variable(a.astype(np.float32)) for a in init]
     ws_f = [tf.Variable(a.astype(np.float32)) for a in init]
     step_e, step_f = _mlp_step(ws_e), tf.function(_mlp_step(ws_f))
-    for i in range(6):
+    for _i in range(6):
         x = tf.constant(rng.standard_normal((4, 5)).astype(np.float32))
         y = tf.constant(np.eye(3, dtype=np.float32)[rng.integers(0, 3, 4)])
         assert float(step_e(x, y)) == float(step_f(x, y))
-    for a, b in zip(ws_e, ws_f):
+    for a, b in zip(ws_e, ws_f, strict=False):
         assert np.array_equal(a.numpy(), b.numpy())
     assert step_f.experimental_get_tracing_count() == 1
 
@@ -123,7 +123,7 @@ def test_assignments_apply_in_order_and_reads_are_fresh():
         v.assign_sub(1.0)
         return a, b
 
-    for k in range(4):
+    for _k in range(4):
         start = float(v.numpy())
         a, b = f(tf.constant(3.0))
         assert float(a) == start and float(b) == start * 2 + 3 and float(v) == start * 2 + 2
@@ -173,7 +173,7 @@ def test_buffers_on_and_off_give_the_same_numbers():
     assert np.array_equal(on(x, w).numpy(), f(x, w).numpy())
 
 
-# -- retracing ---------------------------------------------------------------------------------------
+# -- retracing -------------------------------------------------------------------------------------
 def test_retraces_on_new_shape_dtype_or_python_value_only():
     f = tf.function(lambda x, k: x * k)
     f(tf.constant([1.0]), 2)
@@ -225,7 +225,7 @@ def test_input_signature_checks_and_converts_arguments():
         f(tf.constant([1.0]), tf.constant([1.0]))
 
 
-# -- fallbacks ----------------------------------------------------------------------------------------
+# -- fallbacks -------------------------------------------------------------------------------------
 def test_python_control_flow_on_values_falls_back_with_a_warning():
     @tf.function
     def f(x):
@@ -255,7 +255,7 @@ def test_random_ops_draw_fresh_values_on_every_replay():
 
     x = tf.zeros((2,))
     draws = [f(x).numpy() for _ in range(6)]
-    assert all(not np.array_equal(a, b) for a, b in zip(draws, draws[1:]))  # as TF
+    assert all(not np.array_equal(a, b) for a, b in zip(draws, draws[1:], strict=False))  # as TF
 
 
 def test_values_frozen_at_trace_time_are_caught_by_the_replay_check():
@@ -333,7 +333,7 @@ def test_custom_gradient_recompute_grad_and_forward_mode_inside():
         warnings.simplefilter("error")  # all of it replays
         for k in range(5):
             x = tf.constant(np.linspace(-1, 1, 4).astype(np.float32) * (k + 1))
-            for a, b in zip(prog(x), fn(x)):
+            for a, b in zip(prog(x), fn(x), strict=False):
                 assert np.array_equal(a.numpy(), b.numpy())
     assert fn.experimental_get_tracing_count() == 1
 
