@@ -160,14 +160,17 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
     array([0.6931472], dtype=float32)
     """
     y_pred = _pred(y_pred)
-    labels = y_true._value if isinstance(y_true, _Base) else np.asarray(y_true)
-    if labels.ndim == y_pred.ndim and labels.shape[-1:] == (1,):
-        labels = labels.reshape(labels.shape[:-1])
-    if labels.dtype.kind == "f":
-        if not np.all(labels == np.round(labels)):
+    # labels stay tensors and go through ops, so a traced training step replays new labels
+    labels = y_true if isinstance(y_true, _Base) else convert_to_tensor(np.asarray(y_true))
+    if labels.ndim == y_pred.ndim and tuple(labels.shape[-1:]) == (1,):
+        labels = _a.reshape(labels, tuple(labels.shape[:-1]))
+    if labels.dtype.is_floating:
+        lv = labels._value
+        if not np.all(lv == np.round(lv)):
             raise ValueError("sparse_categorical_crossentropy: y_true must hold integer class "
                              "ids.")
-    labels = labels.astype(np.int32)
+    if labels.dtype != "int32":
+        labels = _m.cast(labels, "int32")
     if axis not in (-1, y_pred.ndim - 1):
         raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported.")
     logits = y_pred
