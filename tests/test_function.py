@@ -351,3 +351,38 @@ def test_indices_given_as_op_parameters_run_eagerly():
         fn(tf.constant([0, 2]))
     for ids in ([0, 2], [5, 5], [1, 3]):  # same signature, new values: still right
         assert np.array_equal(fn(tf.constant(ids)).numpy(), grads(tf.constant(ids)).numpy())
+
+
+def test_keras_training_step_replays_with_new_labels_and_matches_eager():
+    def make():
+        model = tf.keras.Sequential([tf.keras.layers.Dense(8, activation="relu"),
+                                     tf.keras.layers.Dense(3)])
+        model.build((None, 4))
+        for v, w in zip(model.trainable_variables, init):
+            v.assign(w)
+        return model, tf.keras.optimizers.Adam(0.01)
+
+    rng = np.random.default_rng(0)
+    init = [rng.standard_normal((4, 8)).astype("float32") * 0.5, np.zeros(8, "float32"),
+            rng.standard_normal((8, 3)).astype("float32") * 0.5, np.zeros(3, "float32")]
+    x = tf.constant(rng.random((16, 4)).astype("float32"))
+    ys = [tf.constant(rng.integers(0, 3, 16).astype("int32")) for _ in range(6)]
+    lossf = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    def run(wrap):
+        model, opt = make()
+
+        def step(x, y):
+            with tf.GradientTape() as t:
+                loss = lossf(y, model(x))
+            g = t.gradient(loss, model.trainable_variables)
+            opt.apply_gradients(zip(g, model.trainable_variables))
+            return loss
+        step = wrap(step)
+        return [float(step(x, y)) for y in ys]
+
+    eager = run(lambda f: f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a fallback to eager warns: make it fail the test
+        traced = run(tf.function)
+    assert traced == eager
