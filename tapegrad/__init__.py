@@ -22,8 +22,9 @@ from .ops.math import (abs, add, cast, divide, equal, exp, floordiv, greater, gr
                        identity, less, less_equal, logical_and, logical_not, logical_or,
                        multiply, negative, not_equal, pow, sigmoid, sign, sqrt, square,
                        subtract, tanh, truediv)
-from .ops.math import (acos, acosh, add_n, asin, asinh, atan, atan2, atanh, cos, cosh,  # noqa: A004
-                       floor, maximum, minimum, round, sin, sinh, tan)
+from .ops.math import add_n, maximum, minimum
+from .ops.special import (acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, floor,  # noqa: A004
+                          round, sin, sinh, tan)
 from .ops.reduce import (argmax, argmin, clip_by_global_norm, clip_by_norm, clip_by_value,
                          cumsum, norm, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
                          reduce_mean, reduce_min, reduce_prod, reduce_sum)

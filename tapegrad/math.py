@@ -1,4 +1,5 @@
 """``tapegrad.math``: TF's ``tf.math`` names (re-exports; the ops live in ``tapegrad.ops``)."""
 
 from .ops.math import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403

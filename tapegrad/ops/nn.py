@@ -19,9 +19,10 @@ from ..primitive import primitive
 from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
 from .array import _static_ints, expand_dims, gather, reshape, where
-from .math import erf, exp, sigmoid, softplus, tanh
+from .math import exp, sigmoid, tanh
 from .random import uniform
 from .reduce import _reduce_sum, normalize_axes, reduce_mean, reduce_sum
+from .special import erf, softplus
 
 __all__ = [
     "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softplus",

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ...ops import math as _m
+from ...ops import special as _sp
 from ...ops.array import where
 from ...tensor import Tensor, convert_to_tensor
 
@@ -53,7 +54,7 @@ class ExponentialDecay(LearningRateSchedule):
     def __call__(self, step: Any) -> Tensor:
         p = _step(step) / np.float32(self.decay_steps)
         if self.staircase:
-            p = _m.floor(p)
+            p = _sp.floor(p)
         return np.float32(self.initial_learning_rate) * _m.pow(np.float32(self.decay_rate), p)
 
     def get_config(self) -> dict:
@@ -83,7 +84,7 @@ class CosineDecay(LearningRateSchedule):
 
     def _decay(self, step: Any, decay_from: Any) -> Tensor:
         fraction = step / np.float32(self.decay_steps)
-        cosine = 0.5 * (1.0 + _m.cos(np.float32(math.pi) * fraction))
+        cosine = 0.5 * (1.0 + _sp.cos(np.float32(math.pi) * fraction))
         return decay_from * ((1 - self.alpha) * cosine + self.alpha)
 
     def __call__(self, step: Any) -> Tensor:
