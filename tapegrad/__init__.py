@@ -25,9 +25,10 @@ from .ops.math import (abs, add, cast, divide, equal, exp, floordiv, greater, gr
 from .ops.math import add_n, maximum, minimum
 from .ops.special import (acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, floor,  # noqa: A004
                           round, sin, sinh, tan)
-from .ops.reduce import (argmax, argmin, clip_by_global_norm, clip_by_norm, clip_by_value,
-                         cumsum, norm, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
-                         reduce_mean, reduce_min, reduce_prod, reduce_sum)
+from .ops.reduce import (reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+                         reduce_min, reduce_prod, reduce_sum)
+from .ops.scan import argmax, argmin, cumsum
+from .ops.norms import clip_by_global_norm, clip_by_norm, clip_by_value, norm
 from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, ones,
                         ones_like, range, reshape, stack, transpose, where, zeros, zeros_like)  # noqa: A004
 from .ops.array import (argsort, boolean_mask, einsum, gather, gather_nd, meshgrid, one_hot,  # noqa: A004

@@ -3,3 +3,5 @@
 from .ops.math import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.scan import *  # noqa: F401,F403
+from .ops.norms import *  # noqa: F401,F403

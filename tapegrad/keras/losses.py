@@ -17,6 +17,7 @@ from .. import dtypes as _dt
 from ..ops import array as _a
 from ..ops import math as _m
 from ..ops import nn as _nn
+from ..ops import norms as _nm
 from ..ops import reduce as _r
 from ..tensor import Tensor, _Base, convert_to_tensor
 
@@ -121,7 +122,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
     if from_logits:
         bce = _nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
     else:
-        p = _r.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+        p = _nm.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
         bce = -(y_true * _m.log(p) + (1 - y_true) * _m.log(1 - p))
     return _r.reduce_mean(bce, axis=axis)
 
@@ -146,7 +147,7 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     if from_logits:
         return _nn.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred, axis=axis)
     p = y_pred / _r.reduce_sum(y_pred, axis=axis, keepdims=True)
-    p = _r.clip_by_value(p, EPSILON, 1.0 - EPSILON)
+    p = _nm.clip_by_value(p, EPSILON, 1.0 - EPSILON)
     return -_r.reduce_sum(y_true * _m.log(p), axis=axis)
 
 
@@ -175,7 +176,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
         raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported.")
     logits = y_pred
     if not from_logits:
-        logits = _m.log(_r.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON))
+        logits = _m.log(_nm.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON))
     return _nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
 
 

@@ -15,7 +15,7 @@ from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
 from .array import (_expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, einsum, eye,
                     matrix_transpose, tensordot)
-from .reduce import global_norm, norm
+from .norms import global_norm, norm
 
 __all__ = ["matmul", "matvec", "inv", "det", "slogdet", "logdet", "solve", "triangular_solve",
            "cholesky", "eigh", "eigvalsh", "svd", "qr", "trace", "diag", "diag_part",

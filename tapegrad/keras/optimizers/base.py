@@ -16,7 +16,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...ops import math as _m
-from ...ops import reduce as _r
+from ...ops import norms as _nm
 from ...tensor import IndexedSlices, Tensor, Variable, _Base, convert_to_tensor
 from .schedules import LearningRateSchedule
 
@@ -211,14 +211,14 @@ class Optimizer:
 
     def _clip(self, grads: list) -> list:
         if self.clipnorm:
-            return [_r.clip_by_norm(g, self.clipnorm) for g in grads]
+            return [_nm.clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm:
-            clipped, _ = _r.clip_by_global_norm(list(grads),
+            clipped, _ = _nm.clip_by_global_norm(list(grads),
                                                 self.global_clipnorm)
             return list(clipped)
         if self.clipvalue:
             c = self.clipvalue
-            return [_r.clip_by_value(g, -c, c) for g in grads]
+            return [_nm.clip_by_value(g, -c, c) for g in grads]
         return grads
 
     def _apply_weight_decay(self, variables: list, lr: Tensor) -> None:
