@@ -30,10 +30,12 @@ from .ops.reduce import (reduce_all, reduce_any, reduce_logsumexp, reduce_max, r
 from .ops.scan import argmax, argmin, cumsum
 from .ops.norms import clip_by_global_norm, clip_by_norm, clip_by_value, norm
 from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, ones,
-                        ones_like, range, reshape, stack, transpose, where, zeros, zeros_like)  # noqa: A004
-from .ops.array import (argsort, boolean_mask, einsum, gather, gather_nd, meshgrid, one_hot,  # noqa: A004
-                        pad, rank, reverse, shape, size, slice, sort, split, squeeze,
-                        tensor_scatter_nd_update, tensordot, tile, unstack)
+                        ones_like, range, reshape, stack, transpose, zeros, zeros_like)  # noqa: A004
+from .ops.array import (meshgrid, pad, rank, reverse, shape, size, slice, split, squeeze,  # noqa: A004
+                        tile, unstack)
+from .ops.indexing import (argsort, boolean_mask, gather, gather_nd, one_hot, sort,
+                           tensor_scatter_nd_update, where)
+from .ops.einsum import einsum, tensordot
 from .ops.linalg import matmul
 from . import errors, testing
 from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.function)

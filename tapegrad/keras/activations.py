@@ -49,7 +49,7 @@ def elu(x: Any, alpha: float = 1.0) -> Any:
 
 
 def _nn_where_pos(x: Any, neg: Any) -> Any:
-    from ..ops.array import where
+    from ..ops.indexing import where
     return where(_m.greater(x, 0), x, neg)
 
 

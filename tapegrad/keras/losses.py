@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..ops import array as _a
+from ..ops import indexing as _ix
 from ..ops import math as _m
 from ..ops import nn as _nn
 from ..ops import norms as _nm
@@ -98,7 +99,7 @@ def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Tensor:
     d = np.asarray(delta, dtype=y_pred._value.dtype)
     quadratic = 0.5 * _m.square(error)
     linear = d * abs_error - 0.5 * d * d
-    return _mean_last(_a.where(_m.less_equal(abs_error, d), quadratic, linear))
+    return _mean_last(_ix.where(_m.less_equal(abs_error, d), quadratic, linear))
 
 
 def _smooth(y_true: Tensor, label_smoothing: float, num_classes: Any) -> Tensor:

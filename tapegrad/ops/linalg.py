@@ -13,8 +13,9 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import (_expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, einsum, eye,
-                    matrix_transpose, tensordot)
+from .array import (_expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, eye,
+                    matrix_transpose)
+from .einsum import einsum, tensordot
 from .norms import global_norm, norm
 
 __all__ = ["matmul", "matvec", "inv", "det", "slogdet", "logdet", "solve", "triangular_solve",
@@ -629,7 +630,7 @@ def band_part(input: Any, num_lower: int, num_upper: int,  # noqa: A002
     m, n = shape_of(x)[-2:]
     i, j = np.arange(m)[:, None], np.arange(n)[None, :]
     keep = ((num_lower < 0) | (i - j <= num_lower)) & ((num_upper < 0) | (j - i <= num_upper))
-    from .array import _where
+    from .indexing import _where
     return _where(keep, x, np.zeros((), dtype=_dtype(x)))
 
 

@@ -132,7 +132,7 @@ def _pow_dfdx(x, y):
 def _safe_log(x):
     if isinstance(x, (int, float)):  # 2.0 ** t: a Python number stays weak, taking g's dtype
         return _pymath.log(x) if x > 0 else 0.0
-    from .array import where
+    from .indexing import where
     pos = greater(x, 0)
     return where(pos, log(where(pos, x, 1)), 0)
 
@@ -377,7 +377,7 @@ def _floats(op: str, *vals) -> None:
 
 def _masked(cond, g):
     """``g`` where ``cond`` holds, else 0 (``cond`` broadcasts against a batched ``g``)."""
-    from .array import where
+    from .indexing import where
     return where(cond, g, 0)
 
 

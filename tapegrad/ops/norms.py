@@ -8,7 +8,8 @@ from typing import Any
 from .._backend import xp as np
 from ..errors import InvalidArgumentError
 from ..tensor import IndexedSlices, Tensor, Variable, _Base, shape_of
-from .array import _reshape, _transpose, where
+from .array import _reshape, _transpose
+from .indexing import where
 from .math import (_maximum, _minimum, _rsqrt, abs, cast, greater, identity,
                    maximum, minimum, multiply, pow, sqrt, square)
 from .reduce import (_float_input, _reduce_max, _reduce_sum, _tensor, kept_shape, normalize_axes,

@@ -13,7 +13,7 @@ import numpy as np
 
 from ...ops import math as _m
 from ...ops import special as _sp
-from ...ops.array import where
+from ...ops.indexing import where
 from ...tensor import Tensor, convert_to_tensor
 
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "CosineDecay"]
