@@ -29,10 +29,10 @@ from .ops.reduce import (reduce_all, reduce_any, reduce_logsumexp, reduce_max, r
                          reduce_min, reduce_prod, reduce_sum)
 from .ops.scan import argmax, argmin, cumsum
 from .ops.norms import clip_by_global_norm, clip_by_norm, clip_by_value, norm
-from .ops.array import (broadcast_to, concat, expand_dims, eye, fill, linspace, ones,
-                        ones_like, range, reshape, stack, transpose, zeros, zeros_like)  # noqa: A004
-from .ops.array import (meshgrid, pad, rank, reverse, shape, size, slice, split, squeeze,  # noqa: A004
-                        tile, unstack)
+from .ops.creation import (eye, fill, linspace, ones, ones_like, range, rank, shape, size,  # noqa: A004
+                           zeros, zeros_like)
+from .ops.array import (broadcast_to, concat, expand_dims, meshgrid, pad, reshape, reverse,  # noqa: A004
+                        slice, split, squeeze, stack, tile, transpose, unstack)
 from .ops.indexing import (argsort, boolean_mask, gather, gather_nd, one_hot, sort,
                            tensor_scatter_nd_update, where)
 from .ops.einsum import einsum, tensordot

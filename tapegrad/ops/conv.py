@@ -23,7 +23,8 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import _reshape, _static_ints, _transpose
+from .array import _reshape, _transpose
+from .creation import _static_ints
 from .math import tangent_add
 
 __all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d",

@@ -14,7 +14,8 @@ from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import IndexedSlices, Tensor, _Base, convert_raw, shape_of
 from .array import (_getitem, _getitem_grad, _nb, _norm_axis, _range, _reshape, _slice,
-                    _tensor_arg, _tensor_args, _transpose, _wrap, zeros_like)
+                    _tensor_arg, _tensor_args, _transpose)
+from .creation import _wrap, zeros_like
 
 __all__ = [
     "where", "gather", "gather_nd", "boolean_mask", "tensor_scatter_nd_update", "one_hot", "sort",

@@ -13,8 +13,8 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive, unbroadcast
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import (_expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, eye,
-                    matrix_transpose)
+from .array import _expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, matrix_transpose
+from .creation import eye
 from .einsum import einsum, tensordot
 from .norms import global_norm, norm
 

@@ -18,7 +18,8 @@ from ..errors import InvalidArgumentError
 from ..primitive import primitive
 from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
 from . import math as _m
-from .array import _static_ints, expand_dims, reshape
+from .array import expand_dims, reshape
+from .creation import _static_ints
 from .indexing import gather, where
 from .math import exp, sigmoid, tanh
 from .random import uniform

@@ -17,7 +17,7 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..primitive import primitive
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import _shape_arg
+from .creation import _shape_arg
 
 __all__ = ["set_seed", "normal", "uniform", "truncated_normal", "shuffle", "categorical",
            "generator"]

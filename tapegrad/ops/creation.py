@@ -1,0 +1,174 @@
+"""Tensors made from shapes and values: zeros, ones, fill, eye, linspace, range and the shape
+queries (shape, size, rank); and the helpers the op families share to build them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import xp as np
+from .. import dtypes as _dt
+from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
+
+__all__ = [
+    "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "linspace", "range", "shape",
+    "size", "rank",
+]
+
+
+def _wrap(v) -> Tensor:
+    t = _new(Tensor)
+    t._value = v
+    return t
+
+
+def _static_ints(values: Any, what: str, op: str) -> tuple:
+    """Shape/perm/axis arguments: Python ints, lists, or integer tensors -> tuple of ints."""
+    if isinstance(values, _Base):
+        values = values._value
+    if isinstance(values, (int, np.integer)):
+        return (int(values),)
+    try:
+        return tuple(int(v) for v in np.asarray(values).reshape(-1))
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: {what} must be integers, got {values!r}") from None
+
+
+# -- creation --------------------------------------------------------------------------------------
+def _shape_arg(shape: Any, op: str) -> tuple:
+    shape = _static_ints(shape, "shape", op) if not isinstance(shape, tuple) or shape else ()
+    if any(d < 0 for d in shape):
+        raise ValueError(f"{op}: shape {list(shape)} has a negative dimension.")
+    return shape
+
+
+def zeros(shape: Any, dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
+    """A tensor of zeros (``tf.zeros``).
+
+    >>> import tapegrad as tf
+    >>> tf.zeros([2], tf.int32).numpy()
+    array([0, 0], dtype=int32)
+    """
+    return _wrap(np.zeros(_shape_arg(shape, "zeros"), dtype=_dt.np_dtype(dtype)))
+
+
+def ones(shape: Any, dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
+    """A tensor of ones (``tf.ones``).
+
+    >>> import tapegrad as tf
+    >>> tf.ones((2,)).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    return _wrap(np.ones(_shape_arg(shape, "ones"), dtype=_dt.np_dtype(dtype)))
+
+
+def zeros_like(input: Any, dtype: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
+    """Zeros with the shape (and dtype, unless given) of ``input`` (``tf.zeros_like``).
+
+    >>> import tapegrad as tf
+    >>> tf.zeros_like([1, 2]).numpy()
+    array([0, 0], dtype=int32)
+    """
+    v = input._value if isinstance(input, _Base) else convert_raw(input)
+    return _wrap(np.zeros(np.shape(v), dtype=_dt.np_dtype(dtype) or v.dtype))
+
+
+def ones_like(input: Any, dtype: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
+    """Ones with the shape (and dtype, unless given) of ``input`` (``tf.ones_like``).
+
+    >>> import tapegrad as tf
+    >>> tf.ones_like([1.0, 2.0]).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    v = input._value if isinstance(input, _Base) else convert_raw(input)
+    return _wrap(np.ones(np.shape(v), dtype=_dt.np_dtype(dtype) or v.dtype))
+
+
+def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
+    """A tensor of shape ``dims`` filled with ``value`` (``tf.fill``).
+
+    >>> import tapegrad as tf
+    >>> tf.fill([2], 7).numpy()
+    array([7, 7], dtype=int32)
+    """
+    v = convert_raw(value)
+    return _wrap(np.full(_shape_arg(dims, "fill"), v, dtype=v.dtype))
+
+
+def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
+        dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
+    """Identity matrix (or a batch of them) (``tf.eye``).
+
+    >>> import tapegrad as tf
+    >>> tf.eye(2, batch_shape=[3]).shape
+    TensorShape([3, 2, 2])
+    """
+    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
+               dtype=_dt.np_dtype(dtype))
+    if batch_shape is not None:
+        m = np.broadcast_to(m, _shape_arg(batch_shape, "eye") + m.shape).copy()
+    return _wrap(m)
+
+
+def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int = 0) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (``tf.linspace``).
+
+    >>> import tapegrad as tf
+    >>> tf.linspace(0.0, 1.0, 3).numpy()
+    array([0. , 0.5, 1. ], dtype=float32)
+    """
+    s = convert_raw(start)
+    dtype = s.dtype if s.dtype.kind == "f" else np.float32
+    return _wrap(np.linspace(s, convert_raw(stop), int(num), axis=axis).astype(dtype))
+
+
+def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # noqa: A001
+          name: str = "range") -> Tensor:
+    """``start, start+delta, …`` below ``limit`` (``tf.range``); int32 unless a float is given.
+
+    >>> import tapegrad as tf
+    >>> tf.range(1, 7, 2).numpy()
+    array([1, 3, 5], dtype=int32)
+    """
+    if limit is None:
+        start, limit = 0, start
+    vals = [convert_raw(v) for v in (start, limit, delta)]
+    if dtype is None:
+        dtype = np.float32 if any(v.dtype.kind == "f" for v in vals) else np.int32
+        dtype = next((v.dtype for v in vals if v.dtype == np.float64), dtype)
+    if float(vals[2]) == 0:
+        raise ValueError("range: delta must not be 0.")
+    return _wrap(np.arange(vals[0], vals[1], vals[2]).astype(_dt.np_dtype(dtype)))
+
+
+# -- shape queries ---------------------------------------------------------------------------------
+def shape(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Tensor:  # noqa: A002
+    """The shape as a 1-D integer tensor (``tf.shape``).
+
+    >>> import tapegrad as tf
+    >>> tf.shape(tf.zeros((2, 3))).numpy()
+    array([2, 3], dtype=int32)
+    """
+    return _wrap(np.asarray(shape_of(input), dtype=_dt.np_dtype(out_type)))
+
+
+def size(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Tensor:  # noqa: A002
+    """The number of elements as a 0-d integer tensor (``tf.size``).
+
+    >>> import tapegrad as tf
+    >>> int(tf.size(tf.zeros((2, 3))))
+    6
+    """
+    n = 1
+    for d in shape_of(input):
+        n *= d
+    return _wrap(_dt.np_dtype(out_type).type(n))
+
+
+def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """The number of dimensions as a 0-d int32 tensor (``tf.rank``).
+
+    >>> import tapegrad as tf
+    >>> int(tf.rank(tf.zeros((2, 3))))
+    2
+    """
+    return _wrap(np.int32(len(shape_of(input))))
