@@ -6,8 +6,8 @@ import functools
 import inspect
 from typing import Any, Callable
 
-from .primitive import STATE, Primitive, _record, primitive
-from .tensor import Tensor, Variable, _Base, convert_to_tensor
+from .primitive import STATE, _record, primitive
+from .tensor import Tensor, _Base, convert_to_tensor
 
 __all__ = ["stop_gradient", "custom_gradient", "recompute_grad"]
 

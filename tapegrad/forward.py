@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .primitive import STATE
-from .tensor import Tensor, Variable, _Base, _new, convert_raw
+from .tensor import Tensor, Variable, _Base, convert_raw
 
 __all__ = ["ForwardAccumulator", "jvp_via_vjp"]
 

@@ -188,7 +188,8 @@ def _same_dtype_vals(prim: Primitive, args: tuple) -> list:
             if isinstance(v, ArrayTypes):
                 continue
             tv = type(v)
-            if dtype is not None and (tv is int or tv is bool or (tv is float and dtype.kind in "fc")):
+            if dtype is not None and (tv is int or tv is bool or
+                                      (tv is float and dtype.kind in "fc")):
                 continue  # a weak Python scalar: NumPy keeps the tensor's dtype
             if tv is float and dtype is not None:
                 raise TypeError(f"{prim.name}: cannot combine the Python float {v!r} with a "

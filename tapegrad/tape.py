@@ -346,7 +346,8 @@ class GradientTape:
     def jacobian(self, target: Any, sources: Any, unconnected_gradients: Any =
                  UnconnectedGradients.NONE, parallel_iterations: Any = None,
                  experimental_use_pfor: bool = True):
-        """Full Jacobian ``d target[i...] / d source[j...]``, shaped ``target.shape + source.shape``.
+        """Full Jacobian ``d target[i...] / d source[j...]``, shaped
+        ``target.shape + source.shape``.
 
         Vectorized: one reverse pass carries a whole batch of one-hot cotangents (every VJP
         accepts leading batch dimensions). ``experimental_use_pfor=False`` loops instead.
@@ -524,7 +525,7 @@ class _StopRecording:
             STATE.refresh()
 
 
-# -- helpers ----------------------------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------------------
 def _wrap_value(v) -> Tensor:
     t = _new(Tensor)
     t._value = v
