@@ -234,7 +234,8 @@ def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
     from .errors import InvalidArgumentError
     desc = ", ".join(f"{_dt.from_numpy(np.asarray(v).dtype).name}{list(np.shape(v))}"
                      if isinstance(v, ArrayTypes) else repr(v) for v in vals)
-    return InvalidArgumentError(f"{prim.name}: {e} (inputs: {desc})")
+    msg = str(e) if str(e).startswith(prim.name + ":") else f"{prim.name}: {e}"  # named by impl
+    return InvalidArgumentError(f"{msg} (inputs: {desc})")
 
 
 def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
@@ -308,9 +309,12 @@ def unbroadcast(g, x, ans):
         from .ops.reduce import _reduce_sum
         _OPS.extend((_reduce_sum, _reshape))
     reduce_sum, reshape = _OPS
+    target = tuple(gshape[:nb]) + tuple(xshape)
     if axes:
         g = reduce_sum(g, axes=tuple(axes), keepdims=False)
-    return reshape(g, shape=tuple(gshape[:nb]) + tuple(xshape))
+        if g._value.shape == target:  # only leading axes summed (a bias add): no reshape
+            return g
+    return reshape(g, shape=target)
 
 
 _OPS: list = []

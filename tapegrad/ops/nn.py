@@ -1,9 +1,10 @@
 """Neural-network ops (``tf.nn``): activations, softmax and cross-entropies, normalization,
 dropout and embeddings. Convolution and pooling live in ``ops/conv.py``.
 
-Kernels TF has as single ops (relu6, elu, softmax, …) are primitives here, with forward, VJP and
-JVP together; functions TF itself composes in Python (gelu, silu, the cross-entropies, moments,
-batch_normalization) are composed the same way, so their derivatives come from their parts.
+Kernels TF has as single ops (relu6, elu, softmax, the softmax cross-entropies, …) are primitives
+here, with forward, VJP and JVP together; functions TF itself composes in Python (gelu, silu, the
+sigmoid cross-entropies, moments, batch_normalization) are composed the same way, so their
+derivatives come from their parts.
 Softmax-like VJPs take cotangents with leading batch dimensions: their axis is kept negative
 (counted from the end), so it means the same dimension with or without a batch prefix.
 """
@@ -284,6 +285,109 @@ def _labels_like(labels: Any, logits, op: str):
     return _wrap(np.asarray(convert_raw(labels), dtype=ld))
 
 
+# TF has each cross-entropy as ONE kernel that also returns the backprop; here each is one
+# primitive (forward, VJP, JVP together), so an eager step dispatches one op, not a dozen. The
+# labels are an INPUT (not a param), so a traced function replays new labels. The VJPs are written
+# with tapegrad ops (a helper primitive for softmax * sum(labels) - labels), so nested tapes give
+# higher derivatives; cotangents may carry leading batch dims (the axis stays negative).
+@primitive(name="softmax_cross_entropy_with_logits")
+def _softmax_xent(labels, logits, *, axis):
+    s = logits - np.max(logits, axis=axis, keepdims=True)
+    lse = np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+    return -np.sum(labels * (s - lse), axis=axis)
+
+
+@primitive(name="softmax_cross_entropy_grad")
+def _softmax_xent_grad(labels, logits, *, axis):
+    """d loss / d logits = softmax(logits) * sum(labels) - labels."""
+    e = np.exp(logits - np.max(logits, axis=axis, keepdims=True))
+    return e * (np.sum(labels, axis=axis, keepdims=True) / np.sum(e, axis=axis, keepdims=True)) \
+        - labels
+
+
+def _softmax_xent_grad_dlogits(gg, ans, labels, logits, *, axis):
+    # softmax's VJP applied to gg * sum(labels)
+    p = _softmax(logits, axis=axis)
+    h = gg * _sum_keep(labels, axis)
+    return p * (h - _sum_keep(h * p, axis))
+
+
+_softmax_xent_grad.defvjps(
+    lambda gg, ans, labels, logits, *, axis: _sum_keep(gg * _softmax(logits, axis=axis), axis)
+    - gg,
+    _softmax_xent_grad_dlogits)
+_softmax_xent_grad.defjvp(
+    lambda t, ans, labels, logits, *, axis: _add_opt(
+        None if t[0] is None else _softmax(logits, axis=axis) * _sum_keep(t[0], axis) - t[0],
+        None if t[1] is None else _softmax(logits, axis=axis) * _sum_keep(labels, axis)
+        * (t[1] - _sum_keep(t[1] * _softmax(logits, axis=axis), axis))))
+
+_softmax_xent.defvjps(
+    lambda g, ans, labels, logits, *, axis: -expand_dims(g, axis)
+    * _log_softmax(logits, axis=axis),
+    lambda g, ans, labels, logits, *, axis: expand_dims(g, axis)
+    * _softmax_xent_grad(labels, logits, axis=axis))
+_softmax_xent.defjvp(
+    lambda t, ans, labels, logits, *, axis: _add_opt(
+        None if t[0] is None else -_sum_drop(t[0] * _log_softmax(logits, axis=axis), axis),
+        None if t[1] is None else _sum_drop(t[1] * _softmax_xent_grad(labels, logits, axis=axis),
+                                            axis)))
+
+
+def _add_opt(a, b):
+    return b if a is None else a if b is None else a + b
+
+
+def _sum_drop(x, axis):
+    """Sum over the (negative) ``axis``, dropping it."""
+    return _reduce_sum(x, axes=(len(shape_of(x)) + axis,), keepdims=False)
+
+
+def _check_labels(lab, n):
+    if lab.size and (lab.min() < 0 or lab.max() >= n):
+        bad = lab[(lab < 0) | (lab >= n)]
+        raise InvalidArgumentError(
+            f"sparse_softmax_cross_entropy_with_logits: received a label value of "
+            f"{int(bad.flat[0])} which is outside the valid range of [0, {n}).")
+
+
+@primitive(name="sparse_softmax_cross_entropy_with_logits")
+def _sparse_xent(labels, logits):
+    n = logits.shape[-1]
+    _check_labels(labels, n)  # here, not in the wrapper, so a traced function checks new labels
+    s = logits - np.max(logits, axis=-1, keepdims=True)
+    lse = np.log(np.sum(np.exp(s), axis=-1))
+    flat = labels.reshape(-1)
+    picked = s.reshape(-1, n)[np.arange(flat.size), flat].reshape(labels.shape)
+    return lse - picked
+
+
+@primitive(name="sparse_softmax_cross_entropy_grad")
+def _sparse_xent_grad(labels, logits):
+    """d loss / d logits = softmax(logits) - one_hot(labels) (TF's backprop output)."""
+    e = np.exp(logits - np.max(logits, axis=-1, keepdims=True))
+    p = e / np.sum(e, axis=-1, keepdims=True)
+    flat = labels.reshape(-1)
+    p.reshape(-1, p.shape[-1])[np.arange(flat.size), flat] -= 1  # p is fresh: a view, no copy
+    return p
+
+
+def _sparse_xent_grad_dlogits(gg, ans, labels, logits):
+    p = _softmax(logits, axis=-1)  # softmax's VJP (the one-hot is constant)
+    return p * (gg - _sum_keep(gg * p, -1))
+
+
+_sparse_xent_grad.defvjps(None, _sparse_xent_grad_dlogits)
+_sparse_xent_grad.defjvp(
+    lambda t, ans, labels, logits: None if t[1] is None else
+    _softmax(logits, axis=-1) * (t[1] - _sum_keep(t[1] * _softmax(logits, axis=-1), -1)))
+_sparse_xent.defvjps(
+    None, lambda g, ans, labels, logits: expand_dims(g, -1) * _sparse_xent_grad(labels, logits))
+_sparse_xent.defjvp(
+    lambda t, ans, labels, logits: None if t[1] is None else
+    _sum_drop(t[1] * _sparse_xent_grad(labels, logits), -1))
+
+
 def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1,
                                       name: str | None = None) -> Tensor:
     """-sum(labels * log_softmax(logits)) along ``axis``
@@ -301,10 +405,7 @@ def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1,
     logits = _as_float_tensor(logits, op)
     labels = _labels_like(labels, logits, op)
     _same_shape(labels, logits, op)
-    ax = _neg_axis(axis, len(shape_of(logits)), op)
-    rank = len(shape_of(logits))
-    return -_reduce_sum(labels * _log_softmax(logits, axis=ax), axes=(rank + ax,),
-                        keepdims=False)
+    return _softmax_xent(labels, logits, axis=_neg_axis(axis, len(shape_of(logits)), op))
 
 
 def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any,
@@ -329,17 +430,8 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any,
     if len(gs) == 0 or lab.shape != gs[:-1]:
         raise ValueError(f"{op}: labels must have the shape of logits without its last "
                          f"dimension: got labels {list(lab.shape)} and logits {list(gs)}.")
-    n = gs[-1]
-    bad = (lab < 0) | (lab >= n)
-    if np.any(bad):
-        raise InvalidArgumentError(f"{op}: received a label value of {int(lab[bad].flat[0])} "
-                                   f"which is outside the valid range of [0, {n}).")
-    # the one-hot mask is built with ops, so a traced function replays it for new labels
     labels = labels if isinstance(labels, _Base) else _wrap(lab)
-    one_hot = _m.cast(_m.equal(expand_dims(labels, -1), np.arange(n, dtype=lab.dtype)),
-                      _dt.from_numpy(logits._value.dtype))
-    return -_reduce_sum(one_hot * _log_softmax(logits, axis=-1), axes=(len(gs) - 1,),
-                        keepdims=False)
+    return _sparse_xent(labels, logits)
 
 
 def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None,

@@ -51,6 +51,17 @@ GRAD_CASES = [
     GradCase("sparse_softmax_cross_entropy",
              lambda x: nn.sparse_softmax_cross_entropy_with_logits(
                  labels=np.array([2, 0], np.int32), logits=x), [((2, 3),)]),
+    GradCase("sparse_softmax_cross_entropy_rank3",
+             lambda x: nn.sparse_softmax_cross_entropy_with_logits(
+                 labels=np.array([[2, 0], [1, 1]], np.int64), logits=x), [((2, 2, 3),)]),
+    # the one-op backprops (softmax - one_hot; softmax * sum(labels) - labels), for any labels
+    GradCase("sparse_softmax_cross_entropy_grad",
+             lambda x: nn_ops._sparse_xent_grad(np.array([1, 0], np.int32), x), [((2, 3),)]),
+    GradCase("softmax_cross_entropy_grad",
+             lambda z, x: nn_ops._softmax_xent_grad(z, x, axis=-1),
+             [((3,), (3,)), ((2, 3), (2, 3))]),
+    GradCase("softmax_cross_entropy_grad_axis0",
+             lambda z, x: nn_ops._softmax_xent_grad(z, x, axis=-2), [((3, 2), (3, 2))]),
     GradCase("sigmoid_cross_entropy",
              lambda z, x: nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
              [((), ()), ((2, 3), (2, 3))],
@@ -400,3 +411,45 @@ def test_loss_helpers_tf_numbers():
     with pytest.raises(ValueError, match=r"sample_weight \[3\] does not broadcast to "
                                          r"per_example_loss \[4, 3, 2\]"):
         nn.compute_average_loss(np.zeros((4, 3, 2), np.float32), sample_weight=[1.0, 2.0, 3.0])
+
+
+def test_sparse_cross_entropy_is_one_op_and_function_replays_new_labels():
+    # one primitive (TF's single kernel): labels are an input, so a traced step sees new labels
+    logits = tf.Variable(np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], np.float32))
+
+    @tf.function
+    def step(labels):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+        return loss, tape.gradient(loss, logits)
+
+    x = logits.numpy().astype(np.float64)
+    p = np.exp(x - x.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    for lab in ([0, 2], [1, 1], [2, 0]):
+        loss, g = step(tf.constant(lab))
+        np.testing.assert_allclose(loss.numpy(), -np.log(p[[0, 1], lab]).sum(), rtol=1e-6)
+        np.testing.assert_allclose(g.numpy(), p - np.eye(3)[lab], rtol=1e-5, atol=1e-6)
+    with pytest.raises(InvalidArgumentError, match=r"label value of 3 .*\[0, 3\)"):
+        step(tf.constant([0, 3]))
+    with pytest.raises(InvalidArgumentError, match=r"label value of -1 "):
+        nn.sparse_softmax_cross_entropy_with_logits(labels=[-1], logits=[[1.0, 2.0]])
+
+
+def test_sparse_cross_entropy_hessian_and_jvp():
+    # d2 loss / d logits2 = diag(p) - p p^T per row; the JVP is sum(t * (p - one_hot))
+    x = tf.constant([[0.3, -1.0, 2.0]], tf.float64)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            loss = nn.sparse_softmax_cross_entropy_with_logits(labels=[1], logits=x)
+        g = inner.gradient(loss, x)
+    h = outer.jacobian(g, x).numpy().reshape(3, 3)
+    p = np.exp(x.numpy()[0]) / np.exp(x.numpy()[0]).sum()
+    np.testing.assert_allclose(h, np.diag(p) - np.outer(p, p), rtol=1e-10, atol=1e-12)
+    t = np.array([[1.0, 2.0, -0.5]])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(t)) as acc:
+        loss = nn.sparse_softmax_cross_entropy_with_logits(labels=[1], logits=x)
+    np.testing.assert_allclose(acc.jvp(loss).numpy(), [(t[0] * (p - [0, 1, 0])).sum()],
+                               rtol=1e-12)
