@@ -381,8 +381,34 @@ _sparse_xent_grad.defvjps(None, _sparse_xent_grad_dlogits)
 _sparse_xent_grad.defjvp(
     lambda t, ans, labels, logits: None if t[1] is None else
     _softmax(logits, axis=-1) * (t[1] - _sum_keep(t[1] * _softmax(logits, axis=-1), -1)))
-_sparse_xent.defvjps(
-    None, lambda g, ans, labels, logits: expand_dims(g, -1) * _sparse_xent_grad(labels, logits))
+
+
+@primitive(name="sparse_softmax_cross_entropy_bwd")
+def _sparse_xent_bwd(g, labels, logits):
+    """The whole VJP in one op: g[..., None] * (softmax(logits) - one_hot(labels)); ``g`` may
+    carry leading batch dims."""
+    return g[..., None] * _sparse_xent_grad.impl(labels, logits)
+
+
+def _sparse_xent_bwd_dlogits(gg, ans, g, labels, logits):
+    # softmax's VJP applied to gg * g[..., None], then g's own batch dims (nb1) summed away
+    p = _softmax(logits, axis=-1)
+    h = gg * expand_dims(g, -1)
+    d = p * (h - _sum_keep(h * p, -1))
+    nb2 = len(shape_of(gg)) - len(shape_of(ans))
+    nb1 = len(shape_of(g)) - len(shape_of(logits)) + 1
+    return _reduce_sum(d, axes=tuple(range(nb2, nb2 + nb1)), keepdims=False) if nb1 else d
+
+
+_sparse_xent_bwd.defvjps(
+    lambda gg, ans, g, labels, logits: _sum_drop(gg * _sparse_xent_grad(labels, logits), -1),
+    None, _sparse_xent_bwd_dlogits)
+_sparse_xent_bwd.defjvp(
+    lambda t, ans, g, labels, logits: _add_opt(
+        None if t[0] is None else expand_dims(t[0], -1) * _sparse_xent_grad(labels, logits),
+        None if t[2] is None else expand_dims(g, -1) * _sparse_xent_grad_dlogits(t[2], None,
+                                                                                 labels, logits)))
+_sparse_xent.defvjps(None, lambda g, ans, labels, logits: _sparse_xent_bwd(g, labels, logits))
 _sparse_xent.defjvp(
     lambda t, ans, labels, logits: None if t[1] is None else
     _sum_drop(t[1] * _sparse_xent_grad(labels, logits), -1))
@@ -684,7 +710,8 @@ def embedding_lookup(params: Any, ids: Any, max_norm: float | None = None,
         bad = ids_v[(ids_v < 0) | (ids_v >= n)].flat[0]
         raise InvalidArgumentError(f"embedding_lookup: id {int(bad)} is not in [0, {n}) "
                                    f"(params shape {list(shape_of(params))}).")
-    out = gather(params, ids_v)
+    # the ids tensor itself (not its value), so a traced function replays new ids
+    out = gather(params, ids if isinstance(ids, _Base) else ids_v)
     if max_norm is not None:
         norm = _m.sqrt(reduce_sum(out * out, axis=-1, keepdims=True))
         out = out * where(_m.greater(norm, max_norm), max_norm / norm, 1.0)

@@ -57,6 +57,12 @@ GRAD_CASES = [
     # the one-op backprops (softmax - one_hot; softmax * sum(labels) - labels), for any labels
     GradCase("sparse_softmax_cross_entropy_grad",
              lambda x: nn_ops._sparse_xent_grad(np.array([1, 0], np.int32), x), [((2, 3),)]),
+    GradCase("sparse_softmax_cross_entropy_bwd",
+             lambda g, x: nn_ops._sparse_xent_bwd(g, np.array([1, 0], np.int32), x),
+             [((2,), (2, 3))]),
+    GradCase("sparse_softmax_cross_entropy_bwd_rank3",
+             lambda g, x: nn_ops._sparse_xent_bwd(g, np.array([[1, 0], [2, 2]], np.int32), x),
+             [((2, 2), (2, 2, 3))]),
     GradCase("softmax_cross_entropy_grad",
              lambda z, x: nn_ops._softmax_xent_grad(z, x, axis=-1),
              [((3,), (3,)), ((2, 3), (2, 3))]),
@@ -453,3 +459,22 @@ def test_sparse_cross_entropy_hessian_and_jvp():
         loss = nn.sparse_softmax_cross_entropy_with_logits(labels=[1], logits=x)
     np.testing.assert_allclose(acc.jvp(loss).numpy(), [(t[0] * (p - [0, 1, 0])).sum()],
                                rtol=1e-12)
+
+
+def test_sparse_cross_entropy_hessian_through_jacobians():
+    # jacobian of a jacobian: the one-op backprop sees batched cotangents at both levels
+    rng = np.random.default_rng(5)
+    x = tf.constant(rng.standard_normal((2, 3)))
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            loss = nn.sparse_softmax_cross_entropy_with_logits([1, 2], x)
+        jac = inner.jacobian(loss, x)  # (2, 2, 3)
+    h = outer.jacobian(jac, x).numpy()  # (2, 2, 3, 2, 3)
+    p = np.exp(x.numpy())
+    p /= p.sum(-1, keepdims=True)
+    expect = np.zeros((2, 2, 3, 2, 3))
+    for b in range(2):
+        expect[b, b, :, b, :] = np.diag(p[b]) - np.outer(p[b], p[b])
+    np.testing.assert_allclose(h, expect, atol=1e-12)
