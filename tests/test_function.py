@@ -341,9 +341,9 @@ def test_custom_gradient_recompute_grad_and_forward_mode_inside():
 def test_indices_given_as_op_parameters_run_eagerly():
     table = tf.Variable(np.arange(12, dtype=np.float32).reshape(6, 2))
 
-    def grads(ids):
+    def grads(ids):  # indexing with a tensor takes its value as a parameter
         with tf.GradientTape() as tape:
-            e = tf.reduce_sum(tf.nn.embedding_lookup(table, ids) ** 2)
+            e = tf.reduce_sum(table[ids] ** 2)
         return tf.convert_to_tensor(tape.gradient(e, table))
 
     fn = tf.function(grads)
@@ -386,3 +386,95 @@ def test_keras_training_step_replays_with_new_labels_and_matches_eager():
         warnings.simplefilter("error")  # a fallback to eager warns: make it fail the test
         traced = run(tf.function)
     assert traced == eager
+
+
+# -- ops that take indices as inputs replay new indices --------------------------------------------
+def _same_results(a, b):
+    """Bit-for-bit equality of (nested) results: the replay runs eager's kernels in order."""
+    if isinstance(a, (tuple, list)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _same_results(x, y)
+        return
+    x, y = a.numpy(), b.numpy()
+    assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True), (x, y)
+
+
+def test_gather_family_replays_new_indices_with_sparse_and_batched_gradients():
+    # Indices used to be a parameter frozen at trace time (a "takes the value of a traced
+    # tensor as a parameter" fallback warning, an error here); now they are an op input.
+    rng = np.random.default_rng(0)
+    table = tf.Variable(rng.standard_normal((6, 3)).astype(np.float32))
+
+    def step(ids, cols, nd, bids):
+        with tf.GradientTape(persistent=True) as tape:
+            rows = tf.nn.embedding_lookup(table, ids)
+            sparse_loss = tf.reduce_sum(rows ** 2)
+            loss = (sparse_loss + tf.reduce_sum(tf.gather(table, cols, axis=1) ** 3)
+                    + tf.reduce_sum(tf.gather_nd(table, nd) * 2.0)
+                    + tf.reduce_sum(tf.gather(table, bids, axis=1, batch_dims=1) ** 2))
+        sparse = tape.gradient(sparse_loss, table)  # IndexedSlices: rows at the new ids
+        dense = tape.gradient(loss, table)
+        jac = tape.jacobian(rows, table)  # the batched (dense) gather gradient
+        return loss, sparse.values, sparse.indices, tf.convert_to_tensor(dense), jac
+
+    fn = tf.function(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a fallback to eager warns: make it fail the test
+        for _ in range(5):
+            args = (tf.constant(rng.integers(0, 6, 4).astype(np.int32)),
+                    tf.constant(rng.integers(0, 3, 2).astype(np.int32)),
+                    tf.constant(np.stack([rng.integers(0, 6, 3), rng.integers(0, 3, 3)], 1)
+                                .astype(np.int32)),
+                    tf.constant(rng.integers(0, 3, (6, 2)).astype(np.int32)))
+            got, want = fn(*args), step(*args)
+            _same_results(got, want)
+            np.testing.assert_array_equal(got[2].numpy(), args[0].numpy())
+    assert fn.experimental_get_tracing_count() == 1
+    with pytest.raises(tf.errors.InvalidArgumentError, match="gather"):  # checked on replay too
+        fn(tf.constant([0, 1, 2, 6], tf.int32), *args[1:])
+
+
+def test_reduce_logsumexp_gradient_replays_new_values():
+    # The gradient's stabilizing max used to come from NumPy on the input's value, frozen at
+    # trace time: inputs 100x larger then overflowed the replay's exp (a fallback warning).
+    def step(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_logsumexp(x, axis=1)
+        return y, tape.gradient(y, x)
+
+    fn = tf.function(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for scale in (1.0, 100.0, -300.0, 0.01):
+            x = tf.constant(np.linspace(-1, 1, 8).reshape(2, 4).astype(np.float32) * scale)
+            _same_results(fn(x), step(x))
+    assert fn.experimental_get_tracing_count() == 1
+
+
+def test_top_k_replays_new_values_and_gradient():
+    # top_k's indices used to be computed in NumPy outside any op and frozen at trace time.
+    rng = np.random.default_rng(1)
+
+    def step(x, w):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            values, indices = tf.math.top_k(x, k=2)
+            y = tf.reduce_sum(values * w)
+        return values, indices, tape.gradient(y, x)
+
+    fn = tf.function(step)
+    w = tf.constant([[1.0, 2.0]] * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(5):
+            x = tf.constant(rng.standard_normal((3, 5)).astype(np.float32))
+            got = fn(x, w)
+            _same_results(got, step(x, w))
+            want_idx = np.argsort(-x.numpy(), axis=-1, kind="stable")[:, :2]
+            np.testing.assert_array_equal(got[1].numpy(), want_idx)
+            dx = np.zeros((3, 5), np.float32)
+            np.put_along_axis(dx, want_idx, np.array([[1.0, 2.0]] * 3, np.float32), axis=-1)
+            np.testing.assert_array_equal(got[2].numpy(), dx)
+    assert fn.experimental_get_tracing_count() == 1

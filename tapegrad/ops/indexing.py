@@ -91,24 +91,87 @@ def _check_range(idx, n: int, op: str, what: str, shape: tuple) -> None:
                                    f"{list(shape)}).")
 
 
+# The indices are an INPUT of these primitives (with no gradient), not a parameter: a traced
+# function replays them with new values, and the sparse gradient's rows are that tensor.
 @primitive(name="gather")
-def _gather(x, *, indices, axis):
+def _gather(x, indices, *, axis):
+    _check_range(indices, x.shape[axis], "gather", "index", x.shape)
     return np.take(x, indices, axis=axis)
 
 
-def _gather_vjp(g, ans, x, *, indices, axis):
-    nb = _nb(g, ans)
+def _gather_vjp(g, ans, x, indices, *, axis):
     xshape = shape_of(x)
-    if axis == 0 and nb == 0:
+    if axis == 0 and _nb(g, ans) == 0:
         # TF's sparse gradient: only the looked-up rows, as IndexedSlices (densified on demand)
-        values = _reshape(g, shape=(indices.size,) + tuple(xshape[1:]))
-        return (IndexedSlices(values, _wrap(indices.reshape(-1)), xshape),)
-    return (_getitem_grad(g, index=(_slice(None),) * axis + (indices,), shape=xshape,
-                          nb=nb),)
+        values = _reshape(g, shape=(-1,) + tuple(xshape[1:]))
+        if not isinstance(indices, _Base):
+            rows = _wrap(np.reshape(indices, (-1,)))
+        else:
+            rows = indices if len(shape_of(indices)) == 1 else _reshape(indices, shape=(-1,))
+        return IndexedSlices(values, rows, xshape)
+    return _gather_grad(g, indices, axis=axis, shape=xshape)
 
 
-_gather.defvjp(_gather_vjp)
-_gather.defjvp(lambda t, ans, x, *, indices, axis: _gather(t[0], indices=indices, axis=axis))
+_gather.defvjps(_gather_vjp, None)
+_gather.defjvp(lambda t, ans, x, indices, *, axis: _gather(t[0], indices, axis=axis))
+
+
+@primitive(name="gather_grad")
+def _gather_grad(g, indices, *, axis, shape):
+    """Scatter-add ``g`` (maybe with leading batch dims) into zeros of ``shape`` at
+    ``indices`` along ``axis``: the transpose of gather."""
+    nb = g.ndim - (len(shape) - 1 + indices.ndim)
+    out = np.zeros(g.shape[:nb] + tuple(shape), dtype=g.dtype)
+    np.add.at(out, (_slice(None),) * (nb + axis) + (indices,), g)
+    return out
+
+
+_gather_grad.defvjps(
+    lambda gg, ans, g, indices, *, axis, shape: _gather(
+        gg, indices, axis=len(shape_of(gg)) - len(shape) + axis),
+    None)
+_gather_grad.defjvp(lambda t, ans, g, indices, *, axis, shape:
+                    _gather_grad(t[0], indices, axis=axis, shape=shape))
+
+
+def _nd_index(indices, batch_dims: int, nb: int) -> tuple:
+    """The NumPy index of gather_nd: ``nb`` full slices, the batch grid, one array per depth."""
+    return ((_slice(None),) * nb + _batch_index(indices.shape[:batch_dims], indices.ndim - 1)
+            + tuple(indices[..., k] for k in _range(indices.shape[-1])))
+
+
+@primitive(name="gather_nd")
+def _gather_nd(x, indices, *, batch_dims, nb=0):
+    for k in _range(indices.shape[-1]):
+        _check_range(indices[..., k], x.shape[nb + batch_dims + k], "gather_nd", "index",
+                     x.shape[nb:])
+    return x[_nd_index(indices, batch_dims, nb)]
+
+
+_gather_nd.defvjps(
+    lambda g, ans, x, indices, *, batch_dims, nb=0: _gather_nd_grad(
+        g, indices, batch_dims=batch_dims, shape=shape_of(x)[nb:]),
+    None)
+_gather_nd.defjvp(lambda t, ans, x, indices, *, batch_dims, nb=0:
+                  _gather_nd(t[0], indices, batch_dims=batch_dims, nb=nb))
+
+
+@primitive(name="gather_nd_grad")
+def _gather_nd_grad(g, indices, *, batch_dims, shape):
+    """Scatter-add ``g`` (maybe with leading batch dims) into zeros of ``shape``: the
+    transpose of gather_nd."""
+    nb = g.ndim - (indices.ndim - 1) - (len(shape) - batch_dims - indices.shape[-1])
+    out = np.zeros(g.shape[:nb] + tuple(shape), dtype=g.dtype)
+    np.add.at(out, _nd_index(indices, batch_dims, nb), g)
+    return out
+
+
+_gather_nd_grad.defvjps(
+    lambda gg, ans, g, indices, *, batch_dims, shape: _gather_nd(
+        gg, indices, batch_dims=batch_dims, nb=len(shape_of(gg)) - len(shape)),
+    None)
+_gather_nd_grad.defjvp(lambda t, ans, g, indices, *, batch_dims, shape:
+                       _gather_nd_grad(t[0], indices, batch_dims=batch_dims, shape=shape))
 
 
 def _batch_index(bshape: tuple, idx_ndim: int) -> tuple:
@@ -116,6 +179,38 @@ def _batch_index(bshape: tuple, idx_ndim: int) -> tuple:
     array of rank ``idx_ndim``."""
     return tuple(np.arange(n).reshape((1,) * b + (n,) + (1,) * (idx_ndim - b - 1))
                  for b, n in enumerate(bshape))
+
+
+# -- along the last axis (top_k's values and their gradient) ---------------------------------------
+@primitive(name="take_along_last_axis")
+def _take_along_last(x, indices):
+    """``x[..., indices]`` row by row (``np.take_along_axis`` on the last axis); leading dims
+    of ``x`` beyond the rank of ``indices`` (batched cotangents) broadcast."""
+    idx = np.reshape(indices, (1,) * (x.ndim - indices.ndim) + indices.shape)
+    return np.take_along_axis(x, idx, axis=-1)
+
+
+@primitive(name="put_along_last_axis")
+def _put_along_last(g, indices, *, n):
+    """Zeros with last axis ``n`` holding ``g`` at ``indices`` row by row: the transpose of
+    take_along_last_axis for indices distinct within a row (top_k's)."""
+    idx = np.reshape(indices, (1,) * (g.ndim - indices.ndim) + indices.shape)
+    out = np.zeros(g.shape[:-1] + (n,), dtype=g.dtype)
+    np.put_along_axis(out, np.broadcast_to(idx, g.shape), g, axis=-1)
+    return out
+
+
+_take_along_last.defvjps(lambda g, ans, x, indices: _put_along_last(g, indices,
+                                                                    n=shape_of(x)[-1]), None)
+_take_along_last.defjvp(lambda t, ans, x, indices: _take_along_last(t[0], indices))
+_put_along_last.defvjps(lambda gg, ans, g, indices, *, n: _take_along_last(gg, indices), None)
+_put_along_last.defjvp(lambda t, ans, g, indices, *, n: _put_along_last(t[0], indices, n=n))
+
+
+def _indices_arg(indices: Any, idx) -> Any:
+    """What a primitive gets as indices: the tensor itself (so a trace replays new values),
+    else its NumPy value."""
+    return indices if isinstance(indices, _Base) else idx
 
 
 def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None,
@@ -153,13 +248,15 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
         raise ValueError(f"gather: the first {bd} (batch) dimensions of params {list(shape)} "
                          f"and indices {list(idx.shape)} must match.")
     _check_range(idx, shape[ax], "gather", "index", shape)
+    ind = _indices_arg(indices, idx)
     if bd == 0:
-        return _gather(x, indices=idx, axis=ax)
-    # batch_dims: bring axis next to the batch dims, index with an open grid, move dims back
+        return _gather(x, ind, axis=ax)
+    # batch_dims: bring axis next to the batch dims, gather_nd of depth 1, move dims back
     perm = tuple(_range(bd)) + (ax,) + tuple(i for i in _range(bd, len(shape))
                                                      if i != ax)
     xt = _transpose(x, perm=perm) if perm != tuple(_range(len(shape))) else x
-    out = _getitem(xt, index=_batch_index(shape[:bd], idx.ndim) + (idx,))
+    ind = _reshape(ind, shape=idx.shape + (1,)) if isinstance(ind, _Base) else idx[..., None]
+    out = _gather_nd(xt, ind, batch_dims=bd)
     k = idx.ndim - bd  # index dims; then params dims bd..ax-1, then the rest
     mid = ax - bd
     if mid:
@@ -192,9 +289,7 @@ def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: str | None =
     depth = idx.shape[-1]
     for k in _range(depth):
         _check_range(idx[..., k], shape[bd + k], "gather_nd", "index", shape)
-    index = _batch_index(shape[:bd], idx.ndim - 1) + tuple(idx[..., k]
-                                                           for k in _range(depth))
-    return _getitem(x, index=index)
+    return _gather_nd(x, _indices_arg(indices, idx), batch_dims=bd)
 
 
 def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: str | None = None) -> Tensor:

@@ -267,12 +267,18 @@ def _reduce_logsumexp(x, *, axes, keepdims):
     return out if keepdims else np.squeeze(out, axis=axes)[()]
 
 
+@primitive(name="finite_max_shift", differentiable=False)
+def _finite_max_shift(x, *, axes):
+    """max(x) over ``axes`` (kept), 0 where that max is not finite: a stabilizing shift."""
+    m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+    return np.where(np.isfinite(m), m, np.zeros((), x.dtype))
+
+
 def _softmax_weights(x, axes):
     """softmax(x) over ``axes``, shifted by a constant max (exact where exp(x - ans) would
-    carry the rounding of a large ``ans``; a constant shift leaves every derivative alone)."""
-    xv = x._value
-    m = np.max(xv, axis=axes, keepdims=True, initial=-np.inf)
-    e = exp(x - Tensor(np.where(np.isfinite(m), m, np.zeros((), xv.dtype))))
+    carry the rounding of a large ``ans``; a constant shift leaves every derivative alone).
+    The shift is an op (without gradient), so a traced function replays it on new values."""
+    e = exp(x - _finite_max_shift(x, axes=axes))
     return e / _reduce_sum(e, axes=axes, keepdims=True)
 
 

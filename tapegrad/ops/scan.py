@@ -11,7 +11,8 @@ from .. import dtypes as _dt
 from ..errors import InvalidArgumentError
 from ..primitive import primitive
 from ..tensor import Tensor, _Base, convert_raw, shape_of
-from .array import _getitem, _nb
+from .array import _nb
+from .indexing import _take_along_last
 from .math import _cast, equal, maximum
 from .reduce import _tensor
 
@@ -150,6 +151,16 @@ def argmin(input: Any, axis: Any = None, output_type: Any = _dt.int64,  # noqa: 
 TopKV2 = namedtuple("TopKV2", ["values", "indices"])
 
 
+@primitive(name="top_k_indices", differentiable=False)
+def _top_k_indices(x, *, k):
+    """int32 indices of the ``k`` largest entries of each last-axis row, lower index first on
+    ties, NaN ranked first (as TF)."""
+    key = -(x.astype(np.int64) if x.dtype.kind in "ub" else x)
+    if key.dtype.kind == "f" and np.isnan(key).any():
+        key = np.where(np.isnan(key), -np.inf, key)
+    return np.argsort(key, axis=-1, kind="stable")[..., :k].astype(np.int32)
+
+
 def top_k(input: Any, k: int = 1, sorted: bool = True,  # noqa: A002
           name: str | None = None) -> TopKV2:
     """The ``k`` largest entries of the last axis and their int32 indices
@@ -166,16 +177,10 @@ def top_k(input: Any, k: int = 1, sorted: bool = True,  # noqa: A002
     if len(shape) == 0 or not 0 <= k <= shape[-1]:
         raise InvalidArgumentError(f"top_k: input must have rank >= 1 and at least k={k} "
                                    f"entries in its last axis, got shape {list(shape)}.")
-    v = input._value if isinstance(input, _Base) else convert_raw(input)
-    key = -(v.astype(np.int64) if v.dtype.kind in "ub" else v)
-    if key.dtype.kind == "f" and np.isnan(key).any():
-        key = np.where(np.isnan(key), -np.inf, key)  # TF ranks NaN first
-    idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
-    lead = shape[:-1]
-    grids = np.meshgrid(*[np.arange(d) for d in lead], indexing="ij") if lead else []
-    index = tuple(gr[..., None] for gr in grids) + (idx,)
-    values = _getitem(input, index=index)
-    return TopKV2(values, Tensor(idx.astype(np.int32)))
+    x = input if isinstance(input, _Base) else convert_raw(input)
+    idx = _top_k_indices(x, k=k)
+    # the indices are an input of the gather (and of its gradient), so a trace replays them
+    return TopKV2(_take_along_last(x, idx), idx)
 
 
 # -- segment sums ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
+from tapegrad.ops import indexing as ix
 from tapegrad.errors import InvalidArgumentError
 from tapegrad.testing import BINARY_SHAPES, GradCase
 
@@ -38,6 +39,15 @@ GRAD_CASES = [
              [((3,), (2,)), ((3, 2), (2, 2))]),
     GradCase("sort", lambda x: tf.sort(x, axis=0) * tf.sort(x, direction="DESCENDING"),
              [((4,),), ((3, 2),)], make_args=_distinct),
+    # the scatter-adds that transpose gather / gather_nd / top_k's take (indices are inputs)
+    GradCase("gather_grad", lambda g: ix._gather_grad(g, _IDX, axis=1, shape=(2, 3, 2)) ** 2,
+             [((2, 2, 2, 2),)]),
+    GradCase("gather_nd_grad",
+             lambda g: ix._gather_nd_grad(g, np.array([[0, 1], [1, 2], [0, 1]]), batch_dims=0,
+                                          shape=(2, 3, 2)) ** 2, [((3, 2),)]),
+    GradCase("put_along_last_axis",
+             lambda g: ix._put_along_last(g, np.array([[2, 0], [1, 3]]), n=4) ** 2,
+             [((2, 2),)]),
 ]
 
 
