@@ -161,6 +161,7 @@ square.defjvp(lambda t, ans, x: t[0] * 2 * x)
 @primitive
 def sqrt(x):
     """Square root (``tf.sqrt``); its gradient at 0 is inf, as TF's."""
+    _floats("sqrt", x)
     return np.sqrt(x)
 
 
@@ -171,6 +172,7 @@ sqrt.defjvp(lambda t, ans, x: t[0] / (2 * ans))
 @primitive
 def exp(x):
     """e ** x (``tf.exp``)."""
+    _floats("exp", x)
     return np.exp(x)
 
 
@@ -181,6 +183,7 @@ exp.defjvp(lambda t, ans, x: t[0] * ans)
 @primitive
 def log(x):
     """Natural logarithm (``tf.math.log``)."""
+    _floats("log", x)
     return np.log(x)
 
 
@@ -191,6 +194,7 @@ log.defjvp(lambda t, ans, x: t[0] / x)
 @primitive
 def tanh(x):
     """Hyperbolic tangent (``tf.tanh``)."""
+    _floats("tanh", x)
     return np.tanh(x)
 
 
@@ -207,6 +211,7 @@ def _sigmoid_impl(x):
 @primitive
 def sigmoid(x):
     """Logistic function 1 / (1 + exp(-x)) (``tf.sigmoid``), stable for large |x|."""
+    _floats("sigmoid", x)
     return _sigmoid_impl(np.asarray(x))[()]
 
 

@@ -201,3 +201,9 @@ def test_every_name_resolves():
     for name in ["maximum", "minimum", "sign", "square", "sqrt", "exp", "tanh", "sigmoid", "abs",
                  "negative", "pow", "add_n", "sin", "atan2", "round"]:
         assert callable(getattr(tf, name)), name
+
+
+@pytest.mark.parametrize("op", ["sqrt", "exp", "log", "tanh", "sigmoid"])
+def test_transcendental_ops_refuse_integer_tensors_as_tf_does(op):
+    with pytest.raises(TypeError, match=rf"{op}: expects a float tensor, got int32\[2\]"):
+        getattr(tf.math, op)(tf.constant([1, 4]))
