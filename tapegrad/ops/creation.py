@@ -28,7 +28,10 @@ def _static_ints(values: Any, what: str, op: str) -> tuple:
     if isinstance(values, (int, np.integer)):
         return (int(values),)
     try:
-        return tuple(int(v) for v in np.asarray(values).reshape(-1))
+        arr = np.asarray(values).reshape(-1)
+        if arr.dtype.kind not in "iub" and arr.size:
+            raise TypeError
+        return tuple(int(v) for v in arr)
     except (TypeError, ValueError):
         raise TypeError(f"{op}: {what} must be integers, got {values!r}") from None
 

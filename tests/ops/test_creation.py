@@ -51,3 +51,8 @@ def test_errors_name_the_op(f, words):
         f()
     for w in words:
         assert w in str(info.value), (w, str(info.value))
+
+
+def test_a_float_shape_is_refused_not_truncated():
+    with pytest.raises(TypeError, match=r"zeros: shape must be integers, got \[1.5\]"):
+        tf.zeros([1.5])
