@@ -15,7 +15,7 @@ from .forward import ForwardAccumulator
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, _Base
 
-__all__ = ["check_grads", "numerical_jvp"]
+__all__ = ["check_grads", "numerical_jvp", "value_and_gradients", "check_forward", "GradCase"]
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -180,3 +180,34 @@ class GradCase:
             tape.watch(xs)
             self.f(*xs)
         return {rec.prim.name for rec in tape._records}
+
+
+def value_and_gradients(f: Callable, *xs: Any, dtype: Any = None):
+    """``f(*xs)`` on constants (cast to ``dtype`` if given) and the gradient of its sum w.r.t.
+    each, all as NumPy (None for an unconnected input).
+
+    >>> import numpy as np, tapegrad as tf
+    >>> y, (dx,) = value_and_gradients(lambda x: x * x, np.array([3.0]))
+    >>> float(y[0]), float(dx[0])
+    (9.0, 6.0)
+    """
+    ts = [Tensor(np.asarray(x, dtype=dtype)) if dtype is not None else
+          (x if isinstance(x, _Base) else Tensor(x)) for x in xs]
+    with GradientTape() as tape:
+        tape.watch(ts)
+        y = f(*ts)
+    grads = tape.gradient(y, ts)
+    return y.numpy(), [None if g is None else np.asarray(g) for g in grads]
+
+
+def check_forward(f: Callable[[], Any], want: Any, rtol: float = 1e-12) -> None:
+    """``f()`` equals the reference ``want`` (an integer reference also fixes the dtype).
+
+    >>> import numpy as np, tapegrad as tf
+    >>> check_forward(lambda: tf.reverse([1, 2, 3], [0]), np.array([3, 2, 1], np.int32))
+    """
+    got = f()
+    got = got.numpy() if hasattr(got, "numpy") else got
+    np.testing.assert_allclose(got, want, rtol=rtol)
+    if isinstance(want, np.ndarray) and want.dtype.kind == "i":
+        assert got.dtype == want.dtype, f"dtype {got.dtype}, expected {want.dtype}"

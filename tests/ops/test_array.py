@@ -6,7 +6,7 @@ import pytest
 
 import tapegrad as tf
 from tapegrad.ops import array as a
-from tapegrad.testing import UNARY_SHAPES, GradCase, check_grads
+from tapegrad.testing import UNARY_SHAPES, GradCase, check_grads, check_forward
 
 
 GRAD_CASES = [
@@ -71,12 +71,7 @@ FORWARD = [
 
 @pytest.mark.parametrize("i", range(len(FORWARD)))
 def test_forward_matches_numpy(i):
-    f, want = FORWARD[i]
-    got = f()
-    got = got.numpy() if hasattr(got, "numpy") else got
-    np.testing.assert_allclose(got, want, rtol=1e-12)
-    if isinstance(want, np.ndarray) and want.dtype.kind == "i":
-        assert got.dtype == want.dtype
+    check_forward(*FORWARD[i])
 
 
 def test_meshgrid_matches_numpy_both_indexings():

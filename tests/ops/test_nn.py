@@ -7,7 +7,7 @@ import tapegrad as tf
 from tapegrad import nn
 from tapegrad.errors import InvalidArgumentError
 from tapegrad.ops import nn as nn_ops
-from tapegrad.testing import GradCase, check_grads
+from tapegrad.testing import GradCase, check_grads, value_and_gradients
 
 RANK1 = [((3,),), ((2, 3),)]
 
@@ -113,11 +113,8 @@ X = np.array([-3.0, -1.0, -1e-3, 0.0, 0.5, 2.0, 7.0], np.float32)
 
 
 def _value_and_grad(f, x):
-    x = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = f(x)
-    return y.numpy(), tape.gradient(y, x).numpy()
+    y, (dx,) = value_and_gradients(f, tf.constant(x))
+    return y, dx
 
 
 # TF 2 outputs (value, gradient of the sum) for X = [-3, -1, -1e-3, 0, 0.5, 2, 7] in float32.

@@ -6,7 +6,7 @@ import pytest
 import tapegrad as tf
 from tapegrad.errors import InvalidArgumentError
 from tapegrad.ops import scan
-from tapegrad.testing import GradCase, check_grads
+from tapegrad.testing import GradCase, check_grads, value_and_gradients
 
 R2 = [((2, 3),)]
 R3 = [((2, 3, 4),)]
@@ -59,11 +59,7 @@ def test_grads(case):
 
 
 def _grad(f, *xs):
-    xs = [tf.constant(np.asarray(x, np.float32)) for x in xs]
-    with tf.GradientTape() as tape:
-        tape.watch(xs)
-        y = f(*xs)
-    return y.numpy(), [None if g is None else g.numpy() for g in tape.gradient(y, xs)]
+    return value_and_gradients(f, *xs, dtype=np.float32)
 
 
 # -- forward values against NumPy -----------------------------------------------------------------
