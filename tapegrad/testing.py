@@ -15,7 +15,8 @@ from .forward import ForwardAccumulator
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, _Base
 
-__all__ = ["check_grads", "numerical_jvp", "value_and_gradients", "check_forward", "GradCase"]
+__all__ = ["check_grads", "numerical_jvp", "value_and_gradients", "check_forward",
+           "check_unary_against", "GradCase"]
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -211,3 +212,20 @@ def check_forward(f: Callable[[], Any], want: Any, rtol: float = 1e-12) -> None:
     np.testing.assert_allclose(got, want, rtol=rtol)
     if isinstance(want, np.ndarray) and want.dtype.kind == "i":
         assert got.dtype == want.dtype, f"dtype {got.dtype}, expected {want.dtype}"
+
+
+def check_unary_against(op: Callable, ref: Callable, x: np.ndarray) -> None:
+    """``op`` agrees with the float64 reference ``ref`` at ``x``: to 1e-14 in float64, and to
+    float32 rounding (2e-6) on float32 inputs, keeping each input's dtype.
+
+    >>> import numpy as np, tapegrad as tf
+    >>> check_unary_against(tf.exp, np.exp, np.array([0.0, 1.0]))
+    """
+    got = op(x)
+    assert got.dtype == np.float64, f"dtype {got.dtype.name}, expected float64"
+    np.testing.assert_allclose(got.numpy(), ref(x), rtol=1e-14, atol=0)
+    x32 = x.astype(np.float32)
+    got32 = op(x32)
+    assert got32.dtype == np.float32, f"dtype {got32.dtype.name}, expected float32"
+    np.testing.assert_allclose(got32.numpy(), ref(x32.astype(np.float64)).astype(np.float32),
+                               rtol=2e-6)
