@@ -25,7 +25,11 @@ __all__ = ["matmul", "matvec", "inv", "det", "slogdet", "logdet", "solve", "tria
 
 
 @primitive(name="matmul", same_dtype=True)
-def _matmul(x, y):
+def _matmul(x, y, *, transpose_a=False, transpose_b=False):
+    if transpose_a:
+        x = np.swapaxes(x, -1, -2)
+    if transpose_b:
+        y = np.swapaxes(y, -1, -2)
     k = x.shape[-1]
     if k <= 16 and x.dtype == np.float32 and x.size * y.shape[-1] <= 4096:
         # Tiny float32 products: round each product, then add in order, as TF's kernel does for
@@ -34,16 +38,33 @@ def _matmul(x, y):
     return np.matmul(x, y)
 
 
-# x [..., m, k] @ y [..., k, n]: dx = g y^T, dy = x^T g (g may carry leading batch dims)
-_matmul.defvjps(lambda g, ans, x, y: unbroadcast(_matmul(g, matrix_transpose(y)), x, ans),
-                lambda g, ans, x, y: unbroadcast(_matmul(matrix_transpose(x), g), y, ans))
+# ans = A @ B with A = x or x^T, B = y or y^T: dA = g B^T, dB = A^T g; each cotangent is one
+# flagged product (g may carry leading batch dims, summed away by unbroadcast).
+def _matmul_dx(g, ans, x, y, *, transpose_a=False, transpose_b=False):
+    if transpose_a:  # dx = dA^T = B g^T
+        dx = _matmul(y, g, transpose_a=transpose_b, transpose_b=True)
+    else:  # dx = g B^T
+        dx = _matmul(g, y, transpose_b=not transpose_b)
+    return unbroadcast(dx, x, ans)
+
+
+def _matmul_dy(g, ans, x, y, *, transpose_a=False, transpose_b=False):
+    if transpose_b:  # dy = dB^T = g^T A
+        dy = _matmul(g, x, transpose_a=True, transpose_b=transpose_a)
+    else:  # dy = A^T g
+        dy = _matmul(x, g, transpose_a=not transpose_a)
+    return unbroadcast(dy, y, ans)
+
+
+_matmul.defvjps(_matmul_dx, _matmul_dy)
 
 
 @_matmul.defjvp
-def _matmul_jvp(t, ans, x, y):
+def _matmul_jvp(t, ans, x, y, *, transpose_a=False, transpose_b=False):
     from .math import tangent_add
-    return tangent_add(None if t[0] is None else _matmul(t[0], y),
-                       None if t[1] is None else _matmul(x, t[1]), ans)
+    kw = {"transpose_a": transpose_a, "transpose_b": transpose_b}
+    return tangent_add(None if t[0] is None else _matmul(t[0], y, **kw),
+                       None if t[1] is None else _matmul(x, t[1], **kw), ans)
 
 
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
@@ -59,11 +80,10 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     if len(sa) < 2 or len(sb) < 2:
         raise ValueError(f"matmul: both inputs must have rank >= 2, got shapes {list(sa)} and "
                          f"{list(sb)}; use tf.linalg.matvec or tf.tensordot for vectors.")
-    if transpose_a or adjoint_a:
-        a = matrix_transpose(a)
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    if ta:
         sa = sa[:-2] + (sa[-1], sa[-2])
-    if transpose_b or adjoint_b:
-        b = matrix_transpose(b)
+    if tb:
         sb = sb[:-2] + (sb[-1], sb[-2])
     if sa[-1] != sb[-2]:
         raise ValueError(f"matmul: matrix size-incompatible: In[0] {list(sa)}, In[1] {list(sb)} "
@@ -73,6 +93,8 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     except ValueError:
         raise ValueError(f"matmul: batch dimensions of {list(sa)} and {list(sb)} do not "
                          f"broadcast.") from None
+    if ta or tb:
+        return _matmul(a, b, transpose_a=ta, transpose_b=tb)
     return _matmul(a, b)
 
 
