@@ -59,7 +59,11 @@ def _expand_to_input(g, ans, x, axes):
     nb = _nb(g, ans)
     lead = tuple(g.shape[:nb])
     xshape = shape_of(x)
-    g = _reshape(g, shape=lead + kept_shape(xshape, axes))
+    kept = lead + kept_shape(xshape, axes)
+    if tuple(g.shape) != kept:  # keepdims=True cotangents already have the kept shape
+        g = _reshape(g, shape=kept)
+    if kept == lead + xshape:  # only size-1 axes were reduced
+        return g
     return _broadcast_to(g, shape=lead + xshape)
 
 
@@ -103,8 +107,13 @@ def _reduce_mean(x, *, axes, keepdims):
     return np.mean(x, axis=axes, keepdims=keepdims)
 
 
-_reduce_mean.defvjp(lambda g, ans, x, *, axes, keepdims: (
-    _expand_to_input(g, ans, x, axes) / _count(x, axes),))
+def _reduce_mean_vjp(g, ans, x, *, axes, keepdims):
+    # divide on the small reduced cotangent, then broadcast: same values, fewer elements divided
+    n = _count(x, axes)
+    return (_expand_to_input(g if n == 1 else g / n, ans, x, axes),)
+
+
+_reduce_mean.defvjp(_reduce_mean_vjp)
 _reduce_mean.defjvp(lambda t, ans, x, *, axes, keepdims: _reduce_mean(t[0], axes=axes,
                                                                       keepdims=keepdims))
 

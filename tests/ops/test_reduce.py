@@ -161,3 +161,18 @@ def test_bad_dtypes_and_arguments():
         tf.math.reduce_variance([1, 2])
     with pytest.raises(TypeError, match=r"reduce_any: expects a bool tensor, got float32"):
         tf.reduce_any([1.0, 0.0])
+
+
+def test_reduce_mean_gradient_values_and_size1_axes():
+    x = tf.constant(np.arange(6.0).reshape(1, 2, 3))
+    for axis, keepdims, n in [(None, False, 6), (2, True, 3), (0, False, 1), ([0, 1], True, 2)]:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_mean(x, axis=axis, keepdims=keepdims) * 3.0
+        g = tape.gradient(y, x)
+        np.testing.assert_array_equal(g.numpy(), np.full((1, 2, 3), 3.0 / n))
+    # batched cotangents (jacobian) through a size-1 reduction keep their leading dims
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_mean(x, axis=0)
+    np.testing.assert_array_equal(tape.jacobian(y, x).numpy().reshape(6, 6), np.eye(6))
