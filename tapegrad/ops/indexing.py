@@ -61,14 +61,23 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
     if xv is not None and yv is not None and xv.dtype != yv.dtype:
         raise TypeError(f"where: x is {_dt.from_numpy(xv.dtype).name} but y is "
                         f"{_dt.from_numpy(yv.dtype).name}; they must match.")
+    if xv is None and yv is None:  # as TF: x takes its default dtype (float32, int32), y follows
+        x = xv = np.asarray(convert_raw(x))
     ref = xv if xv is not None else yv
-    if ref is not None:
-        if xv is None:
-            x = convert_raw(x, ref.dtype) if not isinstance(x, (int, float)) else \
-                np.asarray(x, dtype=ref.dtype)
-        if yv is None:
-            y = convert_raw(y, ref.dtype) if not isinstance(y, (int, float)) else \
-                np.asarray(y, dtype=ref.dtype)
+
+    def _follow(v, which):
+        own = np.asarray(convert_raw(v))
+        if ref.dtype.kind in "iub" and own.dtype.kind in "fc":
+            raise TypeError(f"where: cannot convert {which} ({_dt.from_numpy(own.dtype).name}"
+                            f"{list(own.shape)}) to the other branch's dtype "
+                            f"{_dt.from_numpy(ref.dtype).name}.")
+        return convert_raw(v, ref.dtype) if not isinstance(v, (int, float)) else \
+            np.asarray(v, dtype=ref.dtype)
+
+    if xv is None:
+        x = _follow(x, "x")
+    if yv is None:
+        y = _follow(y, "y")
     return _where(condition, x, y)
 
 

@@ -183,3 +183,19 @@ def test_errors_name_the_op_and_shapes(f, exc, words):
         f()
     for w in words:
         assert w in str(info.value), (w, str(info.value))
+
+
+def test_where_python_branches_take_tf_default_dtypes():
+    # TF's outputs for these programs: tf.where(True, 2.0, 1) -> float32 2.0,
+    # tf.where(True, 2, 1) -> int32 2, tf.where([True], [1.5], [2]) -> float32 [1.5],
+    # tf.where([True, False], [1, 2], [3.0, 4.0]) -> TypeError (cannot convert to int32)
+    r = tf.where(True, 2.0, 1)
+    assert r.dtype == tf.float32 and r.numpy() == 2.0
+    r = tf.where(True, 2, 1)
+    assert r.dtype == tf.int32 and r.numpy() == 2
+    r = tf.where([True, False], 2.0, 1.0)
+    assert r.dtype == tf.float32 and r.numpy().tolist() == [2.0, 1.0]
+    r = tf.where([True], [1.5], [2])
+    assert r.dtype == tf.float32 and r.numpy().tolist() == [1.5]
+    with pytest.raises(TypeError, match="where"):
+        tf.where([True, False], [1, 2], [3.0, 4.0])
