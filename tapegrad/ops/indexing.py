@@ -67,7 +67,8 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
 
     def _follow(v, which):
         own = np.asarray(convert_raw(v))
-        if ref.dtype.kind in "iub" and own.dtype.kind in "fc":
+        if (ref.dtype.kind in "iub" and own.dtype.kind in "fc") or \
+                (ref.dtype.kind == "b") != (own.dtype.kind == "b"):
             raise TypeError(f"where: cannot convert {which} ({_dt.from_numpy(own.dtype).name}"
                             f"{list(own.shape)}) to the other branch's dtype "
                             f"{_dt.from_numpy(ref.dtype).name}.")

@@ -199,3 +199,8 @@ def test_where_python_branches_take_tf_default_dtypes():
     assert r.dtype == tf.float32 and r.numpy().tolist() == [1.5]
     with pytest.raises(TypeError, match="where"):
         tf.where([True, False], [1, 2], [3.0, 4.0])
+    # TF raises for these too (cannot convert 2.0 to int32, 1 to bool)
+    with pytest.raises(TypeError, match="where"):
+        tf.where(True, tf.constant(1), 2.0)
+    with pytest.raises(TypeError, match="where"):
+        tf.where(True, True, 1)
