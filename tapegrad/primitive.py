@@ -36,7 +36,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from ._backend import ArrayTypes
-from .tensor import IndexedSlices, Tensor, Variable, _new, convert_raw, shape_of
+from .tensor import IndexedSlices, Tensor, Variable, _new, convert_raw, shape_of, _wrap
 
 __all__ = ["Primitive", "primitive", "bind", "unbroadcast", "REGISTRY", "Record"]
 
@@ -221,12 +221,6 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
         out._value = ans
         return out
     return _record(prim, args, vals, ans, params)
-
-
-def _wrap(v):
-    t = _new(Tensor)
-    t._value = v
-    return t
 
 
 def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .primitive import HOOKS, STATE, user_frame
-from .tensor import IndexedSlices, Tensor, Variable, _Base, _new
+from .tensor import IndexedSlices, Tensor, Variable, _Base, _wrap as _wrap_value
 
 __all__ = ["GradientTape", "UnconnectedGradients", "note_event"]
 
@@ -526,12 +526,6 @@ class _StopRecording:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _wrap_value(v) -> Tensor:
-    t = _new(Tensor)
-    t._value = v
-    return t
-
-
 def _unconnected(value: Any) -> UnconnectedGradients:
     if isinstance(value, UnconnectedGradients):
         return value

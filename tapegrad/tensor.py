@@ -21,6 +21,13 @@ __all__ = ["Tensor", "Variable", "TensorShape", "IndexedSlices", "constant", "co
 _new = object.__new__
 
 
+def _wrap(v) -> Tensor:
+    """A Tensor over the NumPy value ``v`` as is (no conversion, no copy)."""
+    t = _new(Tensor)
+    t._value = v
+    return t
+
+
 class TensorShape(tuple):
     """A tensor's shape: a tuple of ints that prints like TF's.
 

@@ -7,18 +7,12 @@ from typing import Any
 
 from .._backend import xp as np
 from .. import dtypes as _dt
-from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
+from ..tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 
 __all__ = [
     "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "linspace", "range", "shape",
     "size", "rank",
 ]
-
-
-def _wrap(v) -> Tensor:
-    t = _new(Tensor)
-    t._value = v
-    return t
 
 
 def _static_ints(values: Any, what: str, op: str) -> tuple:

@@ -17,7 +17,7 @@ from .._backend import xp as np
 from .. import dtypes as _dt
 from ..errors import InvalidArgumentError
 from ..primitive import primitive
-from ..tensor import Tensor, _Base, _new, convert_raw, shape_of
+from ..tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 from . import math as _m
 from .array import expand_dims, reshape
 from .creation import _static_ints
@@ -35,12 +35,6 @@ __all__ = [
     "log_poisson_loss", "compute_average_loss", "scale_regularization_loss", "bias_add",
     "dropout", "moments", "batch_normalization", "embedding_lookup",
 ]
-
-
-def _wrap(v) -> Tensor:
-    t = _new(Tensor)
-    t._value = v
-    return t
 
 
 def _as_float_tensor(x: Any, op: str):
