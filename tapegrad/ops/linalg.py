@@ -253,6 +253,15 @@ def _solve_jvp(t, ans, a, b):
     return _solve(a, rhs)
 
 
+def _rhs_shapes(a, b, op: str) -> tuple:
+    """Shapes of a square ``a`` [..., M, M] and a right-hand side ``b`` [..., M, K], checked."""
+    sa, sb = shape_of(a), shape_of(b)
+    if len(sb) < 2 or sb[-2] != sa[-1]:
+        raise ValueError(f"{op}: rhs must have shape [..., {sa[-1]}, K] for a matrix of shape "
+                         f"{list(sa)}, got {list(sb)}.")
+    return sa, sb
+
+
 def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None) -> Tensor:
     """Solve ``matrix @ x = rhs`` for x (``tf.linalg.solve``); ``matrix`` [..., M, M], ``rhs``
     [..., M, K]. The gradient uses solves with Aᵀ, never the inverse.
@@ -264,10 +273,7 @@ def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None)
     """
     a, b = _tensor_args(matrix, rhs)
     a = _square(a, "solve")
-    sa, sb = shape_of(a), shape_of(b)
-    if len(sb) < 2 or sb[-2] != sa[-1]:
-        raise ValueError(f"solve: rhs must have shape [..., {sa[-1]}, K] for a matrix of shape "
-                         f"{list(sa)}, got {list(sb)}.")
+    sa, sb = _rhs_shapes(a, b, "solve")
     try:
         np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
@@ -320,10 +326,7 @@ def triangular_solve(matrix: Any, rhs: Any, lower: bool = True, adjoint: bool = 
     """
     a, b = _tensor_args(matrix, rhs)
     a = _square(a, "triangular_solve")
-    sa, sb = shape_of(a), shape_of(b)
-    if len(sb) < 2 or sb[-2] != sa[-1]:
-        raise ValueError(f"triangular_solve: rhs must have shape [..., {sa[-1]}, K] for a "
-                         f"matrix of shape {list(sa)}, got {list(sb)}.")
+    _rhs_shapes(a, b, "triangular_solve")
     return _triangular_solve(a, b, lower=bool(lower), adjoint=bool(adjoint))
 
 

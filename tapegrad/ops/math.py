@@ -396,11 +396,13 @@ _maximum.defvjps(lambda g, ans, x, y: unbroadcast(_masked(greater_equal(x, y), g
                  lambda g, ans, x, y: unbroadcast(_masked(less(x, y), g), y, ans))
 
 
-@_maximum.defjvp
-def _maximum_jvp(t, ans, x, y):
-    mask = greater_equal(x, y)
+def _pick_jvp(mask, t, ans):
+    """Tangent of an elementwise pick: x's tangent where ``mask`` holds, else y's."""
     return tangent_add(None if t[0] is None else _masked(mask, t[0]),
                        None if t[1] is None else _masked(logical_not(mask), t[1]), ans)
+
+
+_maximum.defjvp(lambda t, ans, x, y: _pick_jvp(greater_equal(x, y), t, ans))
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -425,11 +427,7 @@ _minimum.defvjps(lambda g, ans, x, y: unbroadcast(_masked(less_equal(x, y), g), 
                  lambda g, ans, x, y: unbroadcast(_masked(greater(x, y), g), y, ans))
 
 
-@_minimum.defjvp
-def _minimum_jvp(t, ans, x, y):
-    mask = less_equal(x, y)
-    return tangent_add(None if t[0] is None else _masked(mask, t[0]),
-                       None if t[1] is None else _masked(logical_not(mask), t[1]), ans)
+_minimum.defjvp(lambda t, ans, x, y: _pick_jvp(less_equal(x, y), t, ans))
 
 
 def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
