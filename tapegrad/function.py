@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import dtypes as _dt
-from .primitive import STATE
+from .primitive import STATE, _loud, _quiet
 from .tensor import IndexedSlices, Tensor, Variable, _Base, _new, convert_raw
 
 __all__ = ["function", "Function", "TensorSpec"]
@@ -494,7 +494,11 @@ class Function:
             return self._validate(key, plan, inputs, args, kwargs)
         try:
             with self._lock:  # buffers are shared: one replay at a time
-                flat = plan.run(*inputs)
+                quiet = _quiet()  # one errstate for the whole replay, as bind sets per op
+                try:
+                    flat = plan.run(*inputs)
+                finally:
+                    _loud(quiet)
         except _ShapeChanged as e:
             return self._shape_changed(key, args, kwargs, after_assign=e.args[0])
         return _build(plan.structure, flat)
@@ -581,6 +585,7 @@ class Function:
         variables = plan.variables
         saved = [np.array(v._value) for v in variables]
         rng = _rng_state()
+        quiet = _quiet()
         try:
             flat = plan.run(*inputs)
         except _ShapeChanged:
@@ -588,6 +593,8 @@ class Function:
                 v._value = s
             _rng_restore(rng)
             return self._shape_changed(key, args, kwargs, after_assign=False)
+        finally:
+            _loud(quiet)
         replayed = [np.array(v._value) for v in variables]
         for v, s in zip(variables, saved, strict=False):
             v._value = s

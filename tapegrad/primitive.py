@@ -137,6 +137,29 @@ class Record:
 
 
 _EMPTY: dict = {}
+
+try:  # NumPy's error state is a context variable: set it directly, ~6x cheaper than np.errstate
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE, _make_extobj
+    _QUIET = _make_extobj(all="ignore")
+
+    _get_errstate = _ERRSTATE.get
+
+    def _quiet():
+        """Silence NumPy's floating-point warnings until ``_loud``; None if already silent (a
+        VJP inside the reverse pass, which silences once for all its ops)."""
+        return None if _get_errstate() is _QUIET else _ERRSTATE.set(_QUIET)
+
+    def _loud(token) -> None:
+        if token is not None:
+            _ERRSTATE.reset(token)
+except ImportError:  # another NumPy layout: the public (slower) context manager
+    def _quiet():
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def _loud(state) -> None:
+        state.__exit__(None, None, None)
 _FLOAT_KINDS = "fc"
 
 
@@ -207,10 +230,13 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
         vals = (args[0]._value,)
     else:
         vals = [a._value if isinstance(a, (Tensor, Variable)) else convert_raw(a) for a in args]
+    quiet = _quiet()  # ops are silent about inf/nan, as TF's kernels (check-numerics finds them)
     try:
         ans = prim.impl(*vals, **params)
     except (ValueError, IndexError, np.linalg.LinAlgError) as e:
         raise _op_error(prim, vals, e) from e
+    finally:
+        _loud(quiet)
     if HOOKS.check_numerics:
         from .debugging import _check_output
         _check_output(prim, vals, ans)

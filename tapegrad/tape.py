@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from .primitive import HOOKS, STATE, user_frame
+from .primitive import HOOKS, STATE, _loud, _quiet, user_frame
 from .tensor import IndexedSlices, Tensor, Variable, _Base, _wrap as _wrap_value
 
 __all__ = ["GradientTape", "UnconnectedGradients", "note_event"]
@@ -245,6 +245,13 @@ class GradientTape:
 
     def _backward(self, targets: list, seeds: list, sources: list) -> list:
         """One reverse pass from ``targets`` (cotangents ``seeds``) to each of ``sources``."""
+        quiet = _quiet()  # one errstate for every VJP op of the pass
+        try:
+            return self._reverse_pass(targets, seeds, sources)
+        finally:
+            _loud(quiet)
+
+    def _reverse_pass(self, targets: list, seeds: list, sources: list) -> list:
         target_ids = {id(t) for t in targets}
         src_ids = [self._source_ids(s, target_ids) for s in sources]
         all_src = set()
