@@ -12,11 +12,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .dtypes import (DType, as_dtype, bool_ as bool, complex64, complex128, double, float16,  # noqa: A004
-                     float32, float64, half, int8, int16, int32, int64, uint8)
-from .tensor import (IndexedSlices, Tensor, TensorShape, Variable, constant, convert_to_tensor,
-                     name_scope)
-from .tape import GradientTape, UnconnectedGradients
+from .engine.dtypes import (DType, as_dtype, bool_ as bool, complex64, complex128,  # noqa: A004
+                            double, float16, float32, float64, half, int8, int16, int32, int64,
+                            uint8)
+from .engine.tensor import (IndexedSlices, Tensor, TensorShape, Variable, constant,
+                            convert_to_tensor, name_scope)
+from .engine import nest
+from .engine.tape import GradientTape, UnconnectedGradients
 from .custom import custom_gradient, recompute_grad, stop_gradient
 from .ops.math import (abs, add, cast, divide, equal, exp, floordiv, greater, greater_equal,  # noqa: A004
                        identity, less, less_equal, logical_and, logical_not, logical_or,
@@ -37,7 +39,8 @@ from .ops.indexing import (argsort, boolean_mask, gather, gather_nd, one_hot, so
                            tensor_scatter_nd_update, where)
 from .ops.einsum import einsum, tensordot
 from .ops.linalg import matmul
-from . import errors, testing
+from . import dtypes, errors, testing
 from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.function)
 from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)
+from . import tape_picture  # noqa: E402  (installs GradientTape.to_dot / render)
 from .keras.module import Module  # noqa: E402

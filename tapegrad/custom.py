@@ -6,8 +6,10 @@ import functools
 import inspect
 from typing import Any, Callable
 
-from .primitive import STATE, _record, primitive
-from .tensor import Tensor, _Base, convert_to_tensor
+from .engine.registry import Primitive, _record, primitive
+from .engine.state import STATE
+from .engine.tape import GradientTape
+from .engine.tensor import Tensor, _Base, convert_to_tensor
 
 __all__ = ["stop_gradient", "custom_gradient", "recompute_grad"]
 
@@ -27,33 +29,21 @@ def stop_gradient(x):
     return x
 
 
-class _CustomOp:
-    """A one-off op standing for a ``custom_gradient`` call on the tape (not registered)."""
-
-    __slots__ = ("name", "vjp", "vjps", "jvp", "differentiable", "same_dtype")
-
-    def __init__(self, name: str, vjp: Callable):
-        self.name = name
-        self.vjp = vjp
-        self.vjps = None
-        self.jvp = None
-        self.differentiable = True
-        self.same_dtype = False
-
-
 class _Paused:
-    """Hide the tapes on this thread, except those in ``keep`` (recompute_grad's forward)."""
+    """Hide this thread's tapes except ``keep`` (recompute_grad's forward); other listeners
+    (accumulators, the tracer) still hear the ops."""
 
     def __init__(self, keep: list = ()):
         self.keep = list(keep)
 
     def __enter__(self):
-        self.tapes = STATE.tapes
-        STATE.tapes = self.keep
+        self.listeners = STATE.listeners
+        STATE.listeners = [x for x in self.listeners if not isinstance(x, GradientTape) or
+                           any(x is k for k in self.keep)]
         STATE.refresh()
 
     def __exit__(self, *exc):
-        STATE.tapes = self.tapes
+        STATE.listeners = self.listeners
         STATE.refresh()
 
 
@@ -104,7 +94,6 @@ class _CustomGradient:
         return self._call(None, *args, **kwargs)
 
     def _call(self, bound: Any, *args: Any, **kwargs: Any):
-        from .tape import GradientTape
         lead = [] if bound is None else [bound]
         inputs = [a if isinstance(a, _Base) else convert_to_tensor(a) for a in args]
         if not STATE.active:
@@ -159,7 +148,9 @@ class _CustomGradient:
                 grads.append(d)
             return tuple(grads)
 
-        op = _CustomOp(name, vjp)
+        # a primitive built for this call: its forward already ran (impl None), its VJP is vjp
+        op = Primitive(None, name, register=False)
+        op.defvjp(vjp)
         vals = [t._value for t in inputs] + [v._value for v in variables]
         ans = tuple(convert_to_tensor(t)._value for t in ys)
         out = _record(op, tuple(inputs) + tuple(variables), vals, ans if multi else ans[0], {})
@@ -179,13 +170,11 @@ def recompute_grad(f: Callable) -> Callable:
     >>> t.gradient(y, x).shape
     TensorShape([1])
     """
-    from .tape import GradientTape
-
     @custom_gradient
     def inner(*args: Tensor):
         # not recorded on the user's tapes (that is the point); the innermost tape is
         # custom_gradient's variable watcher: it stays, so the variables f reads are found
-        with _Paused(keep=STATE.tapes[-1:]):
+        with _Paused(keep=[x for x in STATE.listeners if isinstance(x, GradientTape)][-1:]):
             y = f(*args)
 
         def grad(*upstream, variables=None):

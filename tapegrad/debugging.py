@@ -19,9 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes as _dt
-from .primitive import HOOKS, user_frame
-from .tensor import IndexedSlices, Variable, _Base
+from .engine import backward, dtypes as _dt, nest
+from .engine.errors import InvalidArgumentError
+from .engine.state import HOOKS, user_frame
+from .engine.tensor import IndexedSlices, Variable, _Base, convert_to_tensor
+from .ops.math import identity
 
 __all__ = ["enable_check_numerics", "disable_check_numerics", "check_numerics",
            "assert_all_finite", "warn_on_none_gradients", "set_tape_memory_threshold",
@@ -91,7 +93,7 @@ def enable_check_numerics() -> None:
     check_numerics: op 'log' produced NaN in 1 of 1 elements of a float32[1]
     >>> tf.debugging.disable_check_numerics()
     """
-    HOOKS.check_numerics = True
+    HOOKS.check_output, HOOKS.op_line, HOOKS.check_vjp = _check_output, user_line, _vjp_hook
     _VJP.rec = None
 
 
@@ -103,7 +105,7 @@ def disable_check_numerics() -> None:
     >>> float(tf.math.log(tf.constant(0.0)))
     -inf
     """
-    HOOKS.check_numerics = False
+    HOOKS.check_output = HOOKS.op_line = HOOKS.check_vjp = None
     _VJP.rec = None
 
 
@@ -130,7 +132,6 @@ def _check_output(prim, vals, ans) -> None:
     for o in outs:
         bad = _nonfinite(o)
         if bad:
-            from .errors import InvalidArgumentError
             rec = _VJP.rec
             _VJP.rec = None
             if rec is not None and _in_backward():
@@ -156,9 +157,6 @@ def check_numerics(tensor: Any, message: str, name: str | None = None):
     ...     print(e)
     weights : Tensor had NaN values (float32[2], at ...)
     """
-    from .errors import InvalidArgumentError
-    from .ops.math import identity
-    from .tensor import convert_to_tensor
     t = tensor if isinstance(tensor, _Base) else convert_to_tensor(tensor)
     v = np.asarray(t._value)
     if v.dtype.kind != "f":
@@ -184,13 +182,23 @@ def assert_all_finite(t: Any, msg: str, name: str | None = None, x: Any = None):
 
 def _in_backward() -> bool:
     """Whether a reverse pass is on the stack (a VJP that raised may leave ``_VJP.rec`` set)."""
-    from . import tape
     f = sys._getframe(2)
     while f is not None:
-        if f.f_code is tape.GradientTape._backward.__code__:
+        if f.f_code is _PULL_BACK:
             return True
         f = f.f_back
     return False
+
+
+_PULL_BACK = backward._pull_back.__code__
+
+
+def _vjp_hook(rec, dxs) -> None:
+    """HOOKS.check_vjp: before (``dxs`` None) and after a recorded op's VJP."""
+    if dxs is None:
+        _in_vjp(rec)
+    else:
+        _check_vjp(rec, dxs)
 
 
 def _in_vjp(rec) -> None:
@@ -207,27 +215,9 @@ def _check_vjp(rec, dxs) -> None:
         val = dx.values._value if isinstance(dx, IndexedSlices) else getattr(dx, "_value", dx)
         bad = _nonfinite(val)
         if bad:
-            from .errors import InvalidArgumentError
             raise InvalidArgumentError(
                 f"check_numerics: the gradient of op '{rec.prim.name}' is {bad} (for its input "
                 f"{_desc(x)}); the op was run in the forward pass at {fmt_where(rec.where)}")
-
-
-# -- boundary events ------------------------------------------------------------------------------
-def _note_cut(prim, inputs, out) -> None:
-    """An op whose output carries no gradient (``stop_gradient``, integer/bool output) ran on a
-    tracked value: remember it for ``explain`` (called only while a tape records)."""
-    from .primitive import STATE
-    from .tape import note_event
-    for x in inputs:
-        for tape in STATE.tapes:
-            if id(x) in tape._tracked:
-                first = out[0] if type(out) is tuple else out
-                # a float output of an op without gradient (round, floor) cuts like stop_gradient
-                kind = "stop_gradient" if first._value.dtype.kind in "fc" else "integer_dtype"
-                note_event(kind, x, op=prim.name, out=id(first),
-                           dtype=_dt.from_numpy(first._value.dtype).name)
-                return
 
 
 # -- a tape's graph, without its arrays ------------------------------------------------------------
@@ -319,9 +309,16 @@ def _summarize_spent_tape(tape) -> _Graph:
     return graph
 
 
-def _skeleton(records) -> list[_Op]:
-    """Called by the reverse pass of a non-persistent tape that saw boundary events."""
-    return _ops_of(records)
+def _spending(tape, records) -> None:
+    """HOOKS.spending: a non-persistent tape that saw boundary events keeps its graph as names
+    and ids (no arrays) before the reverse pass frees the records."""
+    if tape._events:
+        tape._summary = _ops_of(records)
+
+
+def _spent(tape) -> None:
+    """HOOKS.spent: what explain keeps once a non-persistent tape is used up."""
+    tape._summary = _summarize_spent_tape(tape)
 
 
 def _graph_of(tape) -> _Graph:
@@ -453,7 +450,6 @@ def explain(tape, target: Any, source: Any) -> Explanation:
     >>> tape.explain(y, x).reason
     'not_watched'
     """
-    from .tape import _flatten
     if isinstance(source, (list, tuple, dict)):
         raise TypeError("explain: pass one source (a Tensor or Variable) at a time, got "
                         f"{type(source).__name__}.")
@@ -461,7 +457,7 @@ def explain(tape, target: Any, source: Any) -> Explanation:
         raise TypeError(f"explain: the source must be a Tensor or Variable, got "
                         f"{type(source).__name__}: {source!r}")
     g = _graph_of(tape)
-    targets = _flatten(target)
+    targets = nest.flatten(target)
     tids = [id(t) for t in targets]
     src = _desc(source)
     tdesc = ", ".join(_desc(t) for t in targets)
@@ -579,7 +575,7 @@ def warn_on_none_gradients(enabled: bool = True) -> None:
     >>> tf.debugging.warn_on_none_gradients()
     >>> tf.debugging.warn_on_none_gradients(False)
     """
-    HOOKS.warn_none_gradients = bool(enabled)
+    HOOKS.none_gradients = _warn_none if enabled else None
 
 
 def _warn_none(tape, target, sources, grads) -> None:
@@ -706,3 +702,8 @@ def _mib(n: int) -> str:
         if n >= size:
             return f"{n / size:.1f} {unit}"
     return f"{n} bytes"
+
+
+# The engine calls these hook points; it never imports this module.
+HOOKS.spending, HOOKS.passed, HOOKS.spent = _spending, _remember_pass, _spent
+HOOKS.tape_exit, HOOKS.explain, HOOKS.memory_bytes = _check_tape_memory, explain, memory_bytes

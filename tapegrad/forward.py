@@ -6,8 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from .primitive import STATE
-from .tensor import Tensor, Variable, _Base, convert_raw
+from .engine import nest
+from .engine.state import Listener, pop_listener, push_listener
+from .engine.tape import GradientTape, UnconnectedGradients, _unconnected
+from .engine.tensor import Tensor, Variable, _Base, convert_raw
+from .ops.reduce import reduce_sum
 
 __all__ = ["ForwardAccumulator", "jvp_via_vjp"]
 
@@ -15,7 +18,6 @@ __all__ = ["ForwardAccumulator", "jvp_via_vjp"]
 def jvp_via_vjp(prim, tangents, out, inputs, params):
     """JVP of an op that has only a VJP: the VJP is linear in its cotangent ``u``, so
     ``J t = d/du <vjp(u), t>`` — one extra reverse pass (TF's trick for forward mode)."""
-    from .tape import GradientTape
     outs = out if type(out) is tuple else (out,)
     us = [Tensor(np.zeros_like(o._value)) for o in outs]
     with GradientTape() as t:
@@ -24,7 +26,6 @@ def jvp_via_vjp(prim, tangents, out, inputs, params):
         if type(dxs) not in (tuple, list):
             dxs = (dxs,)
         total = None
-        from .ops.reduce import reduce_sum
         for dx, tx in zip(dxs, tangents):
             if dx is None or tx is None:
                 continue
@@ -32,12 +33,11 @@ def jvp_via_vjp(prim, tangents, out, inputs, params):
             total = term if total is None else total + term
     if total is None:
         return None
-    from .tape import UnconnectedGradients
     res = t.gradient(total, us, unconnected_gradients=UnconnectedGradients.ZERO)
     return tuple(res) if type(out) is tuple else res[0]
 
 
-class ForwardAccumulator:
+class ForwardAccumulator(Listener):
     """Forward-mode autodiff (``tf.autodiff.ForwardAccumulator``): Jacobian-vector products.
 
     >>> import tapegrad as tf
@@ -48,9 +48,10 @@ class ForwardAccumulator:
     3.0
     """
 
+    late = True  # hears each op after the tapes (see Listener)
+
     def __init__(self, primals: Any, tangents: Any):
-        from .tape import _flatten
-        ps, ts = _flatten(primals), _flatten(tangents)
+        ps, ts = nest.flatten(primals), nest.flatten(tangents)
         if len(ps) != len(ts):
             raise ValueError(f"ForwardAccumulator: {len(ps)} primals but {len(ts)} tangents.")
         self._tangents: dict[int, Any] = {}
@@ -76,30 +77,29 @@ class ForwardAccumulator:
         if self._active:
             raise ValueError("ForwardAccumulator: already active.")
         self._active = True
-        STATE.accs.append(self)
-        STATE.refresh()
+        push_listener(self)
         return self
 
     def __exit__(self, *exc) -> None:
         self._active = False
-        if self in STATE.accs:
-            STATE.accs.remove(self)
-        STATE.refresh()
+        pop_listener(self)
 
-    def _on_variable_read(self, var: Variable, snap: Tensor) -> None:
+    def on_read(self, var: Variable, snap: Tensor) -> None:
         t = self._var_tangents.get(id(var))
         if t is not None:
             self._tangents[id(snap)] = t
             self._keep.append(snap)
 
-    def _push(self, prim, inputs, out, params) -> None:
+    def on_op(self, rec) -> None:
+        """Push the tangents of ``rec``'s inputs through its JVP to its outputs."""
+        prim, inputs, out, params = rec.prim, rec.inputs, rec.out, rec.params
         tangents = [self._tangents.get(id(x)) for x in inputs]
         if all(t is None for t in tangents) or not prim.differentiable:
             return
-        accs = STATE.accs
-        i = accs.index(self)
-        accs.pop(i)  # our own JVP arithmetic is not pushed through us again
-        STATE.refresh()
+        first = out[0] if type(out) is tuple else out
+        if first._value.dtype.kind not in "fc":  # integer/bool outputs carry no tangent
+            return
+        i = pop_listener(self)  # our own JVP arithmetic is not pushed through us again
         try:
             if prim.jvp is not None:
                 t_out = prim.jvp(tuple(tangents), out, *inputs, **params)
@@ -109,8 +109,7 @@ class ForwardAccumulator:
                 raise LookupError(f"No forward-mode gradient defined for operation "
                                   f"'{prim.name}'.")
         finally:
-            accs.insert(i, self)
-            STATE.refresh()
+            push_listener(self, i)
         if type(out) is tuple:
             for o, t in zip(out, t_out):
                 if t is not None:
@@ -122,14 +121,13 @@ class ForwardAccumulator:
 
     def jvp(self, primals: Any, unconnected_gradients: Any = None):
         """The tangent (J · tangents) of each primal computed inside the accumulator."""
-        from .tape import UnconnectedGradients, _flatten, _unconnected, _unflatten
         mode = _unconnected(unconnected_gradients or UnconnectedGradients.NONE)
         out = []
-        for p in _flatten(primals):
+        for p in nest.flatten(primals):
             t = self._tangents.get(id(p))
             if t is None and isinstance(p, Variable):
                 t = self._var_tangents.get(id(p))
             if t is None and mode is UnconnectedGradients.ZERO:
                 t = Tensor(np.zeros_like(p._value))
             out.append(t)
-        return _unflatten(primals, out)
+        return nest.pack_sequence_as(primals, out)

@@ -1,6 +1,6 @@
 """``tapegrad.function``: trace a Python function once per input signature, then replay it.
 
-Tracing is an ordinary eager call with a listener (``STATE.tracer``): every primitive that runs —
+Tracing is an ordinary eager call with a listener (a ``_Tracer``): every primitive that runs —
 forward ops, the ops a ``GradientTape.gradient`` or ``jacobian`` runs, and the ops inside nested
 tapes — is written down with the slots it read and wrote, and so are variable reads and
 assignments. The list becomes one straight-line Python function (generated source, one line per
@@ -24,9 +24,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import dtypes as _dt
-from .primitive import STATE, _loud, _quiet
-from .tensor import IndexedSlices, Tensor, Variable, _Base, _new, convert_raw
+from .engine import dtypes as _dt
+from .engine.state import (STATE, Listener, loud as _loud, pop_listener, push_listener,
+                           quiet as _quiet)
+from .engine.tensor import IndexedSlices, Tensor, Variable, _Base, _new, convert_raw
 
 __all__ = ["function", "Function", "TensorSpec"]
 
@@ -135,7 +136,7 @@ class _ShapeChanged(Exception):
     """A replayed op produced another shape than when traced (raised by generated code)."""
 
 
-class _Tracer:
+class _Tracer(Listener):
     """Listens to one eager call and writes down what it would need to replay it."""
 
     def __init__(self, n_inputs: int):
@@ -180,12 +181,13 @@ class _Tracer:
         return ("k", len(self.consts) - 1)
 
     # called by the engine --------------------------------------------------------------------
-    def record(self, prim, inputs, out, params) -> None:
+    def on_op(self, rec) -> None:
+        prim, inputs, out, params = rec.prim, rec.inputs, rec.out, rec.params
         outs = out if type(out) is tuple else (out,)
         dyn = any(isinstance(x, Tensor) and id(x) in self.dynamic for x in inputs)
         if dyn:
             self.dynamic.update(id(o) for o in outs)
-        if getattr(prim, "impl", None) is None:
+        if prim.impl is None:
             # custom_gradient / recompute_grad: the outputs are values the traced forward ops
             # already produced; the replay reuses their slots
             for o in outs:
@@ -218,7 +220,7 @@ class _Tracer:
                     v = v.base
         return False
 
-    def on_variable_read(self, var: Variable, snap: Tensor) -> None:
+    def on_read(self, var: Variable, snap: Tensor) -> None:
         self.dynamic.add(id(snap))
         s = self._new_slot(snap)
         self.steps.append(("read", var, s))
@@ -544,14 +546,11 @@ class Function:
             if type(x) is Tensor:
                 tr.add_input(x, slot)
             slot += 1
-        st = STATE
-        st.tracer = tr
-        st.refresh()
+        push_listener(tr)
         try:
             result = self.python_function(*targs, **tkwargs)
         finally:
-            st.tracer = None
-            st.refresh()
+            pop_listener(tr)
         if tr.failed is not None:
             self._cache[key] = _EAGER
             warnings.warn(f"tapegrad.function: {self.__name__} cannot be traced: {tr.failed}. "

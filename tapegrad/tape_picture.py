@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes as _dt
 from .debugging import _downstream, _ops_of, _path
-from .tensor import Variable, _Base
+from .engine import dtypes as _dt, nest
+from .engine.state import HOOKS
+from .engine.tensor import Variable, _Base
 
 __all__ = ["to_dot", "render"]
 
@@ -42,7 +43,6 @@ def to_dot(tape, target: Any = None, sources: Any = None, max_nodes: int = 120,
     >>> print(tape.to_dot(y, x).splitlines()[0])
     digraph tape {
     """
-    from .tape import _flatten
     if tape._used and not tape._persistent:
         raise ValueError("to_dot: this non-persistent tape's records were released by "
                          "gradient(); draw it before calling gradient(), or create the tape with "
@@ -56,14 +56,14 @@ def to_dot(tape, target: Any = None, sources: Any = None, max_nodes: int = 120,
     if sources is None:
         srcs = list(tape._keep) + list(tape._watched_vars.values())
     else:
-        srcs = [s for s in _flatten(sources) if isinstance(s, _Base)]
+        srcs = [s for s in nest.flatten(sources) if isinstance(s, _Base)]
     src_of: dict[int, int] = {}   # tracked id -> source index
     for j, s in enumerate(srcs):
         if isinstance(s, Variable):
             for t in tape._var_snaps.get(id(s), ()):
                 src_of[id(t)] = j
         src_of[id(s)] = j
-    tids = [id(t) for t in _flatten(target)] if target is not None else []
+    tids = [id(t) for t in nest.flatten(target)] if target is not None else []
     # which ops and sources lie on a target's path
     on_path: set[int] = set()
     src_hit: set[int] = set()
@@ -213,3 +213,6 @@ def render(tape, path: str, target: Any = None, sources: Any = None, **kwargs: A
     if done.returncode != 0:
         raise RuntimeError(f"render: `dot -T{fmt}` failed: {done.stderr.strip()}")
     return str(path)
+
+
+HOOKS.to_dot, HOOKS.render = to_dot, render  # GradientTape.to_dot / .render

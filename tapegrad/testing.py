@@ -12,8 +12,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .forward import ForwardAccumulator
-from .tape import GradientTape, UnconnectedGradients
-from .tensor import Tensor, _Base
+from .engine.tape import GradientTape, UnconnectedGradients
+from .engine.tensor import Tensor, _Base
 
 __all__ = ["check_grads", "numerical_jvp", "value_and_gradients", "check_forward",
            "check_unary_against", "GradCase"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
-from tapegrad.primitive import primitive
+from tapegrad.engine.registry import primitive
 
 
 def _same(a, b) -> bool:

@@ -4,7 +4,7 @@ import importlib
 import pkgutil
 
 import tests.ops as family_tests
-from tapegrad.primitive import REGISTRY
+from tapegrad.engine.registry import REGISTRY
 
 
 def _all_cases():

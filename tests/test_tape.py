@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
-from tapegrad.primitive import REGISTRY, primitive
+from tapegrad.engine.registry import REGISTRY, primitive
 
 
 # -- the context, watching -------------------------------------------------------------------------

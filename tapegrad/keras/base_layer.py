@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
+from ..engine import dtypes as _dt
 from ..ops import math as _m
-from ..tensor import Tensor, Variable, convert_to_tensor, name_scope
+from ..engine.tensor import Tensor, Variable, convert_to_tensor, name_scope
 from .module import Module, _snake
 
 __all__ = ["Layer", "unique_name", "clear_session"]

@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
+from ..engine import dtypes as _dt
 from ..ops import array as _a
 from ..ops import indexing as _ix
 from ..ops import math as _m
 from ..ops import nn as _nn
 from ..ops import norms as _nm
 from ..ops import reduce as _r
-from ..tensor import Tensor, _Base, convert_to_tensor
+from ..engine.tensor import Tensor, _Base, convert_to_tensor
 
 __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy",
            "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",

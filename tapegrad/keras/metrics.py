@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, Variable, _Base, convert_to_tensor
+from ..engine.tensor import Tensor, Variable, _Base, convert_to_tensor
 
 __all__ = ["Metric", "Mean", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
            "SparseCategoricalAccuracy", "get"]

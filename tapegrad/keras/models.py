@@ -15,8 +15,8 @@ from typing import Any, Iterator
 import numpy as np
 
 
-from ..tape import GradientTape
-from ..tensor import Tensor, _Base
+from ..engine.tape import GradientTape
+from ..engine.tensor import Tensor, _Base
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..tensor import Variable, name_scope
+from ..engine.tensor import Variable, name_scope
 
 __all__ = ["Module"]
 

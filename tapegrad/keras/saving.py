@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Variable
+from ..engine.tensor import Variable
 
 __all__ = ["save_weights", "load_weights"]
 

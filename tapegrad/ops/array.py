@@ -10,9 +10,9 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from .._backend import xp as np
-from ..primitive import primitive, unbroadcast
-from ..tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.backend import xp as np
+from ..engine.registry import primitive, unbroadcast
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .creation import _static_ints, zeros_like
 
 # this module defines tf.slice (and creation.py tf.range): keep Python's under other names

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..primitive import primitive, unbroadcast
-from ..tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.registry import primitive, unbroadcast
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _reshape, _transpose
 from .creation import _static_ints
 from .math import tangent_add

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..tensor import Tensor, _Base, convert_raw, shape_of, _wrap
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 
 __all__ = [
     "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "linspace", "range", "shape",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..primitive import primitive
-from ..tensor import Tensor, _Base, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.registry import primitive
+from ..engine.tensor import Tensor, _Base, shape_of
 from .array import _broadcast_to, _nb, _norm_axis, _range, _reshape, _tensor_arg
 
 __all__ = [

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..primitive import primitive, unbroadcast
-from ..tensor import IndexedSlices, Tensor, _Base, convert_raw, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.registry import primitive, unbroadcast
+from ..engine.tensor import IndexedSlices, Tensor, _Base, convert_raw, shape_of
 from .array import (_getitem, _getitem_grad, _nb, _norm_axis, _range, _reshape, _slice,
                     _tensor_arg, _tensor_args, _transpose)
 from .creation import _wrap, zeros_like
@@ -95,7 +95,7 @@ def _index_value(indices: Any, op: str):
 
 def _check_range(idx, n: int, op: str, what: str, shape: tuple) -> None:
     if idx.size and (idx.min() < 0 or idx.max() >= n):
-        from ..errors import InvalidArgumentError
+        from ..engine.errors import InvalidArgumentError
         bad = idx[(idx < 0) | (idx >= n)].flat[0]
         raise InvalidArgumentError(f"{op}: {what} {int(bad)} is not in [0, {n}) (params shape "
                                    f"{list(shape)}).")

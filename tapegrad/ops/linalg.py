@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..primitive import primitive, unbroadcast
-from ..tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.registry import primitive, unbroadcast
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, matrix_transpose
 from .creation import eye
 from .einsum import einsum, tensordot

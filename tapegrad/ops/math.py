@@ -10,10 +10,10 @@ from __future__ import annotations
 import math as _pymath
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..primitive import primitive, unbroadcast
-from ..tensor import Tensor, Variable, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.registry import primitive, unbroadcast
+from ..engine.tensor import Tensor, Variable, shape_of
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "negative", "pow", "square", "sqrt",
@@ -471,7 +471,7 @@ def add_n(inputs: list, name: str | None = None) -> Tensor:
     if isinstance(inputs, (Tensor, Variable)) or not isinstance(inputs, (list, tuple)) or \
             len(inputs) == 0:
         raise ValueError("add_n: inputs must be a non-empty list of tensors.")
-    from ..tensor import convert_raw
+    from ..engine.tensor import convert_raw
     vals = [x._value if isinstance(x, (Tensor, Variable)) else convert_raw(x) for x in inputs]
     shapes = {np.shape(v) for v in vals}
     dtypes = {v.dtype for v in vals}

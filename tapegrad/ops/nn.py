@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
-from ..primitive import primitive
-from ..tensor import Tensor, _Base, convert_raw, shape_of, _wrap
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
+from ..engine.registry import primitive
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 from . import math as _m
 from .array import expand_dims, reshape
 from .creation import _static_ints

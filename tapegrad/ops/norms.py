@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from ..errors import InvalidArgumentError
-from ..tensor import IndexedSlices, Tensor, Variable, _Base, shape_of
+from ..engine.backend import xp as np
+from ..engine.errors import InvalidArgumentError
+from ..engine.tensor import IndexedSlices, Tensor, Variable, _Base, shape_of
 from .array import _reshape, _transpose
 from .indexing import where
 from .math import (_maximum, _minimum, _rsqrt, abs, cast, greater, identity,

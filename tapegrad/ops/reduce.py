@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
-from ..primitive import primitive
-from ..tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
+from ..engine.registry import primitive
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _broadcast_to, _inverse_perm, _nb, _reshape, _transpose
 from .math import _cast, equal, exp, not_equal, sqrt, square
 

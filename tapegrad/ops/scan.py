@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-from .._backend import xp as np
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
-from ..primitive import primitive
-from ..tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.backend import xp as np
+from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
+from ..engine.registry import primitive
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _nb
 from .indexing import _take_along_last
 from .math import _cast, equal, maximum

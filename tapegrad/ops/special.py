@@ -10,9 +10,9 @@ from __future__ import annotations
 import math as _pymath
 from typing import Any
 
-from .._backend import xp as np
-from ..primitive import primitive, unbroadcast
-from ..tensor import Tensor
+from ..engine.backend import xp as np
+from ..engine.registry import primitive, unbroadcast
+from ..engine.tensor import Tensor
 from .math import _floats, exp, negative, sigmoid, sqrt, tangent_add
 
 __all__ = [

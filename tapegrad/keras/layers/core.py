@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dt
+from ...engine import dtypes as _dt
 from ...ops import array as _a
 from ...ops import linalg as _la
 from ...ops import math as _m

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...ops import math as _m
-from ...tensor import IndexedSlices, Tensor, Variable
+from ...engine.tensor import IndexedSlices, Tensor, Variable
 from .base import Optimizer, _dense, rows
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]

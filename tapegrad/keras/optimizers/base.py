@@ -14,10 +14,10 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ... import dtypes as _dt
+from ...engine import dtypes as _dt
 from ...ops import math as _m
 from ...ops import norms as _nm
-from ...tensor import IndexedSlices, Tensor, Variable, _Base, convert_to_tensor
+from ...engine.tensor import IndexedSlices, Tensor, Variable, _Base, convert_to_tensor
 from .schedules import LearningRateSchedule
 
 __all__ = ["Optimizer"]
@@ -244,7 +244,7 @@ class Optimizer:
         >>> float(w.numpy())
         1.5
         """
-        from ...tape import GradientTape
+        from ...engine.tape import GradientTape
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)

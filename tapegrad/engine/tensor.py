@@ -8,17 +8,64 @@ snapshot, so later assignments never change what a tape saw.
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterator
+import threading
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from . import dtypes as _dt
-from ._backend import ArrayTypes
+from .backend import ArrayTypes
+from .state import STATE as _STATE
 
 __all__ = ["Tensor", "Variable", "TensorShape", "IndexedSlices", "constant", "convert_to_tensor",
            "name_scope"]
 
 _new = object.__new__
+
+
+class _Operators:
+    """The ops behind Tensor's Python operators, filled in by ``tapegrad.ops`` (the op
+    families sit above this module, so it cannot import them).
+
+    ``add``/``subtract``/``multiply``/``truediv``/``negative`` are ``partial(bind, prim)``
+    taking one tuple of operands (one Python call less on the hottest path); the others are
+    the public op functions, called with the operands.
+    """
+
+    add: Callable
+    subtract: Callable
+    multiply: Callable
+    truediv: Callable
+    negative: Callable
+    floordiv: Callable
+    floormod: Callable
+    pow: Callable
+    matmul: Callable
+    abs: Callable
+    logical_not: Callable
+    logical_and: Callable
+    logical_or: Callable
+    logical_xor: Callable
+    less: Callable
+    less_equal: Callable
+    greater: Callable
+    greater_equal: Callable
+    equal: Callable
+    not_equal: Callable
+    getitem: Callable
+    # what the engine itself calls: unbroadcast's reduction sum_to(g, axes, target_shape), and
+    # cast / concat / reshape / stack / transpose for the reverse pass and the jacobians
+    sum_to: Callable
+    cast: Callable
+    concat: Callable
+    reshape: Callable
+    stack: Callable
+    transpose: Callable
+    densify: Callable  # IndexedSlices -> dense: densify(values, indices, shape)
+
+
+OPERATORS = _Operators()
+_O = OPERATORS
 
 
 def _wrap(v) -> Tensor:
@@ -135,17 +182,12 @@ class _Base:
 
     # -- leaving tapegrad: NumPy and Python values ------------------------------------------
     def _leaving(self, how: str) -> None:
-        from .primitive import STATE
-        if STATE.tapes:
-            from .tape import note_event
-            note_event("left_tape", self, how=how)
-        if STATE.tracer is not None:  # tapegrad.function: a traced value read in Python
-            STATE.tracer.on_leave(self, how)
+        for listener in _STATE.listeners:
+            listener.on_leave(self, how)
 
     def numpy(self):
         """The value as NumPy (a read-only view for a Tensor, a copy for a Variable)."""
-        from .primitive import STATE
-        if STATE.active:
+        if _STATE.active:
             self._leaving(".numpy()")
         v = self._value
         if type(v) is np.ndarray:
@@ -154,32 +196,30 @@ class _Base:
         return v
 
     def __array__(self, dtype=None, copy=None):
-        from .primitive import STATE
-        if STATE.active:
+        if _STATE.active:
             self._leaving("a NumPy function")
         v = np.asarray(self._value, dtype=dtype)
         return v.copy() if copy else v
 
     def __float__(self) -> float:
-        from .primitive import STATE
-        if STATE.active:
+        if _STATE.active:
             self._leaving("float()")
         return float(self._value)
 
     def __int__(self) -> int:
-        if _STATE.tracer is not None:
+        if _STATE.active:
             self._leaving("int()")
         return int(self._value)
 
     def __index__(self) -> int:
         if self._value.dtype.kind not in "iu":
             raise TypeError(f"Only integer tensors can be used as an index, not {self.dtype.name}.")
-        if _STATE.tracer is not None:
+        if _STATE.active:
             self._leaving("use as an index")
         return int(self._value)
 
     def __bool__(self) -> bool:
-        if _STATE.tracer is not None:
+        if _STATE.active:
             self._leaving("bool(), e.g. `if tensor:`")
         return bool(self._value)
 
@@ -198,104 +238,104 @@ class _Base:
 
     # -- operators (the ops live in tapegrad.ops; bound at the end of this module) ----------
     def __add__(self, y):
-        return _bind(_m.add, (self, y))
+        return _O.add((self, y))
 
     def __radd__(self, x):
-        return _bind(_m.add, (x, self))
+        return _O.add((x, self))
 
     def __sub__(self, y):
-        return _bind(_m.subtract, (self, y))
+        return _O.subtract((self, y))
 
     def __rsub__(self, x):
-        return _bind(_m.subtract, (x, self))
+        return _O.subtract((x, self))
 
     def __mul__(self, y):
-        return _bind(_m.multiply, (self, y))
+        return _O.multiply((self, y))
 
     def __rmul__(self, x):
-        return _bind(_m.multiply, (x, self))
+        return _O.multiply((x, self))
 
     def __truediv__(self, y):
-        return _bind(_m.truediv, (self, y))
+        return _O.truediv((self, y))
 
     def __rtruediv__(self, x):
-        return _bind(_m.truediv, (x, self))
+        return _O.truediv((x, self))
 
     def __floordiv__(self, y):
-        return _m.floordiv(self, y)
+        return _O.floordiv(self, y)
 
     def __rfloordiv__(self, x):
-        return _m.floordiv(x, self)
+        return _O.floordiv(x, self)
 
     def __mod__(self, y):
-        return _m.floormod(self, y)
+        return _O.floormod(self, y)
 
     def __rmod__(self, x):
-        return _m.floormod(x, self)
+        return _O.floormod(x, self)
 
     def __pow__(self, y):
-        return _m.pow(self, y)
+        return _O.pow(self, y)
 
     def __rpow__(self, x):
-        return _m.pow(x, self)
+        return _O.pow(x, self)
 
     def __matmul__(self, y):
-        return _la.matmul(self, y)
+        return _O.matmul(self, y)
 
     def __rmatmul__(self, x):
-        return _la.matmul(x, self)
+        return _O.matmul(x, self)
 
     def __neg__(self):
-        return _bind(_m.negative, (self,))
+        return _O.negative((self,))
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _m.abs(self)
+        return _O.abs(self)
 
     def __invert__(self):
-        return _m.logical_not(self)
+        return _O.logical_not(self)
 
     def __and__(self, y):
-        return _m.logical_and(self, y)
+        return _O.logical_and(self, y)
 
     def __rand__(self, x):
-        return _m.logical_and(x, self)
+        return _O.logical_and(x, self)
 
     def __or__(self, y):
-        return _m.logical_or(self, y)
+        return _O.logical_or(self, y)
 
     def __ror__(self, x):
-        return _m.logical_or(x, self)
+        return _O.logical_or(x, self)
 
     def __xor__(self, y):
-        return _m.logical_xor(self, y)
+        return _O.logical_xor(self, y)
 
     def __lt__(self, y):
-        return _m.less(self, y)
+        return _O.less(self, y)
 
     def __le__(self, y):
-        return _m.less_equal(self, y)
+        return _O.less_equal(self, y)
 
     def __gt__(self, y):
-        return _m.greater(self, y)
+        return _O.greater(self, y)
 
     def __ge__(self, y):
-        return _m.greater_equal(self, y)
+        return _O.greater_equal(self, y)
 
     def __eq__(self, y):  # type: ignore[override]
         if y is None:
             return False
-        return _m.equal(self, y)
+        return _O.equal(self, y)
 
     def __ne__(self, y):  # type: ignore[override]
         if y is None:
             return True
-        return _m.not_equal(self, y)
+        return _O.not_equal(self, y)
 
     def __getitem__(self, index):
-        return _a.getitem(self, index)
+        return _O.getitem(self, index)
 
 
 class Tensor(_Base):
@@ -345,7 +385,12 @@ class _Ref:
         return f"<Reference wrapping {self._obj!r}>"
 
 
-_SCOPE: list[str] = []
+class _Scopes(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+
+
+_SCOPES = _Scopes()  # per thread: layers built in several threads keep their own names
 
 
 class name_scope:
@@ -355,11 +400,11 @@ class name_scope:
         self.name = name
 
     def __enter__(self) -> str:
-        _SCOPE.append(self.name)
-        return "/".join(_SCOPE) + "/"
+        _SCOPES.stack.append(self.name)
+        return "/".join(_SCOPES.stack) + "/"
 
     def __exit__(self, *exc) -> None:
-        _SCOPE.pop()
+        _SCOPES.stack.pop()
 
 
 class Variable(_Base):
@@ -393,7 +438,7 @@ class Variable(_Base):
         v = np.array(v)  # own a private, writable copy
         self._value = v
         base = name if name is not None else "Variable"
-        self._name = "/".join(_SCOPE + [base]) + ":0" if ":" not in base else base
+        self._name = "/".join(_SCOPES.stack + [base]) + ":0" if ":" not in base else base
         self._trainable = bool(trainable)
         self._shape = v.shape
         self._constraint = constraint
@@ -418,8 +463,7 @@ class Variable(_Base):
         return self.__repr__()
 
     def numpy(self):
-        from .primitive import STATE
-        if STATE.active:
+        if _STATE.active:
             self._leaving(".numpy()")
         return np.array(self._value)
 
@@ -428,13 +472,8 @@ class Variable(_Base):
         """A snapshot Tensor of ``value`` that watching tapes / accumulators / tracer see."""
         snap = _new(Tensor)
         snap._value = value
-        st = _STATE
-        for tape in st.tapes:
-            tape._on_variable_read(self, snap)
-        for acc in st.accs:
-            acc._on_variable_read(self, snap)
-        if st.tracer is not None:
-            st.tracer.on_variable_read(self, snap)
+        for listener in _STATE.listeners:
+            listener.on_read(self, snap)
         return snap
 
     def read_value(self) -> Tensor:
@@ -465,13 +504,8 @@ class Variable(_Base):
         return v
 
     def _set(self, op: str, value: Any, new) -> Variable:
-        STATE = _STATE
-        if STATE.active:
-            if STATE.tapes:
-                from .tape import note_event
-                note_event("assigned", value, variable=self, how=op)
-            if STATE.tracer is not None:
-                STATE.tracer.on_assign(self, op, value)
+        for listener in _STATE.listeners:
+            listener.on_assign(self, op, value)
         return self
 
     def assign(self, value: Any, use_locking: Any = None, name: Any = None,
@@ -547,7 +581,7 @@ class IndexedSlices:
 
     def to_dense(self) -> Tensor:
         """Sum the rows into a dense tensor (differentiable)."""
-        return _a.unsorted_segment_sum_dense(self.values, self.indices, shape=self.dense_shape)
+        return _O.densify(self.values, self.indices, self.dense_shape)
 
     def numpy(self):
         return self.to_dense().numpy()
@@ -652,19 +686,6 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         except TypeError:
             pass
     return constant(value, dtype)
-
-
-# Operators call into the op families, which import this module: bind them last.
-from .ops import math as _m  # noqa: E402
-from .primitive import STATE as _STATE, Primitive as _Primitive, bind as _bind  # noqa: E402
-
-# + - * / and unary - call bind directly (one Python call less per op): they must stay primitives.
-for _name in ("add", "subtract", "multiply", "truediv", "negative"):
-    if not isinstance(getattr(_m, _name), _Primitive):
-        raise TypeError(f"tapegrad.ops.math.{_name} must be a primitive: Tensor operators bind it "
-                        f"directly.")
-from .ops import linalg as _la  # noqa: E402
-from .ops import array as _a  # noqa: E402
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:

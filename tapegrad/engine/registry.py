@@ -27,46 +27,20 @@ tapes give higher derivatives.  A VJP may receive ``g`` with extra *leading* bat
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 from typing import Any, Callable
 
 import numpy as np
 
 from . import dtypes as _dt
-from ._backend import ArrayTypes
-from .tensor import IndexedSlices, Tensor, Variable, _new, convert_raw, shape_of, _wrap
+from .backend import ArrayTypes
+from .errors import InvalidArgumentError
+from .state import HOOKS, STATE, loud, quiet
+from .tensor import (OPERATORS, IndexedSlices, Tensor, Variable, _new, _wrap, convert_raw,
+                     shape_of)
 
 __all__ = ["Primitive", "primitive", "bind", "unbroadcast", "REGISTRY", "Record"]
 
 REGISTRY: dict[str, Primitive] = {}
-
-
-class _State(threading.local):
-    """Per-thread listeners: tapes recording, forward accumulators, the tracer."""
-
-    def __init__(self) -> None:
-        self.tapes: list = []   # active, recording GradientTapes, innermost last
-        self.accs: list = []    # active ForwardAccumulators
-        self.tracer = None      # tapegrad.function's tracer while tracing
-        self.active = False     # any of the above
-
-    def refresh(self) -> None:
-        self.active = bool(self.tapes or self.accs or self.tracer is not None)
-
-
-STATE = _State()
-
-
-class _Hooks:
-    """Process-wide debug switches (check-numerics); read on every op, so one attribute."""
-
-    check_numerics = False
-    warn_none_gradients = False
-
-
-HOOKS = _Hooks()
 
 
 class Primitive:
@@ -76,7 +50,7 @@ class Primitive:
                  "__weakref__")
 
     def __init__(self, impl: Callable, name: str | None = None, *, differentiable: bool = True,
-                 same_dtype: bool = False):
+                 same_dtype: bool = False, register: bool = True):
         self.impl = impl
         self.name = name or impl.__name__.lstrip("_")
         self.vjp: Callable | None = None
@@ -84,6 +58,8 @@ class Primitive:
         self.jvp: Callable | None = None
         self.differentiable = differentiable
         self.same_dtype = same_dtype
+        if not register:  # built at run time (custom_gradient): one call's op, not in REGISTRY
+            return
         if self.name in REGISTRY:
             raise ValueError(f"primitive {self.name!r} is registered twice")
         REGISTRY[self.name] = self
@@ -137,31 +113,7 @@ class Record:
 
 
 _EMPTY: dict = {}
-
-try:  # NumPy's error state is a context variable: set it directly, ~6x cheaper than np.errstate
-    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE, _make_extobj
-    _QUIET = _make_extobj(all="ignore")
-
-    _get_errstate = _ERRSTATE.get
-
-    def _quiet():
-        """Silence NumPy's floating-point warnings until ``_loud``; None if already silent (a
-        VJP inside the reverse pass, which silences once for all its ops)."""
-        return None if _get_errstate() is _QUIET else _ERRSTATE.set(_QUIET)
-
-    def _loud(token) -> None:
-        if token is not None:
-            _ERRSTATE.reset(token)
-except ImportError:  # another NumPy layout: the public (slower) context manager
-    def _quiet():
-        state = np.errstate(all="ignore")
-        state.__enter__()
-        return state
-
-    def _loud(state) -> None:
-        state.__exit__(None, None, None)
 _FLOAT_KINDS = "fc"
-
 
 def _dtype_error(prim: Primitive, vals: list) -> TypeError:
     desc = ", ".join(f"{_dt.from_numpy(v.dtype).name}{list(np.shape(v))}"
@@ -230,16 +182,15 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
         vals = (args[0]._value,)
     else:
         vals = [a._value if isinstance(a, (Tensor, Variable)) else convert_raw(a) for a in args]
-    quiet = _quiet()  # ops are silent about inf/nan, as TF's kernels (check-numerics finds them)
+    token = quiet()  # ops are silent about inf/nan, as TF's kernels (check-numerics finds them)
     try:
         ans = prim.impl(*vals, **params)
     except (ValueError, IndexError, np.linalg.LinAlgError) as e:
         raise _op_error(prim, vals, e) from e
     finally:
-        _loud(quiet)
-    if HOOKS.check_numerics:
-        from .debugging import _check_output
-        _check_output(prim, vals, ans)
+        loud(token)
+    if HOOKS.check_output is not None:
+        HOOKS.check_output(prim, vals, ans)
     if not STATE.active:
         if type(ans) is tuple:
             return tuple(_wrap(v) for v in ans)
@@ -251,7 +202,6 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
 
 def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
     """Re-raise a NumPy failure with the op, the shapes and the dtypes a user can act on."""
-    from .errors import InvalidArgumentError
     desc = ", ".join(f"{_dt.from_numpy(np.asarray(v).dtype).name}{list(np.shape(v))}"
                      if isinstance(v, ArrayTypes) else repr(v) for v in vals)
     msg = str(e) if str(e).startswith(prim.name + ":") else f"{prim.name}: {e}"  # named by impl
@@ -259,13 +209,12 @@ def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
 
 
 def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
-    st = STATE
+    """Wrap ``ans`` and tell every listener of this thread that ``prim`` ran."""
     if type(ans) is tuple:
         out = tuple(_wrap(v) for v in ans)
-        first = ans[0]
     else:
         out = _new(Tensor)
-        out._value = first = ans
+        out._value = ans
     inputs = args
     for a in args:
         if isinstance(a, (Variable, IndexedSlices)):
@@ -275,31 +224,11 @@ def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
                            a.to_dense() if isinstance(a, IndexedSlices) else a
                            for a, v in zip(args, vals))
             break
-    if st.tracer is not None:
-        st.tracer.record(prim, inputs, out, params)
-    if not prim.differentiable or first.dtype.kind not in _FLOAT_KINDS:
-        if st.tapes:  # a tracked value cut here is a boundary event for tape.explain
-            from .debugging import _note_cut
-            _note_cut(prim, inputs, out)
-        return out  # integer/bool outputs carry no gradient (TF cuts them too)
-    rec = None
-    for tape in st.tapes:
-        tracked = tape._tracked
-        for x in inputs:
-            if id(x) in tracked:
-                if rec is None:
-                    rec = Record(prim, inputs, out, params)
-                    if HOOKS.check_numerics:
-                        from .debugging import user_line
-                        rec.where = user_line()
-                tape._records.append(rec)
-                if type(out) is tuple:
-                    tracked.update(id(o) for o in out)
-                else:
-                    tracked.add(id(out))
-                break
-    for acc in st.accs:
-        acc._push(prim, inputs, out, params)
+    rec = Record(prim, inputs, out, params)
+    if HOOKS.op_line is not None:  # check-numerics: the VJP's errors name the forward line
+        rec.where = HOOKS.op_line()
+    for listener in STATE.listeners:
+        listener.on_op(rec)
     return out
 
 
@@ -324,30 +253,5 @@ def unbroadcast(g, x, ans):
     for i, d in enumerate(xshape):
         if d == 1 and gshape[nb + lead + i] != 1:
             axes.append(nb + lead + i)
-    if not _OPS:  # the op families import this module: look them up on first use
-        from .ops.array import _reshape
-        from .ops.reduce import _reduce_sum
-        _OPS.extend((_reduce_sum, _reshape))
-    reduce_sum, reshape = _OPS
     target = tuple(gshape[:nb]) + tuple(xshape)
-    if axes:
-        g = reduce_sum(g, axes=tuple(axes), keepdims=False)
-        if g._value.shape == target:  # only leading axes summed (a bias add): no reshape
-            return g
-    return reshape(g, shape=target)
-
-
-_OPS: list = []
-
-
-def user_frame(skip_internal: bool = True):
-    """The innermost stack frame outside tapegrad and NumPy (the user's line: ``np.mean(t)``
-    converts ``t`` inside NumPy's own code)."""
-    f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
-        f = f.f_back
-    return f
-
-
-_PKG_DIR = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
-            os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
+    return OPERATORS.sum_to(g, tuple(axes), target)
