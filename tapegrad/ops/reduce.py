@@ -104,6 +104,8 @@ def _reduce_mean(x, *, axes, keepdims):
         s = np.sum(x, axis=axes, keepdims=keepdims, dtype=np.int64)
         n = max(_count(x, axes), 1)
         return (np.sign(s) * (np.abs(s) // n)).astype(x.dtype)[()]
+    if x.size == 0 and _count(x, axes) == 0:  # TF: NaN, silently (np.mean warns "empty slice")
+        return np.full(np.sum(x, axis=axes, keepdims=keepdims).shape, np.nan, x.dtype)[()]
     return np.mean(x, axis=axes, keepdims=keepdims)
 
 
