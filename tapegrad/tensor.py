@@ -490,20 +490,28 @@ class Variable(_Base):
                    read_value: bool = True) -> Variable:
         """``self += delta``. Not recorded on any tape."""
         d = self._coerce(delta, "assign_add")
-        if self._shares_value():
-            self._value = np.add(self._value, d)
-        else:
-            np.add(self._value, d, out=self._value)
+        quiet = _quiet()  # inf - inf is NaN silently, as in TF (and as ops are)
+        try:
+            if self._shares_value():
+                self._value = np.add(self._value, d)
+            else:
+                np.add(self._value, d, out=self._value)
+        finally:
+            _loud(quiet)
         return self._set("assign_add", delta, self._value)
 
     def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None,
                    read_value: bool = True) -> Variable:
         """``self -= delta``. Not recorded on any tape."""
         d = self._coerce(delta, "assign_sub")
-        if self._shares_value():
-            self._value = np.subtract(self._value, d)
-        else:
-            np.subtract(self._value, d, out=self._value)
+        quiet = _quiet()
+        try:
+            if self._shares_value():
+                self._value = np.subtract(self._value, d)
+            else:
+                np.subtract(self._value, d, out=self._value)
+        finally:
+            _loud(quiet)
         return self._set("assign_sub", delta, self._value)
 
     def _shares_value(self) -> bool:
@@ -519,7 +527,11 @@ class Variable(_Base):
                          else sparse_delta.indices)
         if self._shares_value():
             self._value = np.array(self._value)
-        np.subtract.at(self._value, idx, vals)
+        quiet = _quiet()
+        try:
+            np.subtract.at(self._value, idx, vals)
+        finally:
+            _loud(quiet)
         return self._set("scatter_sub", sparse_delta, self._value)
 
 
@@ -657,6 +669,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
 # Operators call into the op families, which import this module: bind them last.
 from .ops import math as _m  # noqa: E402
 from .primitive import STATE as _STATE, Primitive as _Primitive, bind as _bind  # noqa: E402
+from .primitive import _loud, _quiet  # noqa: E402  (NumPy error state, as bind sets it)
 
 # + - * / and unary - call bind directly (one Python call less per op): they must stay primitives.
 for _name in ("add", "subtract", "multiply", "truediv", "negative"):
