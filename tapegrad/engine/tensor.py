@@ -15,7 +15,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .backend import ArrayTypes
-from .state import STATE as _STATE
+from .state import STATE as _STATE, loud as _loud, quiet as _quiet
 
 __all__ = ["Tensor", "Variable", "TensorShape", "IndexedSlices", "constant", "convert_to_tensor",
            "name_scope"]
@@ -524,20 +524,28 @@ class Variable(_Base):
                    read_value: bool = True) -> Variable:
         """``self += delta``. Not recorded on any tape."""
         d = self._coerce(delta, "assign_add")
-        if self._shares_value():
-            self._value = np.add(self._value, d)
-        else:
-            np.add(self._value, d, out=self._value)
+        quiet = _quiet()  # inf - inf is NaN silently, as in TF (and as ops are)
+        try:
+            if self._shares_value():
+                self._value = np.add(self._value, d)
+            else:
+                np.add(self._value, d, out=self._value)
+        finally:
+            _loud(quiet)
         return self._set("assign_add", delta, self._value)
 
     def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None,
                    read_value: bool = True) -> Variable:
         """``self -= delta``. Not recorded on any tape."""
         d = self._coerce(delta, "assign_sub")
-        if self._shares_value():
-            self._value = np.subtract(self._value, d)
-        else:
-            np.subtract(self._value, d, out=self._value)
+        quiet = _quiet()
+        try:
+            if self._shares_value():
+                self._value = np.subtract(self._value, d)
+            else:
+                np.subtract(self._value, d, out=self._value)
+        finally:
+            _loud(quiet)
         return self._set("assign_sub", delta, self._value)
 
     def _shares_value(self) -> bool:
@@ -553,7 +561,11 @@ class Variable(_Base):
                          else sparse_delta.indices)
         if self._shares_value():
             self._value = np.array(self._value)
-        np.subtract.at(self._value, idx, vals)
+        quiet = _quiet()
+        try:
+            np.subtract.at(self._value, idx, vals)
+        finally:
+            _loud(quiet)
         return self._set("scatter_sub", sparse_delta, self._value)
 
 

@@ -75,21 +75,23 @@ class Mean(Metric):
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         v = _np(values).astype(np.float32)
-        if sample_weight is None:
-            self.total.assign_add(np.float32(v.sum()))
-            self.count.assign_add(np.float32(v.size))
-            return
-        w = _np(sample_weight).astype(np.float32)
-        if w.ndim > v.ndim and w.shape[-1] == 1:
-            w = w.reshape(w.shape[:-1])
-        w = np.broadcast_to(w, v.shape)
-        self.total.assign_add(np.float32((v * w).sum()))
-        self.count.assign_add(np.float32(w.sum()))
+        with np.errstate(all="ignore"):  # a diverging loss averages to inf/NaN silently (Keras)
+            if sample_weight is None:
+                total, count = v.sum(), v.size
+            else:
+                w = _np(sample_weight).astype(np.float32)
+                if w.ndim > v.ndim and w.shape[-1] == 1:
+                    w = w.reshape(w.shape[:-1])
+                w = np.broadcast_to(w, v.shape)
+                total, count = (v * w).sum(), w.sum()
+            self.total.assign_add(np.float32(total))
+            self.count.assign_add(np.float32(count))
 
     def result(self) -> Tensor:
         count = self.count._value
-        return convert_to_tensor(np.float32(self.total._value / count) if count else
-                                 np.float32(0.0))
+        with np.errstate(all="ignore"):
+            return convert_to_tensor(np.float32(self.total._value / count) if count else
+                                     np.float32(0.0))
 
 
 class _MeanOf(Mean):

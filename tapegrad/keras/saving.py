@@ -132,7 +132,9 @@ def _read(path: str, kind: str) -> dict[str, np.ndarray]:
                              f"save_weights (no '{FORMAT}' format entry).")
         return data
     try:
-        with np.load(path, allow_pickle=False) as f:
+        # our own handle: np.load(path) leaves its file open when a damaged archive raises
+        with open(path, "rb") as fh:
+            f = np.load(fh, allow_pickle=False)
             if not isinstance(f, np.lib.npyio.NpzFile):
                 raise ValueError("a single .npy array, not an .npz archive")
             names = list(f.files)

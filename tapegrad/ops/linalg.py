@@ -422,7 +422,7 @@ def eigh(tensor: Any, name: str | None = None) -> tuple:
 
     >>> import tapegrad as tf
     >>> e, v = tf.linalg.eigh([[2.0, 1.0], [1.0, 2.0]])
-    >>> e.numpy()
+    >>> e.numpy().round(4)
     array([1., 3.], dtype=float32)
     """
     return _eigh(_square(tensor, "eigh"))
@@ -432,7 +432,7 @@ def eigvalsh(tensor: Any, name: str | None = None) -> Tensor:
     """Eigenvalues of each symmetric matrix (``tf.linalg.eigvalsh``), differentiable.
 
     >>> import tapegrad as tf
-    >>> tf.linalg.eigvalsh([[2.0, 0.0], [0.0, 1.0]]).numpy()
+    >>> tf.linalg.eigvalsh([[2.0, 0.0], [0.0, 1.0]]).numpy().round(4)
     array([1., 2.], dtype=float32)
     """
     return eigh(tensor)[0]
@@ -502,7 +502,7 @@ def svd(tensor: Any, full_matrices: bool = False, compute_uv: bool = True,
     Only ``full_matrices=False`` is supported.
 
     >>> import tapegrad as tf
-    >>> tf.linalg.svd([[3.0, 0.0], [0.0, -4.0]], compute_uv=False).numpy()
+    >>> tf.linalg.svd([[3.0, 0.0], [0.0, -4.0]], compute_uv=False).numpy().round(4)
     array([4., 3.], dtype=float32)
     """
     x = tensor if isinstance(tensor, _Base) else convert_raw(tensor)

@@ -37,8 +37,8 @@ def expm1(x: Any, name: str | None = None) -> Tensor:
     """exp(x) - 1, accurate for small x (``tf.math.expm1``).
 
     >>> import tapegrad as tf
-    >>> tf.math.expm1([0.0, 1e-10], ).numpy()
-    array([0.e+00, 1.e-10], dtype=float32)
+    >>> [f"{v:.4g}" for v in tf.math.expm1([0.0, 1e-10]).numpy()]  # exp(x) - 1 would give 0
+    ['0', '1e-10']
     """
     return _expm1(x)
 
@@ -57,8 +57,8 @@ def log1p(x: Any, name: str | None = None) -> Tensor:
     """log(1 + x), accurate for small x (``tf.math.log1p``).
 
     >>> import tapegrad as tf
-    >>> tf.math.log1p([0.0, 1e-10]).numpy()
-    array([0.e+00, 1.e-10], dtype=float32)
+    >>> [f"{v:.4g}" for v in tf.math.log1p([0.0, 1e-10]).numpy()]  # log(1 + x) would give 0
+    ['0', '1e-10']
     """
     return _log1p(x)
 
@@ -79,8 +79,8 @@ def softplus(features: Any, name: str | None = None) -> Tensor:
     its gradient is sigmoid(x).
 
     >>> import tapegrad as tf
-    >>> tf.math.softplus([0.0, 100.0]).numpy()
-    array([  0.6931472, 100.       ], dtype=float32)
+    >>> tf.math.softplus([0.0, 100.0]).numpy().round(4)
+    array([  0.6931, 100.    ], dtype=float32)
     """
     return _softplus(features)
 
@@ -89,8 +89,8 @@ def log_sigmoid(x: Any, name: str | None = None) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), stable for large |x| (``tf.math.log_sigmoid``).
 
     >>> import tapegrad as tf
-    >>> tf.math.log_sigmoid([0.0, -100.0]).numpy()
-    array([  -0.6931472, -100.       ], dtype=float32)
+    >>> tf.math.log_sigmoid([0.0, -100.0]).numpy().round(4)
+    array([  -0.6931, -100.    ], dtype=float32)
     """
     return negative(_softplus(negative(x)))
 
@@ -114,8 +114,8 @@ def atan2(y: Any, x: Any, name: str | None = None) -> Tensor:
     """The angle of the point (x, y), in (-pi, pi] (``tf.math.atan2``; note y comes first).
 
     >>> import tapegrad as tf
-    >>> tf.math.atan2([1.0, 1.0], [1.0, -1.0]).numpy()
-    array([0.7853981, 2.3561945], dtype=float32)
+    >>> tf.math.atan2([1.0, 1.0], [1.0, -1.0]).numpy().round(4)
+    array([0.7854, 2.3562], dtype=float32)
     """
     return _atan2(y, x)
 
@@ -142,7 +142,7 @@ def sin(x: Any, name: str | None = None) -> Tensor:
     """Sine (``tf.math.sin``).
 
     >>> import tapegrad as tf
-    >>> tf.math.sin([0.0, 1.5707964]).numpy()
+    >>> tf.math.sin([0.0, 1.5707964]).numpy().round(4)
     array([0., 1.], dtype=float32)
     """
     return _sin(x)
@@ -152,7 +152,7 @@ def cos(x: Any, name: str | None = None) -> Tensor:
     """Cosine (``tf.math.cos``).
 
     >>> import tapegrad as tf
-    >>> tf.math.cos([0.0, 3.1415927]).numpy()
+    >>> tf.math.cos([0.0, 3.1415927]).numpy().round(4)
     array([ 1., -1.], dtype=float32)
     """
     return _cos(x)
@@ -173,7 +173,7 @@ def tan(x: Any, name: str | None = None) -> Tensor:
     """Tangent (``tf.math.tan``).
 
     >>> import tapegrad as tf
-    >>> tf.math.tan([0.0, 0.7853982]).numpy()
+    >>> tf.math.tan([0.0, 0.7853982]).numpy().round(4)
     array([0., 1.], dtype=float32)
     """
     return _tan(x)
@@ -202,8 +202,8 @@ def asin(x: Any, name: str | None = None) -> Tensor:
     """Inverse sine, in [-pi/2, pi/2] (``tf.math.asin``).
 
     >>> import tapegrad as tf
-    >>> tf.math.asin([0.0, 1.0]).numpy()
-    array([0.       , 1.5707964], dtype=float32)
+    >>> tf.math.asin([0.0, 1.0]).numpy().round(4)
+    array([0.    , 1.5708], dtype=float32)
     """
     return _asin(x)
 
@@ -212,8 +212,8 @@ def acos(x: Any, name: str | None = None) -> Tensor:
     """Inverse cosine, in [0, pi] (``tf.math.acos``).
 
     >>> import tapegrad as tf
-    >>> tf.math.acos([1.0, -1.0]).numpy()
-    array([0.       , 3.1415927], dtype=float32)
+    >>> tf.math.acos([1.0, -1.0]).numpy().round(4)
+    array([0.    , 3.1416], dtype=float32)
     """
     return _acos(x)
 
@@ -232,8 +232,8 @@ def atan(x: Any, name: str | None = None) -> Tensor:
     """Inverse tangent (``tf.math.atan``).
 
     >>> import tapegrad as tf
-    >>> tf.math.atan([0.0, 1.0]).numpy()
-    array([0.       , 0.7853982], dtype=float32)
+    >>> tf.math.atan([0.0, 1.0]).numpy().round(4)
+    array([0.    , 0.7854], dtype=float32)
     """
     return _atan(x)
 
@@ -260,8 +260,8 @@ def sinh(x: Any, name: str | None = None) -> Tensor:
     """Hyperbolic sine (``tf.math.sinh``).
 
     >>> import tapegrad as tf
-    >>> tf.math.sinh([0.0, 1.0]).numpy()
-    array([0.       , 1.1752012], dtype=float32)
+    >>> tf.math.sinh([0.0, 1.0]).numpy().round(4)
+    array([0.    , 1.1752], dtype=float32)
     """
     return _sinh(x)
 
@@ -270,8 +270,8 @@ def cosh(x: Any, name: str | None = None) -> Tensor:
     """Hyperbolic cosine (``tf.math.cosh``).
 
     >>> import tapegrad as tf
-    >>> tf.math.cosh([0.0, 1.0]).numpy()
-    array([1.       , 1.5430807], dtype=float32)
+    >>> tf.math.cosh([0.0, 1.0]).numpy().round(4)
+    array([1.    , 1.5431], dtype=float32)
     """
     return _cosh(x)
 
@@ -299,8 +299,8 @@ def asinh(x: Any, name: str | None = None) -> Tensor:
     """Inverse hyperbolic sine (``tf.math.asinh``).
 
     >>> import tapegrad as tf
-    >>> tf.math.asinh([0.0, 1.0]).numpy()
-    array([0.       , 0.8813736], dtype=float32)
+    >>> tf.math.asinh([0.0, 1.0]).numpy().round(4)
+    array([0.    , 0.8814], dtype=float32)
     """
     return _asinh(x)
 
@@ -309,8 +309,8 @@ def acosh(x: Any, name: str | None = None) -> Tensor:
     """Inverse hyperbolic cosine, for x >= 1 (``tf.math.acosh``).
 
     >>> import tapegrad as tf
-    >>> tf.math.acosh([1.0, 2.0]).numpy()
-    array([0.      , 1.316958], dtype=float32)
+    >>> tf.math.acosh([1.0, 2.0]).numpy().round(4)
+    array([0.   , 1.317], dtype=float32)
     """
     return _acosh(x)
 
@@ -329,8 +329,8 @@ def atanh(x: Any, name: str | None = None) -> Tensor:
     """Inverse hyperbolic tangent, for |x| < 1 (``tf.math.atanh``).
 
     >>> import tapegrad as tf
-    >>> tf.math.atanh([0.0, 0.5]).numpy()
-    array([0.        , 0.54930615], dtype=float32)
+    >>> tf.math.atanh([0.0, 0.5]).numpy().round(4)
+    array([0.    , 0.5493], dtype=float32)
     """
     return _atanh(x)
 
@@ -460,8 +460,8 @@ def erf(x: Any, name: str | None = None) -> Tensor:
     """The Gauss error function (``tf.math.erf``), to float64 precision without SciPy.
 
     >>> import tapegrad as tf
-    >>> tf.math.erf([0.0, 1.0]).numpy()
-    array([0.       , 0.8427008], dtype=float32)
+    >>> tf.math.erf([0.0, 1.0]).numpy().round(4)
+    array([0.    , 0.8427], dtype=float32)
     """
     return _erf(x)
 
@@ -470,8 +470,8 @@ def erfc(x: Any, name: str | None = None) -> Tensor:
     """1 - erf(x), accurate where erf(x) is close to 1 (``tf.math.erfc``).
 
     >>> import tapegrad as tf
-    >>> tf.math.erfc([0.0, 5.0]).numpy()
-    array([1.0000000e+00, 1.5374598e-12], dtype=float32)
+    >>> [f"{v:.4g}" for v in tf.math.erfc([0.0, 5.0]).numpy()]  # 1 - erf(5) would give 0
+    ['1', '1.537e-12']
     """
     return _erfc(x)
 

@@ -1,6 +1,7 @@
 """Weights files: round trip, atomic writes, every mismatch, damaged and foreign files."""
 
 import os
+import pathlib
 
 import numpy as np
 import pytest
@@ -41,7 +42,7 @@ def test_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
     model = _model()
     path = str(tmp_path / "w.npz")
     model.save_weights(path)
-    before = open(path, "rb").read()
+    before = pathlib.Path(path).read_bytes()
     model.layers[0].kernel.assign_add(tf.ones_like(model.layers[0].kernel))
 
     real_fdopen = os.fdopen
@@ -64,7 +65,7 @@ def test_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         model.save_weights(path)
     monkeypatch.undo()
-    assert open(path, "rb").read() == before  # the old file is intact
+    assert pathlib.Path(path).read_bytes() == before  # the old file is intact
     assert sorted(os.listdir(tmp_path)) == ["w.npz"]  # and no temporary file is left behind
     fresh = _model()
     fresh.load_weights(path)
@@ -115,9 +116,9 @@ def test_truncated_foreign_and_pickled_files(tmp_path):
     path = str(tmp_path / "w.npz")
     model = _model()
     model.save_weights(path)
-    data = open(path, "rb").read()
+    data = pathlib.Path(path).read_bytes()
     cut = str(tmp_path / "cut.npz")
-    open(cut, "wb").write(data[: len(data) // 2])
+    pathlib.Path(cut).write_bytes(data[: len(data) // 2])
     with pytest.raises(ValueError, match="not a readable weights file"):
         model.load_weights(cut)
     foreign = str(tmp_path / "foreign.npz")
@@ -130,8 +131,13 @@ def test_truncated_foreign_and_pickled_files(tmp_path):
                          "0/x:0": np.array([{"evil": 1}], dtype=object)})
     with pytest.raises(ValueError, match="not a readable weights file"):
         saving.load_weights([tf.Variable([0.0], name="x")], pickled)
+    single = str(tmp_path / "single.npz")
+    with open(single, "wb") as fh:
+        np.save(fh, np.zeros(3))  # one .npy array under an .npz name
+    with pytest.raises(ValueError, match="a single .npy array, not an .npz archive"):
+        model.load_weights(single)
     text = str(tmp_path / "text.npz")
-    open(text, "w").write("hello")
+    pathlib.Path(text).write_text("hello")
     with pytest.raises(ValueError, match="not a readable weights file"):
         model.load_weights(text)
     with pytest.raises(FileNotFoundError, match="no such file"):
@@ -149,6 +155,6 @@ def test_safetensors_round_trip(tmp_path):
     a.save_weights(path)
     b.load_weights(path)
     _same(a, b)
-    open(path, "r+b").truncate(20)
+    os.truncate(path, 20)
     with pytest.raises(ValueError, match="not a readable safetensors file"):
         b.load_weights(path)

@@ -186,12 +186,13 @@ class Optimizer:
         grads = self._clip(grads)
         lr = self.learning_rate
         lr = lr.read_value() if isinstance(lr, Variable) else convert_to_tensor(lr)
-        if self.weight_decay:
-            self._apply_weight_decay(variables, lr)
-        for g, v in zip(grads, variables):
-            self.update_step(g, v, lr)
-            if v.constraint is not None:
-                v.assign(v.constraint(v))
+        with np.errstate(all="ignore"):  # inf/NaN gradients make inf/NaN weights silently (Keras)
+            if self.weight_decay:
+                self._apply_weight_decay(variables, lr)
+            for g, v in zip(grads, variables):
+                self.update_step(g, v, lr)
+                if v.constraint is not None:
+                    v.assign(v.constraint(v))
         self._iterations.assign_add(np.int64(1))
 
     def _check_grad(self, g: Any, v: Variable) -> Any:
