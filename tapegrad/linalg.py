@@ -2,3 +2,4 @@
 
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.array import matrix_transpose  # noqa: F401
+from .ops.norms import global_norm, norm  # noqa: F401

@@ -14,6 +14,7 @@ import numpy as np
 from .forward import ForwardAccumulator
 from .engine.tape import GradientTape, UnconnectedGradients
 from .engine.tensor import Tensor, _Base
+from .ops.array import concat, reshape
 
 __all__ = ["check_grads", "numerical_jvp", "value_and_gradients", "check_forward",
            "check_unary_against", "GradCase"]
@@ -110,7 +111,6 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 2,
                                          <= 4096):
         _jacobians_agree(f, args, rtol, atol)
     if order > 1:
-        from .ops.array import concat, reshape
         ut = u.copy()
 
         def rev_grad(*xs):

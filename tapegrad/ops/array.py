@@ -12,7 +12,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine.registry import primitive, unbroadcast
-from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.tensor import OPERATORS, Tensor, _Base, convert_raw, shape_of
 from .creation import _static_ints, zeros_like
 
 # this module defines tf.slice (and creation.py tf.range): keep Python's under other names
@@ -472,12 +472,11 @@ def _tile(x, *, multiples):
 
 def _tile_vjp(g, ans, x, *, multiples):
     # view each tiled axis as (copies, size) and sum the copies
-    from .reduce import _reduce_sum
     nb = _nb(g, ans)
     lead = tuple(g.shape[:nb])
     split = lead + tuple(d for m, s in zip(multiples, shape_of(x), strict=True) for d in (m, s))
     axes = tuple(nb + 2 * i for i in _range(len(multiples)))
-    return (_reduce_sum(_reshape(g, shape=split), axes=axes, keepdims=False),)
+    return (OPERATORS.sum_to(_reshape(g, shape=split), axes, lead + tuple(shape_of(x))),)
 
 
 _tile.defvjp(_tile_vjp)
@@ -550,9 +549,8 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
         # each padded position reads a mirrored source position: a gather along this axis
         src = np.pad(np.arange(d), (lo, hi), mode=mode.lower())
         out = _getitem(out, index=(_slice(None),) * ax + (src,))
-    if out is x:
-        from .math import identity
-        out = identity(x)
+    if out is x:  # nothing padded: a new tensor all the same, as TF's Pad returns
+        out = _reshape(x, shape=shape_of(x))
     return out
 
 

@@ -10,6 +10,7 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, shape_of
+from .math import tangent_add
 from .array import _broadcast_to, _nb, _norm_axis, _range, _reshape, _tensor_arg
 
 __all__ = [
@@ -61,7 +62,6 @@ def _einsum_operand_vjp(i: int):
 
 
 def _einsum_jvp(t, ans, *xs, subscripts):
-    from .math import tangent_add
     total = None
     for i, ti in enumerate(t):
         if ti is not None:

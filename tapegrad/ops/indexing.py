@@ -11,6 +11,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import IndexedSlices, Tensor, _Base, convert_raw, shape_of
 from .array import (_getitem, _getitem_grad, _nb, _norm_axis, _range, _reshape, _slice,
@@ -95,7 +96,6 @@ def _index_value(indices: Any, op: str):
 
 def _check_range(idx, n: int, op: str, what: str, shape: tuple) -> None:
     if idx.size and (idx.min() < 0 or idx.max() >= n):
-        from ..engine.errors import InvalidArgumentError
         bad = idx[(idx < 0) | (idx >= n)].flat[0]
         raise InvalidArgumentError(f"{op}: {what} {int(bad)} is not in [0, {n}) (params shape "
                                    f"{list(shape)}).")

@@ -16,11 +16,13 @@ from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, matrix_transpose
 from .creation import eye
 from .einsum import einsum, tensordot
-from .norms import global_norm, norm
+from .indexing import _where
+from .math import log, tangent_add
+from .reduce import _reduce_sum
 
 __all__ = ["matmul", "matvec", "inv", "det", "slogdet", "logdet", "solve", "triangular_solve",
            "cholesky", "eigh", "eigvalsh", "svd", "qr", "trace", "diag", "diag_part",
-           "band_part", "adjoint", "matrix_transpose", "norm", "global_norm", "eye", "einsum",
+           "band_part", "adjoint", "matrix_transpose", "eye", "einsum",
            "tensordot"]
 
 
@@ -61,7 +63,6 @@ _matmul.defvjps(_matmul_dx, _matmul_dy)
 
 @_matmul.defjvp
 def _matmul_jvp(t, ans, x, y, *, transpose_a=False, transpose_b=False):
-    from .math import tangent_add
     kw = {"transpose_a": transpose_a, "transpose_b": transpose_b}
     return tangent_add(None if t[0] is None else _matmul(t[0], y, **kw),
                        None if t[1] is None else _matmul(x, t[1], **kw), ans)
@@ -224,8 +225,6 @@ def logdet(matrix: Any, name: str | None = None) -> Tensor:
     >>> round(float(tf.linalg.logdet([[2.0, 0.0], [0.0, 3.0]])), 5)
     1.79176
     """
-    from .math import log
-    from .reduce import _reduce_sum
     chol = cholesky(matrix)
     return 2.0 * _reduce_sum(log(_diag_part(chol)), axes=(len(shape_of(chol)) - 2,),
                              keepdims=False)
@@ -248,7 +247,6 @@ _solve.defvjp(_solve_vjp)
 
 @_solve.defjvp
 def _solve_jvp(t, ans, a, b):
-    from .math import tangent_add
     rhs = tangent_add(t[1], None if t[0] is None else -_matmul(t[0], ans), ans)
     return _solve(a, rhs)
 
@@ -306,7 +304,6 @@ _triangular_solve.defvjp(_triangular_solve_vjp)
 
 @_triangular_solve.defjvp
 def _triangular_solve_jvp(t, ans, a, b, *, lower, adjoint):
-    from .math import tangent_add
     dtx = None
     if t[0] is not None:
         dtri = t[0] * _tri_mask(a, lower)
@@ -584,7 +581,6 @@ def qr(input: Any, full_matrices: bool = False, name: str | None = None) -> tupl
 
 # -- diagonals, traces, products -------------------------------------------------------------------
 def _trace(x):
-    from .reduce import _reduce_sum
     return _reduce_sum(_diag_part(x), axes=(len(shape_of(x)) - 2,), keepdims=False)
 
 
@@ -598,7 +594,6 @@ def trace(x: Any, name: str | None = None) -> Tensor:
     x = x if isinstance(x, _Base) else convert_raw(x)
     if len(shape_of(x)) < 2:
         raise ValueError(f"trace: input must have rank >= 2, got shape {list(shape_of(x))}.")
-    from .reduce import _reduce_sum
     n = min(shape_of(x)[-2:])
     ar = np.arange(n)
     return _reduce_sum(_getitem(x, index=(Ellipsis, ar, ar)), axes=(len(shape_of(x)) - 2,),
@@ -655,7 +650,6 @@ def band_part(input: Any, num_lower: int, num_upper: int,  # noqa: A002
     m, n = shape_of(x)[-2:]
     i, j = np.arange(m)[:, None], np.arange(n)[None, :]
     keep = ((num_lower < 0) | (i - j <= num_lower)) & ((num_upper < 0) | (j - i <= num_upper))
-    from .indexing import _where
     return _where(keep, x, np.zeros((), dtype=_dtype(x)))
 
 

@@ -13,7 +13,9 @@ from typing import Any
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive, unbroadcast
-from ..engine.tensor import Tensor, Variable, shape_of
+from ..engine.tensor import Tensor, Variable, convert_raw, shape_of
+from .array import broadcast_to
+from .indexing import where
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "negative", "pow", "square", "sqrt",
@@ -34,7 +36,6 @@ def tangent_add(a, b, ans=None):
     if b is not None:
         return a + b
     if ans is not None and shape_of(a) != shape_of(ans):
-        from .array import broadcast_to
         return broadcast_to(a, shape_of(ans))
     return a
 
@@ -132,7 +133,6 @@ def _pow_dfdx(x, y):
 def _safe_log(x):
     if isinstance(x, (int, float)):  # 2.0 ** t: a Python number stays weak, taking g's dtype
         return _pymath.log(x) if x > 0 else 0.0
-    from .indexing import where
     pos = greater(x, 0)
     return where(pos, log(where(pos, x, 1)), 0)
 
@@ -382,7 +382,6 @@ def _floats(op: str, *vals) -> None:
 
 def _masked(cond, g):
     """``g`` where ``cond`` holds, else 0 (``cond`` broadcasts against a batched ``g``)."""
-    from .indexing import where
     return where(cond, g, 0)
 
 
@@ -471,7 +470,6 @@ def add_n(inputs: list, name: str | None = None) -> Tensor:
     if isinstance(inputs, (Tensor, Variable)) or not isinstance(inputs, (list, tuple)) or \
             len(inputs) == 0:
         raise ValueError("add_n: inputs must be a non-empty list of tensors.")
-    from ..engine.tensor import convert_raw
     vals = [x._value if isinstance(x, (Tensor, Variable)) else convert_raw(x) for x in inputs]
     shapes = {np.shape(v) for v in vals}
     dtypes = {v.dtype for v in vals}

@@ -8,6 +8,7 @@ from typing import Any
 from ..engine.backend import xp as np
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import IndexedSlices, Tensor, Variable, _Base, shape_of
+from . import linalg as _la
 from .array import _reshape, _transpose
 from .indexing import where
 from .math import (_maximum, _minimum, _rsqrt, abs, cast, greater, identity,
@@ -63,9 +64,6 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = 
     if ord in ("euclidean", "fro") or (ord == 2 and not matrix):
         out = sqrt(_reduce_sum(x * x, axes=tuple(sorted(axes)), keepdims=True))
     elif ord == 2:  # largest singular value: needs the SVD
-        from . import linalg as _la
-        if not hasattr(_la, "svd"):
-            raise NotImplementedError("norm: ord=2 for matrices needs tf.linalg.svd.")
         perm = tuple(i for i in range(rank) if i not in axes) + axes
         s = _la.svd(_transpose(x, perm=perm), compute_uv=False)
         out = _reshape(reduce_max(s, axis=-1), shape=kept_shape(shape, axes))

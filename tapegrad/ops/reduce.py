@@ -10,6 +10,7 @@ from ..engine import dtypes as _dt
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
+from .cumulative import _cumprod
 from .array import _broadcast_to, _inverse_perm, _nb, _reshape, _transpose
 from .math import _cast, equal, exp, not_equal, sqrt, square
 
@@ -236,7 +237,6 @@ def _prod_of_others(x, axes):
     Built from exclusive cumulative products from both ends (no division), so zeros in ``x``
     give exact gradients, as TF's ``_ProdGrad``.
     """
-    from .scan import _cumprod  # scan imports this module: look it up on first use
     xshape = shape_of(x)
     rank = len(xshape)
     red = tuple(range(rank)) if axes is None else axes

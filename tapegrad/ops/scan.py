@@ -12,6 +12,7 @@ from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _nb
+from .cumulative import _cumprod, _cumsum
 from .indexing import _take_along_last
 from .math import _cast, equal, maximum
 from .reduce import _tensor
@@ -23,29 +24,7 @@ __all__ = [
 ]
 
 
-# -- scans -----------------------------------------------------------------------------------------
-def _scan(fn, x, axis, exclusive, reverse, fill):
-    if reverse:
-        x = np.flip(x, axis)
-    out = fn(x, axis=axis, dtype=x.dtype)
-    if exclusive:
-        pad = np.full_like(np.take(out, [0], axis=axis), fill)
-        out = np.concatenate([pad, np.take(out, np.arange(x.shape[axis] - 1), axis=axis)], axis)
-    return np.flip(out, axis) if reverse else out
-
-
-@primitive(name="cumsum")
-def _cumsum(x, *, axis, exclusive, reverse):
-    return _scan(np.cumsum, x, axis, exclusive, reverse, 0)
-
-
-# the transpose of a running sum is the running sum in the other direction
-_cumsum.defvjp(lambda g, ans, x, *, axis, exclusive, reverse: (
-    _cumsum(g, axis=axis + _nb(g, ans), exclusive=exclusive, reverse=not reverse),))
-_cumsum.defjvp(lambda t, ans, x, *, axis, exclusive, reverse: _cumsum(
-    t[0], axis=axis, exclusive=exclusive, reverse=reverse))
-
-
+# -- scans (the primitives live in cumulative.py) ------------------------------------------------
 def _scan_axis(x, axis, op):
     rank = len(shape_of(x))
     if isinstance(axis, _Base):
@@ -67,19 +46,6 @@ def cumsum(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False
     """
     return _cumsum(x, axis=_scan_axis(x, axis, "cumsum"), exclusive=bool(exclusive),
                    reverse=bool(reverse))
-
-
-@primitive(name="cumprod")
-def _cumprod(x, *, axis, exclusive, reverse):
-    return _scan(np.cumprod, x, axis, exclusive, reverse, 1)
-
-
-# TF's CumprodGrad: dx = cumsum(ans * g, reverse=not reverse) / x (divides by x: inputs with
-# zeros get NaN gradients, as in TF). Forward: d ans = ans * cumsum(dx / x).
-_cumprod.defvjp(lambda g, ans, x, *, axis, exclusive, reverse: (
-    _cumsum(ans * g, axis=axis + _nb(g, ans), exclusive=exclusive, reverse=not reverse) / x,))
-_cumprod.defjvp(lambda t, ans, x, *, axis, exclusive, reverse: ans * _cumsum(
-    t[0] / x, axis=axis, exclusive=exclusive, reverse=reverse))
 
 
 def cumprod(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False,
