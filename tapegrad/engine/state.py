@@ -136,27 +136,35 @@ def user_line() -> tuple[str, int] | None:
 
 # -- NumPy's floating-point error state -----------------------------------------------------------
 # Ops are silent about inf/nan, as TF's kernels are (check-numerics finds them). NumPy keeps its
-# error state in a context variable; setting it directly costs ~6x less than np.errstate.
+# error state in a context variable; setting it directly costs ~6x less than np.errstate, and
+# ``bind`` inlines the three calls below (get, set, reset) on its hot path.
 try:
     from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE, _make_extobj
 
-    _QUIET = _make_extobj(all="ignore")
-    _get_errstate = _ERRSTATE.get
+    QUIET = _make_extobj(all="ignore")
+    errstate_get, errstate_set, errstate_reset = _ERRSTATE.get, _ERRSTATE.set, _ERRSTATE.reset
+except ImportError:  # another NumPy layout: the same three calls over the public context manager
+    QUIET = np.errstate(all="ignore")
 
-    def quiet():
-        """Silence NumPy's floating-point warnings until :func:`loud`; None when they already
-        are (a VJP inside the reverse pass, which silences once for all its ops)."""
-        return None if _get_errstate() is _QUIET else _ERRSTATE.set(_QUIET)
+    def errstate_get():
+        return None
 
-    def loud(token) -> None:
-        """Undo :func:`quiet`."""
-        if token is not None:
-            _ERRSTATE.reset(token)
-except ImportError:  # another NumPy layout: the public (slower) context manager
-    def quiet():
+    def errstate_set(state):
         state = np.errstate(all="ignore")
         state.__enter__()
         return state
 
-    def loud(token) -> None:
+    def errstate_reset(token) -> None:
         token.__exit__(None, None, None)
+
+
+def quiet():
+    """Silence NumPy's floating-point warnings until :func:`loud`; None when they already are
+    (a VJP inside the reverse pass, which silences once for all its ops)."""
+    return None if errstate_get() is QUIET else errstate_set(QUIET)
+
+
+def loud(token) -> None:
+    """Undo :func:`quiet`."""
+    if token is not None:
+        errstate_reset(token)
