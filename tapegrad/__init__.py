@@ -15,8 +15,12 @@ __version__ = "0.1.0"
 from .engine.dtypes import (DType, as_dtype, bool_ as bool, complex64, complex128,  # noqa: A004
                             double, float16, float32, float64, half, int8, int16, int32, int64,
                             uint8)
-from .engine.tensor import (IndexedSlices, Tensor, TensorShape, Variable, constant,
-                            convert_to_tensor, name_scope)
+from .engine.convert import constant, convert_to_tensor
+from .engine.indexed_slices import IndexedSlices
+from .engine.shape import TensorShape
+from .engine.state import name_scope
+from .engine.tensor import Tensor
+from .engine.variable import Variable
 from .engine import nest
 from .engine.tape import GradientTape, UnconnectedGradients
 from .custom import custom_gradient, recompute_grad, stop_gradient

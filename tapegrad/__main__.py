@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if args.command is None else 2
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
-    from .demo import run
+    from .demo import run  # the demo loads Keras and the digits: only when asked for
     run(epochs=args.epochs, seed=args.seed, out_dir=args.out, plot=not args.no_plot)
     return 0
 

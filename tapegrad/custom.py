@@ -9,7 +9,8 @@ from typing import Any, Callable
 from .engine.registry import Primitive, _record, primitive
 from .engine.state import STATE
 from .engine.tape import GradientTape
-from .engine.tensor import Tensor, _Base, convert_to_tensor
+from .engine.convert import convert_to_tensor
+from .engine.tensor import Tensor, _Base
 
 __all__ = ["stop_gradient", "custom_gradient", "recompute_grad"]
 

@@ -22,7 +22,10 @@ import numpy as np
 from .engine import backward, dtypes as _dt, nest
 from .engine.errors import InvalidArgumentError
 from .engine.state import HOOKS, user_frame
-from .engine.tensor import IndexedSlices, Variable, _Base, convert_to_tensor
+from .engine.convert import convert_to_tensor
+from .engine.indexed_slices import IndexedSlices
+from .engine.tensor import _Base
+from .engine.variable import Variable
 from .ops.math import identity
 
 __all__ = ["enable_check_numerics", "disable_check_numerics", "check_numerics",

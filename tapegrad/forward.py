@@ -9,7 +9,8 @@ import numpy as np
 from .engine import nest
 from .engine.state import Listener, pop_listener, push_listener
 from .engine.tape import GradientTape, UnconnectedGradients, _unconnected
-from .engine.tensor import Tensor, Variable, _Base, convert_raw
+from .engine.tensor import Tensor, _Base, convert_raw
+from .engine.variable import Variable
 from .ops.reduce import reduce_sum
 
 __all__ = ["ForwardAccumulator", "jvp_via_vjp"]

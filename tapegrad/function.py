@@ -27,7 +27,10 @@ import numpy as np
 from .engine import dtypes as _dt
 from .engine.state import (STATE, Listener, loud as _loud, pop_listener, push_listener,
                            quiet as _quiet)
-from .engine.tensor import IndexedSlices, Tensor, Variable, _Base, _new, convert_raw
+from .engine.indexed_slices import IndexedSlices
+from .engine.tensor import Tensor, _Base, _new, convert_raw
+from .engine.variable import Variable
+from .ops import linalg as _linalg, math as _math, nn as _nn, random as _random
 
 __all__ = ["function", "Function", "TensorSpec"]
 
@@ -116,16 +119,12 @@ def _rebuild(x: Any, it) -> Any:
 # Primitives whose output a NumPy ufunc can write into a reused buffer (``out=``); each use is
 # checked at trace time to give exactly the impl's values.
 def _buffer_ufuncs() -> dict:
-    from .ops import linalg, math
+    math, linalg = _math, _linalg
     table = {math.add: np.add, math.subtract: np.subtract, math.multiply: np.multiply,
              math.divide: np.true_divide, math.negative: np.negative, math.exp: np.exp,
              math.log: np.log, math.tanh: np.tanh, math.sqrt: np.sqrt, linalg._matmul: np.matmul}
-    try:
-        from .ops import nn
-        table[nn.relu] = lambda x, out: np.maximum(x, 0, out=out)
-        table[nn.relu_grad] = lambda g, ans, out: np.multiply(g, ans > 0, out=out)
-    except ImportError:
-        pass
+    table[_nn.relu] = lambda x, out: np.maximum(x, 0, out=out)
+    table[_nn.relu_grad] = lambda g, ans, out: np.multiply(g, ans > 0, out=out)
     return table
 
 
@@ -621,14 +620,12 @@ class Function:
 
 def _rng_state() -> tuple:
     """The global and per-op-seed random generators with their states (to rerun a call)."""
-    from .ops import random as _random
     gens = list(getattr(_random, "_GEN", []))
     streams = dict(getattr(_random, "_SEEDS", {}).get("streams", {}))
     return gens, streams, [g.bit_generator.state for g in gens + list(streams.values())]
 
 
 def _rng_restore(saved: tuple) -> None:
-    from .ops import random as _random
     gens, streams, states = saved
     if gens:
         _random._GEN[:] = gens

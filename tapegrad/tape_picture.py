@@ -17,7 +17,8 @@ import numpy as np
 from .debugging import _downstream, _ops_of, _path
 from .engine import dtypes as _dt, nest
 from .engine.state import HOOKS
-from .engine.tensor import Variable, _Base
+from .engine.tensor import _Base
+from .engine.variable import Variable
 
 __all__ = ["to_dot", "render"]
 

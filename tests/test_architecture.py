@@ -133,3 +133,74 @@ def test_no_engine_function_over_60_lines():
                 if n.end_lineno - n.lineno + 1 > 60:
                     long.append(f"{mod}.{n.name}: {n.end_lineno - n.lineno + 1} lines")
     assert long == [], long
+
+
+OPTIONAL_EXTRAS = {"matplotlib", "h5py", "mpi4py", "safetensors", "PIL", "tensorboard", "pydot",
+                   "graphviz", "scipy"}
+MAX_FUNCTION_LEVEL_IMPORTS = 10
+
+
+def _function_level_imports():
+    """(module, line number, source line, top-level package) of every import inside a function."""
+    out = []
+    for mod, path in _modules().items():
+        src = _read(path)
+        lines = src.splitlines()
+        for fn in ast.walk(ast.parse(src)):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for n in ast.walk(fn):
+                if isinstance(n, ast.Import):
+                    top = n.names[0].name.split(".")[0]
+                elif isinstance(n, ast.ImportFrom):
+                    top = "tapegrad" if n.level else (n.module or "").split(".")[0]
+                else:
+                    continue
+                out.append((mod, n.lineno, lines[n.lineno - 1], top))
+    return out
+
+
+def test_few_function_level_imports_each_with_its_reason():
+    """A function-level import is a smell: allowed for an optional extra, or for a tapegrad
+    module with a one-line reason in a comment on the import, and at most ten of those."""
+    found = _function_level_imports()
+    own = [f for f in found if f[3] == "tapegrad"]
+    assert len(own) <= MAX_FUNCTION_LEVEL_IMPORTS, own
+    unexplained = [f"{m}:{n}" for m, n, line, _ in own if "#" not in line]
+    assert unexplained == [], f"function-level imports without a reason: {unexplained}"
+    foreign = [f"{m}:{n} {top}" for m, n, _, top in found
+               if top != "tapegrad" and top not in OPTIONAL_EXTRAS]
+    assert foreign == [], f"function-level imports of non-optional packages: {foreign}"
+
+
+CORE = ("tensor", "variable", "registry", "tape", "backward")
+CORE_BUDGET = 1000
+
+
+def _code_lines(path: str) -> int:
+    """Lines that are code: not blank, not a comment, not inside a docstring."""
+    src = _read(path)
+    doc = set()
+    for n in ast.walk(ast.parse(src)):
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = n.body[0] if n.body else None
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                doc.update(range(first.lineno, first.end_lineno + 1))
+    return sum(1 for i, line in enumerate(src.splitlines(), 1)
+               if line.strip() and not line.strip().startswith("#") and i not in doc)
+
+
+def test_the_core_fits_in_one_sitting():
+    """Tensor, Variable, the registry, the tape and the backward pass: at most 1,000 lines of
+    code together (docstrings and comments are not counted: the budget must not squeeze out
+    the documentation)."""
+    mods = _modules()
+    sizes = {m: _code_lines(mods[f"tapegrad.engine.{m}"]) for m in CORE}
+    assert sum(sizes.values()) <= CORE_BUDGET, sizes
+
+
+def test_code_lines_skip_docstrings_and_comments(tmp_path):
+    p = tmp_path / "m.py"
+    p.write_text('"""doc\n\nmore"""\n\n# note\ndef f():\n    """x"""\n    return 1\n')
+    assert _code_lines(str(p)) == 2

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 
 from .state import HOOKS, loud, quiet
-from .tensor import OPERATORS, IndexedSlices, Tensor, _Base, _wrap
+from .indexed_slices import IndexedSlices
+from .operators import OPERATORS
+from .tensor import Tensor, _Base, _wrap
 
 __all__ = ["reverse_pass", "accumulate", "add_cotangents", "densify", "seeds_for", "finish"]
 

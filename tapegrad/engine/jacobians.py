@@ -11,7 +11,8 @@ import numpy as np
 
 from . import nest
 from .backward import densify, zeros_like
-from .tensor import OPERATORS, _Base, _wrap
+from .operators import OPERATORS
+from .tensor import _Base, _wrap
 
 __all__ = ["jacobian", "batch_jacobian"]
 

@@ -34,9 +34,12 @@ import numpy as np
 from . import dtypes as _dt
 from .backend import ArrayTypes
 from .errors import InvalidArgumentError
+from .dtype_rules import same_dtype_vals
+from .indexed_slices import IndexedSlices
+from .operators import OPERATORS
 from .state import HOOKS, QUIET, STATE, errstate_get, errstate_reset, errstate_set
-from .tensor import (OPERATORS, IndexedSlices, Tensor, Variable, _new, _wrap, convert_raw,
-                     shape_of)
+from .tensor import Tensor, _new, _wrap, convert_raw, shape_of
+from .variable import Variable
 
 __all__ = ["Primitive", "primitive", "bind", "unbroadcast", "REGISTRY", "Record"]
 
@@ -113,71 +116,10 @@ class Record:
 
 
 _EMPTY: dict = {}
-_FLOAT_KINDS = "fc"
-
-def _dtype_error(prim: Primitive, vals: list) -> TypeError:
-    desc = ", ".join(f"{_dt.from_numpy(v.dtype).name}{list(np.shape(v))}"
-                     if isinstance(v, ArrayTypes) else repr(v) for v in vals)
-    dts = [v.dtype for v in vals if isinstance(v, ArrayTypes)]
-    return TypeError(f"{prim.name}: operands have different dtypes ({desc}). tapegrad, like "
-                     f"TensorFlow, does not promote dtypes: cast one side first, e.g. "
-                     f"tf.cast(y, tf.{_dt.from_numpy(dts[0]).name}).")
-
-
-def _same_dtype_vals(prim: Primitive, args: tuple) -> list:
-    """TF's rule for elementwise ops: tensor operands share one dtype; Python numbers and lists
-    adapt to it (NumPy's weak scalars), defaulting to float32/int32 when nothing else decides."""
-    if len(args) == 2:  # the common binary cases, without building lists (the chain's hot path)
-        x, y = args
-        tx, ty = type(x), type(y)
-        if tx is Tensor:
-            xv = x._value
-            if ty is Tensor:
-                yv = y._value
-                if xv.dtype == yv.dtype:
-                    return (xv, yv)
-            elif ty is int or (ty is float and xv.dtype.kind in _FLOAT_KINDS):
-                return (xv, y)
-        elif ty is Tensor and (tx is int or (tx is float and y._value.dtype.kind in _FLOAT_KINDS)):
-            return (x, y._value)
-    vals = []
-    dtype = None
-    weak = False
-    for a in args:
-        if isinstance(a, Tensor) or isinstance(a, Variable):
-            v = a._value
-        elif isinstance(a, ArrayTypes):
-            v = a
-        else:
-            vals.append(a)
-            weak = True
-            continue
-        if dtype is None:
-            dtype = v.dtype
-        elif v.dtype != dtype:
-            raise _dtype_error(prim, [x._value if isinstance(x, (Tensor, Variable)) else x
-                                      for x in args])
-        vals.append(v)
-    if weak:
-        for i, v in enumerate(vals):
-            if isinstance(v, ArrayTypes):
-                continue
-            tv = type(v)
-            if dtype is not None and (tv is int or tv is bool or
-                                      (tv is float and dtype.kind in "fc")):
-                continue  # a weak Python scalar: NumPy keeps the tensor's dtype
-            if tv is float and dtype is not None:
-                raise TypeError(f"{prim.name}: cannot combine the Python float {v!r} with a "
-                                f"{_dt.from_numpy(dtype).name} tensor; cast the tensor to a "
-                                f"float dtype first.")
-            vals[i] = convert_raw(v, dtype)
-    return vals
-
-
 def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     """Run ``prim`` on ``args`` and record it wherever something is listening."""
     if prim.same_dtype:
-        vals = _same_dtype_vals(prim, args)
+        vals = same_dtype_vals(prim, args)
     elif len(args) == 1 and type(args[0]) is Tensor:  # unary ops on a tensor: no list to build
         vals = (args[0]._value,)
     else:

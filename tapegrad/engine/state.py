@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 __all__ = ["STATE", "HOOKS", "Listener", "push_listener", "pop_listener", "user_frame",
-           "quiet", "loud"]
+           "quiet", "loud", "name_scope", "scope_prefix"]
 
 
 class Listener:
@@ -168,3 +168,38 @@ def loud(token) -> None:
     """Undo :func:`quiet`."""
     if token is not None:
         errstate_reset(token)
+
+
+# -- name scopes ---------------------------------------------------------------------------------
+class _Scopes(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+
+
+_SCOPES = _Scopes()  # per thread: layers built in several threads keep their own names
+
+
+class name_scope:
+    """Context manager prefixing the names of Variables created inside it (``scope/name:0``).
+
+    >>> import tapegrad as tf
+    >>> with tf.name_scope("dense"):
+    ...     v = tf.Variable(1.0, name="kernel")
+    >>> v.name
+    'dense/kernel:0'
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self) -> str:
+        _SCOPES.stack.append(self.name)
+        return scope_prefix()
+
+    def __exit__(self, *exc) -> None:
+        _SCOPES.stack.pop()
+
+
+def scope_prefix() -> str:
+    """This thread's current name-scope prefix, ``"outer/inner/"`` (empty outside any scope)."""
+    return "".join(s + "/" for s in _SCOPES.stack)

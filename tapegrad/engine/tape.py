@@ -18,7 +18,9 @@ from typing import Any
 from . import jacobians, nest
 from .backward import finish, reverse_pass, seeds_for
 from .state import HOOKS, Listener, pop_listener, push_listener, user_line
-from .tensor import IndexedSlices, Tensor, Variable
+from .indexed_slices import IndexedSlices
+from .tensor import Tensor
+from .variable import Variable
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 

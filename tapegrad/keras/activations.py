@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from ..ops import math as _m
 from ..ops import nn as _nn
+from ..ops.indexing import where as _where
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "gelu", "elu", "selu", "silu", "swish",
            "softplus", "leaky_relu", "linear", "get", "serialize"]
@@ -49,8 +50,7 @@ def elu(x: Any, alpha: float = 1.0) -> Any:
 
 
 def _nn_where_pos(x: Any, neg: Any) -> Any:
-    from ..ops.indexing import where
-    return where(_m.greater(x, 0), x, neg)
+    return _where(_m.greater(x, 0), x, neg)
 
 
 def selu(x: Any) -> Any:

@@ -14,7 +14,11 @@ import numpy as np
 
 from ..engine import dtypes as _dt
 from ..ops import math as _m
-from ..engine.tensor import Tensor, Variable, convert_to_tensor, name_scope
+from ..engine.convert import convert_to_tensor
+from ..engine.state import name_scope
+from ..engine.tensor import Tensor
+from ..engine.variable import Variable
+from . import initializers
 from .module import Module, _snake
 
 __all__ = ["Layer", "unique_name", "clear_session"]
@@ -115,7 +119,6 @@ class Layer(Module):
             raise TypeError(f"{type(self).__name__}.add_weight: unsupported argument(s) "
                             f"{unknown} (weight regularizers are not supported).")
         shape = () if shape is None else shape
-        from . import initializers
         if initializer is None:
             initializer = "glorot_uniform" if _dt.np_dtype(dtype or self.dtype).kind == "f" \
                 else "zeros"

@@ -20,7 +20,8 @@ from ..ops import math as _m
 from ..ops import nn as _nn
 from ..ops import norms as _nm
 from ..ops import reduce as _r
-from ..engine.tensor import Tensor, _Base, convert_to_tensor
+from ..engine.convert import convert_to_tensor
+from ..engine.tensor import Tensor, _Base
 
 __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy",
            "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",

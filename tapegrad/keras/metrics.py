@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.tensor import Tensor, Variable, _Base, convert_to_tensor
+from ..engine.convert import convert_to_tensor
+from ..engine.tensor import Tensor, _Base
+from ..engine.variable import Variable
 
 __all__ = ["Metric", "Mean", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
            "SparseCategoricalAccuracy", "get"]

@@ -20,7 +20,10 @@ from ..engine.tensor import Tensor, _Base
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
+from . import saving as _saving
 from .base_layer import Layer, _accepts_training
+from .layers.core import InputLayer
+from .module import _walk
 from .utils import Progbar
 
 __all__ = ["Model", "Sequential", "History"]
@@ -125,7 +128,6 @@ class Model(Layer):
         """The direct sub-layers, in the order they were assigned."""
         out: list[Layer] = []
         for value in self._attr_values():
-            from .module import _walk
             for item in _walk(value):
                 if isinstance(item, Layer) and all(item is not o for o in out):
                     out.append(item)
@@ -283,13 +285,11 @@ class Model(Layer):
     def save_weights(self, filepath: str, overwrite: bool = True) -> None:
         """Write every variable to ``filepath`` (``.npz``, or ``.safetensors`` when the
         ``safetensors`` package is installed), atomically."""
-        from .saving import save_weights
-        save_weights(self, filepath, overwrite=overwrite)
+        _saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: str, **kwargs: Any) -> None:
         """Read variables written by ``save_weights``; names, shapes and dtypes must match."""
-        from .saving import load_weights
-        load_weights(self, filepath)
+        _saving.load_weights(self, filepath)
 
     def summary(self, print_fn: Any = print) -> None:
         """Print each layer with its output size in parameters."""
@@ -325,7 +325,6 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, got {type(layer).__name__} "
                             f"{layer!r}.")
-        from .layers.core import InputLayer
         if isinstance(layer, InputLayer):
             if self._layers:
                 raise ValueError("Sequential.add: an Input/InputLayer must come first.")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..engine.tensor import Variable, name_scope
+from ..engine.state import name_scope
+from ..engine.variable import Variable
 
 __all__ = ["Module"]
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.tensor import Variable
+from ..engine.variable import Variable
 
 __all__ = ["save_weights", "load_weights"]
 

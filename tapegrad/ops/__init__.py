@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..engine.registry import bind
-from ..engine.tensor import OPERATORS
+from ..engine.operators import OPERATORS
 from . import array, linalg, math, reduce
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine.registry import primitive, unbroadcast
-from ..engine.tensor import OPERATORS, Tensor, _Base, convert_raw, shape_of
+from ..engine.operators import OPERATORS
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .creation import _static_ints, zeros_like
 
 # this module defines tf.slice (and creation.py tf.range): keep Python's under other names

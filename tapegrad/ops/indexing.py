@@ -13,7 +13,8 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
-from ..engine.tensor import IndexedSlices, Tensor, _Base, convert_raw, shape_of
+from ..engine.indexed_slices import IndexedSlices
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import (_getitem, _getitem_grad, _nb, _norm_axis, _range, _reshape, _slice,
                     _tensor_arg, _tensor_args, _transpose)
 from .creation import _wrap, zeros_like

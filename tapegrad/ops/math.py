@@ -13,7 +13,8 @@ from typing import Any
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive, unbroadcast
-from ..engine.tensor import Tensor, Variable, convert_raw, shape_of
+from ..engine.tensor import Tensor, convert_raw, shape_of
+from ..engine.variable import Variable
 from .array import broadcast_to
 from .indexing import where
 

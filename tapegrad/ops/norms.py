@@ -7,7 +7,9 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine.errors import InvalidArgumentError
-from ..engine.tensor import IndexedSlices, Tensor, Variable, _Base, shape_of
+from ..engine.indexed_slices import IndexedSlices
+from ..engine.tensor import Tensor, _Base, shape_of
+from ..engine.variable import Variable
 from . import linalg as _la
 from .array import _reshape, _transpose
 from .indexing import where

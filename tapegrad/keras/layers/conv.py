@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...ops import array as _a
+from ...ops import conv as _conv
 from ...ops import reduce as _r
 from .. import activations, initializers
 from ..base_layer import Layer
 
 __all__ = ["Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D"]
-
-
-def _conv() -> Any:
-    from ...ops import conv
-    return conv
 
 
 def _tuple(v: Any, n: int, what: str, layer: str) -> tuple:
@@ -83,7 +79,7 @@ class Conv2D(_Conv):
     """
 
     def call(self, inputs: Any) -> Any:
-        y = _conv().conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding,
+        y = _conv.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding,
                        dilations=self.dilation_rate)
         return self._finish(y)
 
@@ -101,7 +97,7 @@ class Conv1D(_Conv):
     def call(self, inputs: Any) -> Any:
         x = _a.expand_dims(inputs, 1)
         k = _a.expand_dims(self.kernel, 0)
-        y = _conv().conv2d(x, k, strides=(1,) + self.strides, padding=self.padding,
+        y = _conv.conv2d(x, k, strides=(1,) + self.strides, padding=self.padding,
                        dilations=(1,) + self.dilation_rate)
         return self._finish(_a.reshape(y, (y.shape[0],) + tuple(y.shape[2:])))
 
@@ -133,7 +129,7 @@ class MaxPooling2D(_Pool2D):
     """
 
     def call(self, inputs: Any) -> Any:
-        return _conv().max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
+        return _conv.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
                               padding=self.padding)
 
 
@@ -146,7 +142,7 @@ class AveragePooling2D(_Pool2D):
     """
 
     def call(self, inputs: Any) -> Any:
-        return _conv().avg_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
+        return _conv.avg_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
                               padding=self.padding)
 
 

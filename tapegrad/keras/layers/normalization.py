@@ -35,7 +35,6 @@ def _param_shape(input_shape: tuple, axes: tuple) -> tuple:
 
 def _broadcastable(v: Any, rank: int, axes: tuple) -> Any:
     """A parameter of shape ``input_shape[axes]`` reshaped to broadcast against the input."""
-    from ...ops.array import reshape
     shape = [1] * rank
     for i, a in enumerate(axes):
         shape[a] = v.shape[i]

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 from ...ops import math as _m
-from ...engine.tensor import IndexedSlices, Tensor, Variable
+from ...engine.indexed_slices import IndexedSlices
+from ...engine.tensor import Tensor
+from ...engine.variable import Variable
 from .base import Optimizer, _dense, rows
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]

@@ -17,7 +17,11 @@ import numpy as np
 from ...engine import dtypes as _dt
 from ...ops import math as _m
 from ...ops import norms as _nm
-from ...engine.tensor import IndexedSlices, Tensor, Variable, _Base, convert_to_tensor
+from ...engine.convert import convert_to_tensor
+from ...engine.indexed_slices import IndexedSlices
+from ...engine.tensor import Tensor, _Base
+from ...engine.tape import GradientTape
+from ...engine.variable import Variable
 from .schedules import LearningRateSchedule
 
 __all__ = ["Optimizer"]
@@ -245,7 +249,6 @@ class Optimizer:
         >>> float(w.numpy())
         1.5
         """
-        from ...engine.tape import GradientTape
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)

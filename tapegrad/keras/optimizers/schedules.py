@@ -14,7 +14,8 @@ import numpy as np
 from ...ops import math as _m
 from ...ops import special as _sp
 from ...ops.indexing import where
-from ...engine.tensor import Tensor, convert_to_tensor
+from ...engine.convert import convert_to_tensor
+from ...engine.tensor import Tensor
 
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "CosineDecay"]
 

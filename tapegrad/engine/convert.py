@@ -1,0 +1,68 @@
+"""``tf.constant`` and ``tf.convert_to_tensor``: Python, NumPy and tapegrad values as Tensors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes as _dt
+from .indexed_slices import IndexedSlices
+from .tensor import Tensor, _new, convert_raw
+from .variable import Variable
+
+__all__ = ["constant", "convert_to_tensor"]
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
+    """A constant Tensor from a Python value, NumPy array or tensor (TF's ``tf.constant``).
+
+    >>> import tapegrad as tf
+    >>> tf.constant([1, 2]).dtype, tf.constant(1.5).dtype, tf.constant(0, shape=(2,)).numpy()
+    (tf.int32, tf.float32, array([0, 0], dtype=int32))
+    """
+    v = convert_raw(value, dtype)
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if v.size == 1:
+            v = np.full(shape, v.reshape(()), dtype=v.dtype)
+        elif v.size == int(np.prod(shape)):
+            v = np.reshape(v, shape)
+        else:
+            raise TypeError(f"constant: cannot reshape a value of {v.size} elements to shape "
+                            f"{list(shape)}.")
+    elif isinstance(v, np.ndarray) and v.base is not None and isinstance(value, np.ndarray):
+        v = v.copy()
+    elif isinstance(value, np.ndarray) and v is value:
+        v = value.copy()  # later writes to the user's array must not change the constant
+    t = _new(Tensor)
+    t._value = v
+    return t
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
+                      name: str | None = None) -> Tensor:
+    """A Tensor for ``value``; a Tensor passes through, a Variable is read.
+
+    >>> import tapegrad as tf
+    >>> tf.convert_to_tensor([1.0, 2.0]).shape
+    TensorShape([2])
+    """
+    if isinstance(value, Tensor):
+        if dtype is not None and value._value.dtype != _dt.np_dtype(dtype):
+            raise ValueError(f"convert_to_tensor: requested dtype {_dt.as_dtype(dtype).name} for "
+                             f"a tensor of dtype {value.dtype.name}; use tf.cast instead.")
+        return value
+    if isinstance(value, Variable):
+        if dtype is not None and value._value.dtype != _dt.np_dtype(dtype):
+            raise ValueError(f"convert_to_tensor: requested dtype {_dt.as_dtype(dtype).name} for "
+                             f"variable '{value.name}' of dtype {value.dtype.name}.")
+        return value.read_value()
+    if isinstance(value, IndexedSlices):
+        return value.to_dense()
+    if dtype is None and dtype_hint is not None:
+        try:
+            return constant(value, dtype_hint)
+        except TypeError:
+            pass
+    return constant(value, dtype)
