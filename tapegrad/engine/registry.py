@@ -116,6 +116,8 @@ class Record:
 
 
 _EMPTY: dict = {}
+
+
 def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     """Run ``prim`` on ``args`` and record it wherever something is listening."""
     if prim.same_dtype:
@@ -169,7 +171,8 @@ def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):
                            a.to_dense() if isinstance(a, IndexedSlices) else a
                            for a, v in zip(args, vals))
             break
-    rec = Record(prim, inputs, out, params)
+    rec = _new(Record)  # the slots set directly: one Python call less per recorded op
+    rec.prim, rec.inputs, rec.out, rec.params, rec.where = prim, inputs, out, params, None
     if HOOKS.op_line is not None:  # check-numerics: the VJP's errors name the forward line
         rec.where = HOOKS.op_line()
     for listener in STATE.listeners:
