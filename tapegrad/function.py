@@ -239,6 +239,40 @@ class _Tracer(Listener):
 
 
 # -- code generation -------------------------------------------------------------------------------
+def _lifetimes(tr: _Tracer, out_refs: list) -> tuple[set, dict]:
+    """Which slots escape (returned, or aliased by a returned value) and, per step, the slots
+    whose last use it is (to ``del`` them: frees memory and lets assign_* update in place)."""
+    last: dict[int, int] = {}
+    escaping = {r[1] for r in out_refs if r is not None and r[0] == "s"}
+    alias_of: dict[int, list] = {}
+    for i, st in enumerate(tr.steps):
+        if st[0] == "op":
+            ins = [r[1] for r in st[2] if r[0] == "s"]
+            for s in ins:
+                last[s] = i
+            for o in st[3]:  # an output that may be (a view of) an input aliases it
+                v = tr.meta[o]
+                if isinstance(v, np.ndarray) and (v.base is not None or
+                                                  any(v is tr.meta[s] for s in ins)):
+                    alias_of.setdefault(o, []).extend(ins)
+        elif st[0] == "assign":
+            rs = [st[3][1], st[3][2]] if st[3][0] == "slices" else [st[3]]
+            for r in rs:
+                if r[0] == "s":
+                    last[r[1]] = i
+    todo = list(escaping)
+    while todo:  # whatever a returned value may alias must not live in a reused buffer
+        for s in alias_of.get(todo.pop(), ()):
+            if s not in escaping:
+                escaping.add(s)
+                todo.append(s)
+    dels: dict[int, list] = {}
+    for s, i in last.items():
+        if s not in escaping:
+            dels.setdefault(i, []).append(f"s{s}")
+    return escaping, dels
+
+
 class _Plan:
     """The generated straight-line replay of one trace, and how to rebuild its outputs."""
 
@@ -247,121 +281,87 @@ class _Plan:
         global _UFUNCS
         if _UFUNCS is None:
             _UFUNCS = _buffer_ufuncs()
-        ns: dict[str, Any] = {}
-        tr = tracer
-
-        def ref_name(r):
-            if r[0] == "s":
-                return f"s{r[1]}"
-            name = f"k{r[1]}"
-            ns[name] = tr.consts[r[1]]
-            return name
-
-        # last use of each slot (to `del` it: frees memory and lets assign_* update in place)
-        last: dict[int, int] = {}
-        escaping = {r[1] for r in out_refs if r[0] == "s"}
-        alias_of: dict[int, list] = {}
-        for i, st in enumerate(tr.steps):
-            if st[0] == "op":
-                ins = [r[1] for r in st[2] if r[0] == "s"]
-                for s in ins:
-                    last[s] = i
-                for o in st[3]:  # an output that may be (a view of) an input aliases it
-                    v = tr.meta[o]
-                    if isinstance(v, np.ndarray) and (v.base is not None or
-                                                      any(v is tr.meta[s] for s in ins)):
-                        alias_of.setdefault(o, []).extend(ins)
-            elif st[0] == "assign":
-                rs = [st[3][1], st[3][2]] if st[3][0] == "slices" else [st[3]]
-                for r in rs:
-                    if r[0] == "s":
-                        last[r[1]] = i
-        todo = list(escaping)
-        while todo:  # whatever a returned value may alias must not live in a reused buffer
-            for s in alias_of.get(todo.pop(), ()):
-                if s not in escaping:
-                    escaping.add(s)
-                    todo.append(s)
-        dels: dict[int, list] = {}
-        for s, i in last.items():
-            if s not in escaping:
-                dels.setdefault(i, []).append(f"s{s}")
-
-        lines = []
+        self.tr, self.use_buffers = tracer, use_buffers
+        self.ns: dict[str, Any] = {"_ShapeChanged": _ShapeChanged}
         self.n_buffers = 0
         self.variables: list[Variable] = []
-        var_names: dict[int, str] = {}
-
-        def var_name(v):
-            if id(v) not in var_names:
-                var_names[id(v)] = f"v{len(var_names)}"
-                ns[var_names[id(v)]] = v
-                self.variables.append(v)
-            return var_names[id(v)]
-
+        self._var_names: dict[int, str] = {}
+        self.escaping, dels = _lifetimes(tracer, out_refs)
+        lines: list[str] = []
         assigned = False  # has the replay changed a variable before this step?
-        ns["_ShapeChanged"] = _ShapeChanged
-        for i, st in enumerate(tr.steps):
-            kind = st[0]
-            if kind == "op":
-                _, prim, refs, slots, params, multi, trace_vals = st
-                args = ", ".join(ref_name(r) for r in refs)
-                fname = f"f{i}"
-                target = ", ".join(f"s{s}" for s in slots) + ("," if multi and len(slots) == 1
-                                                              else "")
-                uf = _UFUNCS.get(prim) if use_buffers and not multi and not params else None
-                v = tr.meta[slots[0]]
-                if (uf is not None and type(v) is np.ndarray and v.ndim and slots[0] not in
-                        escaping and _same_result(uf, trace_vals, v)):
-                    ns[fname] = uf
-                    ns[f"b{i}"] = np.empty_like(v)
-                    lines.append(f"    {target} = {fname}({args}, out=b{i})")
-                    self.n_buffers += 1
-                else:
-                    ns[fname] = prim.impl
-                    if params:
-                        ns[f"p{i}"] = params
-                        args = f"{args}, **p{i}" if args else f"**p{i}"
-                    lines.append(f"    {target} = {fname}({args})")
-                    if prim not in _UFUNCS:
-                        # a non-elementwise op may size its output by values (a mask, say):
-                        # the rest of the trace is only valid for the traced shapes
-                        for s in slots:
-                            if type(tr.meta[s]) is np.ndarray:
-                                ns[f"h{s}"] = tr.meta[s].shape
-                                lines.append(f"    if s{s}.shape != h{s}: raise _ShapeChanged("
-                                             f"{assigned})")
-            elif kind == "read":
-                lines.append(f"    s{st[2]} = {var_name(st[1])}._value")
+        for i, st in enumerate(tracer.steps):
+            if st[0] == "op":
+                lines += self._op_lines(i, st, assigned)
+            elif st[0] == "read":
+                lines.append(f"    s{st[2]} = {self._var_name(st[1])}._value")
             else:
-                _, var, op, r = st
-                if r[0] == "slices":
-                    ns["_IS"] = IndexedSlices
-                    value = f"_IS({ref_name(r[1])}, {ref_name(r[2])}, {r[3]!r})"
-                else:
-                    value = ref_name(r)
-                lines.append(f"    {var_name(var)}.{op}({value})")
+                lines.append(self._assign_line(st))
                 assigned = True
             if i in dels:
                 lines.append(f"    del {', '.join(dels[i])}")
-        rets = []
-        for r in out_refs:
-            if r is None:
-                rets.append("None")
-            elif r[0] == "s":
-                rets.append(f"s{r[1]}")
-            else:
-                rets.append(ref_name(r))
+        rets = ["None" if r is None else self._ref_name(r) for r in out_refs]
         params_src = ", ".join(f"s{i}" for i in range(n_inputs))
         body = "\n".join(lines) or "    pass"
         self.source = (f"def replay({params_src}):\n{body}\n"
                        f"    return ({', '.join(rets)}{',' if len(rets) == 1 else ''})\n")
-        exec(compile(self.source, "<tapegrad.function replay>", "exec"), ns)
-        self.run = ns["replay"]
+        exec(compile(self.source, "<tapegrad.function replay>", "exec"), self.ns)
+        self.run = self.ns["replay"]
         self.structure = out_structure
         self.validated = False
         self.checks_left = _CHECKED_REPLAYS
-        self.n_ops = sum(1 for st in tr.steps if st[0] == "op")
+        self.n_ops = sum(1 for st in tracer.steps if st[0] == "op")
+        del self.tr, self.ns
+
+    def _ref_name(self, r) -> str:
+        if r[0] == "s":
+            return f"s{r[1]}"
+        name = f"k{r[1]}"
+        self.ns[name] = self.tr.consts[r[1]]
+        return name
+
+    def _var_name(self, v: Variable) -> str:
+        if id(v) not in self._var_names:
+            self._var_names[id(v)] = f"v{len(self._var_names)}"
+            self.ns[self._var_names[id(v)]] = v
+            self.variables.append(v)
+        return self._var_names[id(v)]
+
+    def _op_lines(self, i: int, st: tuple, assigned: bool) -> list[str]:
+        """One op's replay line: into a reused buffer when an ``out=`` ufunc gives exactly the
+        impl's values, else a call of the impl (with a shape check when values size it)."""
+        _, prim, refs, slots, params, multi, trace_vals = st
+        ns, meta = self.ns, self.tr.meta
+        args = ", ".join(self._ref_name(r) for r in refs)
+        target = ", ".join(f"s{s}" for s in slots) + ("," if multi and len(slots) == 1 else "")
+        uf = _UFUNCS.get(prim) if self.use_buffers and not multi and not params else None
+        v = meta[slots[0]]
+        if (uf is not None and type(v) is np.ndarray and v.ndim and slots[0] not in
+                self.escaping and _same_result(uf, trace_vals, v)):
+            ns[f"f{i}"], ns[f"b{i}"] = uf, np.empty_like(v)
+            self.n_buffers += 1
+            return [f"    {target} = f{i}({args}, out=b{i})"]
+        ns[f"f{i}"] = prim.impl
+        if params:
+            ns[f"p{i}"] = params
+            args = f"{args}, **p{i}" if args else f"**p{i}"
+        lines = [f"    {target} = f{i}({args})"]
+        if prim not in _UFUNCS:
+            # a non-elementwise op may size its output by values (a mask, say): the rest of
+            # the trace is only valid for the traced shapes
+            for s in slots:
+                if type(meta[s]) is np.ndarray:
+                    ns[f"h{s}"] = meta[s].shape
+                    lines.append(f"    if s{s}.shape != h{s}: raise _ShapeChanged({assigned})")
+        return lines
+
+    def _assign_line(self, st: tuple) -> str:
+        _, var, op, r = st
+        if r[0] == "slices":
+            self.ns["_IS"] = IndexedSlices
+            value = f"_IS({self._ref_name(r[1])}, {self._ref_name(r[2])}, {r[3]!r})"
+        else:
+            value = self._ref_name(r)
+        return f"    {self._var_name(var)}.{op}({value})"
 
 
 def _same_result(uf, vals, ans) -> bool:
