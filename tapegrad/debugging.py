@@ -464,50 +464,10 @@ def explain(tape, target: Any, source: Any) -> Explanation:
     tids = [id(t) for t in targets]
     src = _desc(source)
     tdesc = ", ".join(_desc(t) for t in targets)
-    floating = source._value.dtype.kind in "fc"
-    if isinstance(source, Variable):
-        vid = id(source)
-        if not floating:
-            return Explanation(
-                "integer_dtype", f"the source {src} has an integer or bool dtype; only floating "
-                "(or complex) values have gradients.", g.entered,
-                f"create the variable with a float dtype, e.g. tf.Variable({source._value!r}"
-                ".astype('float32')) or dtype=tf.float32.")
-        if vid not in g.watched_vars:
-            if not source.trainable:
-                return Explanation(
-                    "not_trainable", f"the source {src} was created with trainable=False, and "
-                    "tapes watch only trainable variables automatically.", g.entered,
-                    "create it with trainable=True, or call tape.watch(variable) inside the "
-                    "tape's `with` block.")
-            if not g.watch_accessed:
-                return Explanation(
-                    "not_watched", f"the tape was created with watch_accessed_variables=False "
-                    f"and the source {src} was never passed to tape.watch.", g.entered,
-                    "call tape.watch(variable) before using it inside the tape's `with` block.")
-        src_ids = set(g.var_snaps.get(vid, ())) | {vid}
-    else:
-        if not floating:
-            ev = next((e for e in g.events if e.kind == "integer_dtype" and e.obj == id(source)
-                       and e.info.get("op") == "watch"), None)
-            if ev is not None:
-                return _event_explanation(ev, src)
-            return Explanation(
-                "integer_dtype", f"the source {src} has an integer or bool dtype; only floating "
-                "(or complex) values have gradients.", g.entered,
-                "make it floating, e.g. tf.constant(10.0) or tf.cast(x, tf.float32).")
-        if id(source) in tids:
-            return Explanation("connected", "the target is the source itself (gradient: ones).",
-                               None, "")
-        if id(source) not in g.tracked:
-            return Explanation(
-                "not_watched", f"the source {src} is a Tensor the tape never watched. Tapes "
-                "watch only trainable Variables automatically; a constant, or a value created "
-                "before the tape started (for example a Variable replaced by a Tensor with "
-                "`x = x + 1`), is not tracked.", g.entered,
-                "call tape.watch(x) at the top of the `with` block, or keep x a tf.Variable and "
-                "update it in place with x.assign_add(1) / x.assign(...).")
-        src_ids = {id(source)}
+    src_ids = (_variable_source(g, source, src) if isinstance(source, Variable)
+               else _tensor_source(g, source, src, tids))
+    if isinstance(src_ids, Explanation):
+        return src_ids
     if g.spent:
         # ids in a spent tape's summary may now name new objects: answer only about the
         # gradient() call's own targets and sources, which were alive all along
@@ -525,7 +485,61 @@ def explain(tape, target: Any, source: Any) -> Explanation:
             return _not_used(g, src, tdesc, set(), tids, source)
     if any(t in src_ids for t in tids):
         return Explanation("connected", "the target is a read of the source itself.", None, "")
+    return _from_records(g, src_ids, tids, src, tdesc, source)
 
+
+def _variable_source(g: _Graph, source: Variable, src: str):
+    """The ids standing for a Variable source (itself and its snapshots), or why none count."""
+    if source._value.dtype.kind not in "fc":
+        return Explanation(
+            "integer_dtype", f"the source {src} has an integer or bool dtype; only floating "
+            "(or complex) values have gradients.", g.entered,
+            f"create the variable with a float dtype, e.g. tf.Variable({source._value!r}"
+            ".astype('float32')) or dtype=tf.float32.")
+    vid = id(source)
+    if vid not in g.watched_vars:
+        if not source.trainable:
+            return Explanation(
+                "not_trainable", f"the source {src} was created with trainable=False, and "
+                "tapes watch only trainable variables automatically.", g.entered,
+                "create it with trainable=True, or call tape.watch(variable) inside the "
+                "tape's `with` block.")
+        if not g.watch_accessed:
+            return Explanation(
+                "not_watched", f"the tape was created with watch_accessed_variables=False "
+                f"and the source {src} was never passed to tape.watch.", g.entered,
+                "call tape.watch(variable) before using it inside the tape's `with` block.")
+    return set(g.var_snaps.get(vid, ())) | {vid}
+
+
+def _tensor_source(g: _Graph, source: Any, src: str, tids: list):
+    """The id of a Tensor source, or why it has no gradient."""
+    if source._value.dtype.kind not in "fc":
+        ev = next((e for e in g.events if e.kind == "integer_dtype" and e.obj == id(source)
+                   and e.info.get("op") == "watch"), None)
+        if ev is not None:
+            return _event_explanation(ev, src)
+        return Explanation(
+            "integer_dtype", f"the source {src} has an integer or bool dtype; only floating "
+            "(or complex) values have gradients.", g.entered,
+            "make it floating, e.g. tf.constant(10.0) or tf.cast(x, tf.float32).")
+    if id(source) in tids:
+        return Explanation("connected", "the target is the source itself (gradient: ones).",
+                           None, "")
+    if id(source) not in g.tracked:
+        return Explanation(
+            "not_watched", f"the source {src} is a Tensor the tape never watched. Tapes "
+            "watch only trainable Variables automatically; a constant, or a value created "
+            "before the tape started (for example a Variable replaced by a Tensor with "
+            "`x = x + 1`), is not tracked.", g.entered,
+            "call tape.watch(x) at the top of the `with` block, or keep x a tf.Variable and "
+            "update it in place with x.assign_add(1) / x.assign(...).")
+    return {id(source)}
+
+
+def _from_records(g: _Graph, src_ids: set, tids: list, src: str, tdesc: str,
+                  source: Any) -> Explanation:
+    """The answer from the recorded ops: the path that connects, or the event that cut it."""
     dep = _downstream(g.ops, src_ids)
     if any(t in dep for t in tids):
         names = [op.name for op in _path(g.ops, dep, tids)]
