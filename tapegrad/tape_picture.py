@@ -48,135 +48,158 @@ def to_dot(tape, target: Any = None, sources: Any = None, max_nodes: int = 120,
         raise ValueError("to_dot: this non-persistent tape's records were released by "
                          "gradient(); draw it before calling gradient(), or create the tape with "
                          "GradientTape(persistent=True).")
-    ops = _ops_of(tape._records, describe=True)
-    producer = {}
-    for k, op in enumerate(ops):
-        for o in op.outs:
-            producer[o] = k
-    # the source nodes: given sources, else everything the tape watched
-    if sources is None:
-        srcs = list(tape._keep) + list(tape._watched_vars.values())
-    else:
-        srcs = [s for s in nest.flatten(sources) if isinstance(s, _Base)]
-    src_of: dict[int, int] = {}   # tracked id -> source index
-    for j, s in enumerate(srcs):
-        if isinstance(s, Variable):
-            for t in tape._var_snaps.get(id(s), ()):
-                src_of[id(t)] = j
-        src_of[id(s)] = j
-    tids = [id(t) for t in nest.flatten(target)] if target is not None else []
-    # which ops and sources lie on a target's path
-    on_path: set[int] = set()
-    src_hit: set[int] = set()
-    if tids:
-        for j in range(len(srcs)):
-            ids = {i for i, jj in src_of.items() if jj == j}
-            dep = _downstream(ops, ids)
-            path = _path(ops, dep, tids)
-            if path or any(t in ids for t in tids):
-                src_hit.add(j)
-            on_path.update(id(op) for op in path)
-    # edges between op indices (and from sources)
-    preds: list[list[int]] = [[] for _ in ops]
-    src_edges: list[tuple[int, int]] = []
-    consumers: dict[int, int] = {}
-    for k, op in enumerate(ops):
-        for i in op.ins:
-            if i in producer and producer[i] != k:
-                preds[k].append(producer[i])
-                consumers[producer[i]] = consumers.get(producer[i], 0) + 1
-            elif i in src_of:
-                src_edges.append((src_of[i], k))
-    target_ops = {producer[t] for t in tids if t in producer}
-    # collapse linear runs: b's only predecessor is a, a's only consumer is b
-    group = list(range(len(ops)))
-    runs: dict[int, list[int]] = {}
-    k = 0
-    while k < len(ops):
-        run = [k]
-        while True:
-            a = run[-1]
-            b = a + 1
-            if (b < len(ops) and preds[b] == [a] and consumers.get(a, 0) == 1
-                    and len(ops[a].outs) == 1 and a not in target_ops
-                    and not any(e[1] == b for e in src_edges)):
-                run.append(b)
-            else:
-                break
-        if len(run) > collapse:
-            for m in run:
-                group[m] = run[0]
-            runs[run[0]] = run
-        k = run[-1] + 1
+    pic = _Picture(tape, target, sources)
+    pic.collapse(collapse)
+    shown, hidden = pic.shown(max_nodes)
     lines = ["digraph tape {", '  rankdir=TB; node [fontname="Helvetica", fontsize=11, '
              'shape=box, style="rounded,filled", fillcolor="#f4f6fb", color="#4a5a7a"];',
              '  edge [color="#7a869a"];']
-    for j, s in enumerate(srcs):
-        grey = tids and j not in src_hit
-        label = (s.name if isinstance(s, Variable) else "source") + \
-            f"\n{_dt.from_numpy(s._value.dtype).name}{list(np.shape(s._value))}"
-        style = ('fillcolor="#eeeeee", color="#b0b0b0", fontcolor="#9a9a9a", '
-                 'style="rounded,filled,dashed"') if grey else \
-            'fillcolor="#dcecff", color="#1f5fbf", penwidth=2'
-        lines.append(f"  s{j} [label={_q(label)}, shape=box, {style}];")
-    shown: list[int] = []
-    for k in range(len(ops)):
-        if group[k] == k:
-            shown.append(k)
-    hidden = 0
-    if len(shown) > max_nodes:
-        keep = set(shown[:max_nodes]) | {k for k in shown if group[k] in target_ops
-                                         or k in target_ops}
-        hidden = sum(len(runs.get(k, [k])) for k in shown if k not in keep)
-        shown = [k for k in shown if k in keep]
-    shown_set = set(shown)
-    for k in shown:
-        members = runs.get(k, [k])
-        last = ops[members[-1]]
-        red = any(id(ops[m]) in on_path for m in members)
-        if len(members) > 1:
-            counts: dict[str, int] = {}
-            for m in members:
-                counts[ops[m].name] = counts.get(ops[m].name, 0) + 1
-            what = ", ".join(f"{n} ×{c}" for n, c in counts.items())
-            label = f"{len(members)} ops in a chain\n{what}\n{last.out_desc[0]}"
-        else:
-            label = f"{last.name}\n" + "\n".join(last.out_desc)
-        attrs = []
-        if members[-1] in target_ops:
-            label += "\n(target)"
-            attrs.append('peripheries=2, color="#c0392b", fillcolor="#fde2df", penwidth=2')
-        elif red:
-            attrs.append('color="#c0392b"')
-        lines.append(f"  n{k} [{', '.join([f'label={_q(label)}'] + attrs)}];")
-    drawn = set()
-    for k, op in enumerate(ops):
-        gk = group[k]
-        if gk not in shown_set:
-            continue
-        for p in preds[k]:
-            gp = group[p]
-            if gp == gk or gp not in shown_set or (gp, gk) in drawn:
-                continue
-            drawn.add((gp, gk))
-            red = id(ops[p]) in on_path and id(op) in on_path
-            lines.append(f"  n{gp} -> n{gk}" + (' [color="#c0392b", penwidth=2]' if red else "")
-                         + ";")
-    for j, k in src_edges:
-        gk = group[k]
-        if gk not in shown_set or (f"s{j}", gk) in drawn:
-            continue
-        drawn.add((f"s{j}", gk))
-        red = j in src_hit and id(ops[k]) in on_path
-        lines.append(f"  s{j} -> n{gk}" + (' [color="#c0392b", penwidth=2]' if red else "") + ";")
+    lines += pic.source_lines() + pic.node_lines(shown) + pic.edge_lines(set(shown))
     if hidden:
         lines.append(f'  more [shape=note, label="… {hidden} more ops not shown '
                      f'(to_dot(max_nodes=…))", fillcolor="#fff8dc"];')
-    if tids and not target_ops and not any(t in src_of for t in tids):
+    if pic.tids and not pic.target_ops and not any(t in pic.src_of for t in pic.tids):
         lines.append('  target [shape=box, style="dashed", color="#c0392b", '
                      'label="target\\n(not recorded on this tape)"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+_RED_EDGE = ' [color="#c0392b", penwidth=2]'
+
+
+class _Picture:
+    """The ops of a tape as a graph: sources, edges, the target's paths, collapsed runs."""
+
+    def __init__(self, tape, target: Any, sources: Any):
+        self.ops = ops = _ops_of(tape._records, describe=True)
+        producer = {o: k for k, op in enumerate(ops) for o in op.outs}
+        # the source nodes: given sources, else everything the tape watched
+        if sources is None:
+            self.srcs = list(tape._keep) + list(tape._watched_vars.values())
+        else:
+            self.srcs = [s for s in nest.flatten(sources) if isinstance(s, _Base)]
+        self.src_of: dict[int, int] = {}   # tracked id -> source index
+        for j, s in enumerate(self.srcs):
+            if isinstance(s, Variable):
+                for t in tape._var_snaps.get(id(s), ()):
+                    self.src_of[id(t)] = j
+            self.src_of[id(s)] = j
+        self.tids = [id(t) for t in nest.flatten(target)] if target is not None else []
+        self._paths()
+        # edges between op indices (and from sources)
+        self.preds: list[list[int]] = [[] for _ in ops]
+        self.src_edges: list[tuple[int, int]] = []
+        self.consumers: dict[int, int] = {}
+        for k, op in enumerate(ops):
+            for i in op.ins:
+                if i in producer and producer[i] != k:
+                    self.preds[k].append(producer[i])
+                    self.consumers[producer[i]] = self.consumers.get(producer[i], 0) + 1
+                elif i in self.src_of:
+                    self.src_edges.append((self.src_of[i], k))
+        self.target_ops = {producer[t] for t in self.tids if t in producer}
+        self.group = list(range(len(ops)))
+        self.runs: dict[int, list[int]] = {}
+
+    def _paths(self) -> None:
+        """Which ops and sources lie on a path to the target."""
+        self.on_path: set[int] = set()
+        self.src_hit: set[int] = set()
+        if not self.tids:
+            return
+        for j in range(len(self.srcs)):
+            ids = {i for i, jj in self.src_of.items() if jj == j}
+            path = _path(self.ops, _downstream(self.ops, ids), self.tids)
+            if path or any(t in ids for t in self.tids):
+                self.src_hit.add(j)
+            self.on_path.update(id(op) for op in path)
+
+    def collapse(self, collapse: int) -> None:
+        """Linear runs longer than ``collapse`` become one node: b's only predecessor is a,
+        a's only consumer is b."""
+        ops, k = self.ops, 0
+        while k < len(ops):
+            run = [k]
+            while True:
+                a, b = run[-1], run[-1] + 1
+                if (b < len(ops) and self.preds[b] == [a] and self.consumers.get(a, 0) == 1
+                        and len(ops[a].outs) == 1 and a not in self.target_ops
+                        and not any(e[1] == b for e in self.src_edges)):
+                    run.append(b)
+                else:
+                    break
+            if len(run) > collapse:
+                for m in run:
+                    self.group[m] = run[0]
+                self.runs[run[0]] = run
+            k = run[-1] + 1
+
+    def shown(self, max_nodes: int) -> tuple[list[int], int]:
+        """The node ids drawn (at most ``max_nodes`` plus the target's) and how many ops not."""
+        shown = [k for k in range(len(self.ops)) if self.group[k] == k]
+        if len(shown) <= max_nodes:
+            return shown, 0
+        keep = set(shown[:max_nodes]) | {k for k in shown if self.group[k] in self.target_ops
+                                         or k in self.target_ops}
+        hidden = sum(len(self.runs.get(k, [k])) for k in shown if k not in keep)
+        return [k for k in shown if k in keep], hidden
+
+    def source_lines(self) -> list[str]:
+        lines = []
+        for j, s in enumerate(self.srcs):
+            grey = self.tids and j not in self.src_hit
+            label = (s.name if isinstance(s, Variable) else "source") + \
+                f"\n{_dt.from_numpy(s._value.dtype).name}{list(np.shape(s._value))}"
+            style = ('fillcolor="#eeeeee", color="#b0b0b0", fontcolor="#9a9a9a", '
+                     'style="rounded,filled,dashed"') if grey else \
+                'fillcolor="#dcecff", color="#1f5fbf", penwidth=2'
+            lines.append(f"  s{j} [label={_q(label)}, shape=box, {style}];")
+        return lines
+
+    def node_lines(self, shown: list[int]) -> list[str]:
+        lines = []
+        for k in shown:
+            members = self.runs.get(k, [k])
+            last = self.ops[members[-1]]
+            if len(members) > 1:
+                counts: dict[str, int] = {}
+                for m in members:
+                    counts[self.ops[m].name] = counts.get(self.ops[m].name, 0) + 1
+                what = ", ".join(f"{n} ×{c}" for n, c in counts.items())
+                label = f"{len(members)} ops in a chain\n{what}\n{last.out_desc[0]}"
+            else:
+                label = f"{last.name}\n" + "\n".join(last.out_desc)
+            attrs = []
+            if members[-1] in self.target_ops:
+                label += "\n(target)"
+                attrs.append('peripheries=2, color="#c0392b", fillcolor="#fde2df", penwidth=2')
+            elif any(id(self.ops[m]) in self.on_path for m in members):
+                attrs.append('color="#c0392b"')
+            lines.append(f"  n{k} [{', '.join([f'label={_q(label)}'] + attrs)}];")
+        return lines
+
+    def edge_lines(self, shown: set) -> list[str]:
+        lines, drawn, group, on_path = [], set(), self.group, self.on_path
+        for k, op in enumerate(self.ops):
+            gk = group[k]
+            if gk not in shown:
+                continue
+            for p in self.preds[k]:
+                gp = group[p]
+                if gp == gk or gp not in shown or (gp, gk) in drawn:
+                    continue
+                drawn.add((gp, gk))
+                red = id(self.ops[p]) in on_path and id(op) in on_path
+                lines.append(f"  n{gp} -> n{gk}" + (_RED_EDGE if red else "") + ";")
+        for j, k in self.src_edges:
+            gk = group[k]
+            if gk not in shown or (f"s{j}", gk) in drawn:
+                continue
+            drawn.add((f"s{j}", gk))
+            red = j in self.src_hit and id(self.ops[k]) in on_path
+            lines.append(f"  s{j} -> n{gk}" + (_RED_EDGE if red else "") + ";")
+        return lines
 
 
 def render(tape, path: str, target: Any = None, sources: Any = None, **kwargs: Any) -> str:
