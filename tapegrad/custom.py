@@ -115,39 +115,7 @@ class _CustomGradient:
         n_in = len(inputs)
         name = getattr(self.f, "__name__", "custom_gradient")
 
-        def vjp(g, out, *recorded):
-            gs = list(g) if multi else [g]
-            if variables:
-                res = grad_fn(*gs, variables=variables)
-                if not (isinstance(res, (list, tuple)) and len(res) == 2):
-                    raise ValueError(f"custom_gradient: {name}'s grad_fn must return "
-                                     f"(input_grads, variable_grads) when variables are used.")
-                dx, dv = res
-                dx = list(dx) if isinstance(dx, (list, tuple)) else [dx]
-                dv = list(dv)
-                if len(dv) != len(variables):
-                    raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dv)} "
-                                     f"variable gradients for {len(variables)} variables.")
-            else:
-                res = grad_fn(*gs)
-                dx = list(res) if isinstance(res, (list, tuple)) else [res]
-                dv = []
-            if len(dx) != n_in:
-                raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dx)} "
-                                 f"gradients, but {name} has {n_in} tensor inputs; return one "
-                                 f"gradient (or None) per input.")
-            nb = len(gs[0].shape) - len(out[0].shape if multi else out.shape)
-            grads = []
-            for d, x in zip(dx + dv, recorded):
-                if d is not None:
-                    d = convert_to_tensor(d)
-                    if tuple(d.shape[nb:]) != tuple(x.shape) or len(d.shape) != nb + x.ndim:
-                        raise ValueError(
-                            f"custom_gradient: {name}'s grad_fn returned a gradient of shape "
-                            f"{list(d.shape)} for an input of shape {list(x.shape)}; each "
-                            f"gradient must have its input's shape.")
-                grads.append(d)
-            return tuple(grads)
+        vjp = _custom_vjp(grad_fn, variables, multi, n_in, name)
 
         # a primitive built for this call: its forward already ran (impl None), its VJP is vjp
         op = Primitive(None, name, register=False)
@@ -156,6 +124,48 @@ class _CustomGradient:
         ans = tuple(convert_to_tensor(t)._value for t in ys)
         out = _record(op, tuple(inputs) + tuple(variables), vals, ans if multi else ans[0], {})
         return list(out) if isinstance(y, list) else out
+
+
+def _custom_vjp(grad_fn: Callable, variables: list, multi: bool, n_in: int, name: str):
+    """The VJP of one custom_gradient call: ``grad_fn``'s results checked against the inputs."""
+    def vjp(g, out, *recorded):
+        gs = list(g) if multi else [g]
+        dx, dv = _user_grads(grad_fn, gs, variables, name)
+        if len(dx) != n_in:
+            raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dx)} "
+                             f"gradients, but {name} has {n_in} tensor inputs; return one "
+                             f"gradient (or None) per input.")
+        nb = len(gs[0].shape) - len(out[0].shape if multi else out.shape)
+        grads = []
+        for d, x in zip(dx + dv, recorded):
+            if d is not None:
+                d = convert_to_tensor(d)
+                if tuple(d.shape[nb:]) != tuple(x.shape) or len(d.shape) != nb + x.ndim:
+                    raise ValueError(
+                        f"custom_gradient: {name}'s grad_fn returned a gradient of shape "
+                        f"{list(d.shape)} for an input of shape {list(x.shape)}; each "
+                        f"gradient must have its input's shape.")
+            grads.append(d)
+        return tuple(grads)
+    return vjp
+
+
+def _user_grads(grad_fn: Callable, gs: list, variables: list, name: str) -> tuple[list, list]:
+    """Call ``grad_fn``: (input gradients, variable gradients) as lists."""
+    if not variables:
+        res = grad_fn(*gs)
+        return (list(res) if isinstance(res, (list, tuple)) else [res]), []
+    res = grad_fn(*gs, variables=variables)
+    if not (isinstance(res, (list, tuple)) and len(res) == 2):
+        raise ValueError(f"custom_gradient: {name}'s grad_fn must return "
+                         f"(input_grads, variable_grads) when variables are used.")
+    dx, dv = res
+    dx = list(dx) if isinstance(dx, (list, tuple)) else [dx]
+    dv = list(dv)
+    if len(dv) != len(variables):
+        raise ValueError(f"custom_gradient: {name}'s grad_fn returned {len(dv)} "
+                         f"variable gradients for {len(variables)} variables.")
+    return dx, dv
 
 
 def recompute_grad(f: Callable) -> Callable:
