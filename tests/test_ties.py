@@ -96,3 +96,18 @@ def test_mixed_float32_float64_graph_keeps_each_sources_dtype():
     ga, gb = tape.gradient(y, [a, b])
     assert (ga.dtype.name, gb.dtype.name) == ("float32", "float64")
     np.testing.assert_allclose([ga.numpy()[0], gb.numpy()[0]], [6.0, 4.0])
+
+
+FLOAT32_CASES = [
+    ("exp", lambda x: tf.exp(x) * x, [np.array([0.5, -1.0, 2.0])]),
+    ("maximum", tf.maximum, [np.array([1.0, 2.0, 3.0]), np.array([1.5, 1.0, 4.0])]),
+    ("cumsum", lambda x: tf.math.cumsum(x * x, axis=1), [np.arange(6.0).reshape(2, 3) / 4]),
+    ("matmul", tf.matmul, [np.eye(2) + 0.5, np.arange(6.0).reshape(2, 3) / 5]),
+    ("softmax", tf.nn.softmax, [np.array([[0.1, 1.0, -2.0]])]),
+    ("reduce_logsumexp", lambda x: tf.reduce_logsumexp(x, axis=0), [np.array([[0.1, 1.0]])]),
+]
+
+
+@pytest.mark.parametrize("name,f,xs", FLOAT32_CASES, ids=[c[0] for c in FLOAT32_CASES])
+def test_float32_gradients_keep_float32_and_match_float64(name, f, xs):
+    tf.testing.check_grads_float32(f, xs)
