@@ -175,7 +175,7 @@ def test_add_n_rejects_mismatched_inputs():
 
 
 def test_incompatible_broadcast_names_the_op():
-    with pytest.raises(Exception, match=r"squared_difference.*\[2\].*\[3\]"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"squared_difference.*\[2\].*\[3\]"):
         tf.math.squared_difference(np.ones(2), np.ones(3))
 
 
