@@ -441,6 +441,31 @@ def _flat_values(x: Any, out: list) -> None:
             _flat_values(v, out)
 
 
+def executing_eagerly() -> bool:
+    """False while ``tapegrad.function`` traces a Python function, True otherwise
+    (``tf.executing_eagerly``).
+
+    >>> import tapegrad as tf
+    >>> tf.executing_eagerly()
+    True
+    >>> bool(tf.function(lambda x: tf.constant(tf.executing_eagerly()))(tf.constant(1.0)))
+    False
+    """
+    return not getattr(_INSIDE, "depth", 0)
+
+
+_INSIDE = threading.local()  # depth of Function bodies running in this thread
+
+
+def _run_body(fn: Callable, args: tuple, kwargs: dict) -> Any:
+    """``fn(*args, **kwargs)`` as a Function's body: ``executing_eagerly()`` is False in it."""
+    _INSIDE.depth = getattr(_INSIDE, "depth", 0) + 1
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _INSIDE.depth -= 1
+
+
 # -- the decorator --------------------------------------------------------------------------------
 class Function:
     """A Python function traced once per input signature and replayed (see :func:`function`)."""
@@ -475,7 +500,7 @@ class Function:
         if st.active:
             # Inside another trace the ops are traced there; under a tape or an accumulator the
             # call runs eagerly so that gradients flow through it.
-            return self.python_function(*args, **kwargs)
+            return _run_body(self.python_function, args, kwargs)
         if self.input_signature is not None:
             args = self._check_signature(args, kwargs)
         leaves: list = []
@@ -489,7 +514,7 @@ class Function:
         if plan is None:
             return self._trace(key, args, kwargs, leaves)
         if plan is _EAGER:
-            return self.python_function(*args, **kwargs)
+            return _run_body(self.python_function, args, kwargs)
         inputs = [v._value if type(v) is Variable else v for v in leaves]
         if not plan.validated:
             return self._validate(key, plan, inputs, args, kwargs)
@@ -514,7 +539,7 @@ class Function:
         warnings.warn(f"tapegrad.function: in {self.__name__}, an op's output shape depends on "
                       f"values and changed since tracing; calls with this input signature run "
                       f"eagerly.", stacklevel=3)
-        return self.python_function(*args, **kwargs)
+        return _run_body(self.python_function, args, kwargs)
 
     def _check_signature(self, args: tuple, kwargs: dict) -> tuple:
         sig = self.input_signature
@@ -547,7 +572,7 @@ class Function:
             slot += 1
         push_listener(tr)
         try:
-            result = self.python_function(*targs, **tkwargs)
+            result = _run_body(self.python_function, targs, tkwargs)
         finally:
             pop_listener(tr)
         if tr.failed is not None:
@@ -597,7 +622,7 @@ class Function:
         for v, s in zip(variables, saved, strict=False):
             v._value = s
         _rng_restore(rng)
-        result = self.python_function(*args, **kwargs)
+        result = _run_body(self.python_function, args, kwargs)
         eager_flat: list = []
         _flat_values(result, eager_flat)
         replay_flat: list = []
