@@ -13,12 +13,13 @@ import numpy as np
 
 from . import dtypes as _dt
 from .backend import ArrayTypes
+from .errors import InvalidArgumentError
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS as _O
 from .shape import TensorShape
 from .state import STATE as _STATE
 
-__all__ = ["Tensor", "convert_raw", "shape_of"]
+__all__ = ["Tensor", "convert_raw", "shape_of", "holds_tensor"]
 
 _new = object.__new__
 
@@ -34,6 +35,8 @@ def shape_of(x) -> tuple:
     """Shape of a tensor, array or Python scalar, as a plain tuple."""
     if isinstance(x, _Base):
         return x._value.shape
+    if holds_tensor(x):  # a list of tensors: its shape without reading their values
+        return (len(x),) + tuple(shape_of(x[0])) if len(x) else (0,)
     return np.shape(x)
 
 
@@ -243,6 +246,8 @@ def convert_raw(value: Any, dtype: Any = None):
         return v if npd is None or v.dtype == npd else _cast_checked(v, npd)
     if isinstance(value, IndexedSlices):
         return convert_raw(value.to_dense(), dtype)
+    if holds_tensor(value):
+        return _stack_raw(value, npd)
     if value is None:
         raise ValueError("Attempt to convert a value (None) with an unsupported type "
                          "(<class 'NoneType'>) to a Tensor.")
@@ -271,3 +276,33 @@ def _cast_checked(arr, npd: np.dtype):
     return np.asarray(arr).astype(npd) if arr.ndim else npd.type(arr)
 
 
+
+
+def holds_tensor(value: Any) -> bool:
+    """Whether ``value`` is a (nested) list or tuple with a tensor or variable somewhere in it."""
+    if type(value) is not list and type(value) is not tuple:
+        return False
+    return any(isinstance(x, _Base) or holds_tensor(x) for x in value)
+
+
+def _stack_raw(value: Any, npd: Any):
+    """A list holding tensors as one array: the tensors' dtype decides, as TF's packing does."""
+    items = [_stack_raw(x, npd) if holds_tensor(x) else x for x in value]
+    if npd is None:
+        npd = pack_dtype(items)
+    vals = [convert_raw(x, npd) for x in items]
+    if any(v.shape != vals[0].shape for v in vals):
+        raise ValueError(f"Can't pack tensors of shapes {[list(v.shape) for v in vals]} into one "
+                         f"tensor: they must all have the same shape.")
+    return np.stack(vals)
+
+
+def pack_dtype(items: list):
+    """The one NumPy dtype of the tensors (and packed arrays) in a list being packed."""
+    dtypes = {x._value.dtype if isinstance(x, _Base) else x.dtype for x in items
+              if isinstance(x, (_Base, np.ndarray))}
+    if len(dtypes) > 1:
+        raise InvalidArgumentError(f"Can't pack a list of tensors of dtypes "
+                                   f"{sorted(_dt.from_numpy(d).name for d in dtypes)} into one "
+                                   f"tensor; cast them to one dtype first (tf.cast).")
+    return dtypes.pop() if dtypes else None
