@@ -44,8 +44,10 @@ class _Base:
     """What Tensor and Variable share: the value, its metadata, operators and conversions."""
 
     __slots__ = ("_value", "__weakref__")
+    # As TF's EagerTensor: no __array_ufunc__, so NumPy functions (np.add(t, 1), np.exp(t),
+    # np.concatenate) read the value through __array__ and return arrays, while the priority
+    # makes ndarray operators defer to ours (np_array * tensor -> Tensor).
     __array_priority__ = 100
-    __array_ufunc__ = None  # NumPy operators defer to ours: np_array * tensor -> Tensor
 
     @property
     def shape(self) -> TensorShape:
@@ -105,7 +107,12 @@ class _Base:
         if _STATE.active:
             self._leaving("a NumPy function")
         v = np.asarray(self._value, dtype=dtype)
-        return v.copy() if copy else v
+        if copy:
+            return v.copy()
+        if v is self._value:  # a zero-copy view that cannot change the tensor
+            v = v.view()
+            v.flags.writeable = False
+        return v
 
     def __float__(self) -> float:
         if _STATE.active:
