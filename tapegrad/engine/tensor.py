@@ -262,6 +262,9 @@ def convert_raw(value: Any, dtype: Any = None):
         arr = np.asarray(value)
     except (ValueError, TypeError) as e:
         raise ValueError(f"Can't convert {type(value).__name__} to a tensor: {e}") from None
+    if arr.dtype == np.uint64 or (arr.dtype == object and _has_big_int(value)):
+        raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor: "
+                         f"integers must fit in int64 ({value!r}).")
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric tensor.")
     if npd is not None:
@@ -313,3 +316,10 @@ def pack_dtype(items: list):
                                    f"{sorted(_dt.from_numpy(d).name for d in dtypes)} into one "
                                    f"tensor; cast them to one dtype first (tf.cast).")
     return dtypes.pop() if dtypes else None
+
+
+def _has_big_int(value: Any) -> bool:
+    """Whether a Python int beyond int64 sits in ``value`` (NumPy makes those object arrays)."""
+    if isinstance(value, int):
+        return not -2**63 <= value < 2**63
+    return isinstance(value, (list, tuple)) and any(_has_big_int(x) for x in value)
