@@ -32,7 +32,7 @@ from .engine.tensor import Tensor, _Base, _new, convert_raw
 from .engine.variable import Variable
 from .ops import linalg as _linalg, math as _math, nn as _nn, random as _random
 
-__all__ = ["function", "Function", "TensorSpec"]
+__all__ = ["function", "Function", "TensorSpec", "ConcreteFunction"]
 
 _RETRACE_WARN_AT = 6  # traces of one Function before the "retracing too often" warning
 _EAGER = "eager"      # cache entry: this signature runs eagerly
@@ -490,6 +490,20 @@ class Function:
         """How many times the Python function has been traced."""
         return self._traces
 
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """The function specialised to these arguments (``TensorSpec``s, tensors or Python
+        values); calling it runs this Function. Tracing happens at its first call.
+
+        >>> import tapegrad as tf
+        >>> f = tf.function(lambda x: 2.0 * x)
+        >>> cf = f.get_concrete_function(tf.TensorSpec([None], tf.float32))
+        >>> cf(tf.constant([1.0, 2.0])).numpy()
+        array([2., 4.], dtype=float32)
+        """
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        return ConcreteFunction(self, args, kwargs)
+
     def __get__(self, instance: Any, owner: Any = None):
         if instance is None:
             return self
@@ -641,6 +655,23 @@ class Function:
                           f"effects) that tracing froze. Calls with this input signature run "
                           f"eagerly.", stacklevel=3)
         return result
+
+
+class ConcreteFunction:
+    """A :class:`Function` for one input signature (``get_concrete_function``'s result)."""
+
+    def __init__(self, function: Function, args: tuple, kwargs: dict):
+        self.function = function
+        self.structured_input_signature = (args, kwargs)
+        self.name = function.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        want, _ = self.structured_input_signature
+        for i, (a, spec) in enumerate(zip(args, want, strict=False)):
+            if isinstance(spec, TensorSpec) and not spec.is_compatible_with(a):
+                raise ValueError(f"{self.name}: argument {i} does not match the concrete "
+                                 f"function's {spec}.")
+        return self.function(*args, **kwargs)
 
 
 def _rng_state() -> tuple:
