@@ -47,4 +47,9 @@ from . import dtypes, errors, testing
 from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.function)
 from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)
 from . import tape_picture  # noqa: E402  (installs GradientTape.to_dot / render)
-from .keras.module import Module  # noqa: E402
+from .module import Module  # noqa: E402
+from .ops.names import (broadcast_static_shape, get_static_value, identity_n,  # noqa: E402
+                        is_tensor, newaxis, no_op, shape_n)
+from .function import executing_eagerly  # noqa: E402
+from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa: E402
+                          tensor_scatter_nd_min, tensor_scatter_nd_sub)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import porting_check
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -25,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default=".", metavar="DIR",
                       help="folder to write tapegrad-demo.png into (default: the current one)")
     demo.add_argument("--no-plot", action="store_true", help="do not write the picture")
+    check = sub.add_parser("check", help="list the tf. names a TensorFlow program uses that "
+                                         "tapegrad lacks (reads the source, runs nothing)")
+    check.add_argument("file", help="the Python file to check")
     return parser
 
 
@@ -32,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m tapegrad`` and of the ``tapegrad`` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return porting_check.main(args.file)
     if args.command != "demo":
         parser.print_help()
         return 0 if args.command is None else 2

@@ -32,7 +32,7 @@ from .engine.tensor import Tensor, _Base, _new, convert_raw
 from .engine.variable import Variable
 from .ops import linalg as _linalg, math as _math, nn as _nn, random as _random
 
-__all__ = ["function", "Function", "TensorSpec"]
+__all__ = ["function", "Function", "TensorSpec", "ConcreteFunction"]
 
 _RETRACE_WARN_AT = 6  # traces of one Function before the "retracing too often" warning
 _EAGER = "eager"      # cache entry: this signature runs eagerly
@@ -441,6 +441,31 @@ def _flat_values(x: Any, out: list) -> None:
             _flat_values(v, out)
 
 
+def executing_eagerly() -> bool:
+    """False while ``tapegrad.function`` traces a Python function, True otherwise
+    (``tf.executing_eagerly``).
+
+    >>> import tapegrad as tf
+    >>> tf.executing_eagerly()
+    True
+    >>> bool(tf.function(lambda x: tf.constant(tf.executing_eagerly()))(tf.constant(1.0)))
+    False
+    """
+    return not getattr(_INSIDE, "depth", 0)
+
+
+_INSIDE = threading.local()  # depth of Function bodies running in this thread
+
+
+def _run_body(fn: Callable, args: tuple, kwargs: dict) -> Any:
+    """``fn(*args, **kwargs)`` as a Function's body: ``executing_eagerly()`` is False in it."""
+    _INSIDE.depth = getattr(_INSIDE, "depth", 0) + 1
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _INSIDE.depth -= 1
+
+
 # -- the decorator --------------------------------------------------------------------------------
 class Function:
     """A Python function traced once per input signature and replayed (see :func:`function`)."""
@@ -465,6 +490,20 @@ class Function:
         """How many times the Python function has been traced."""
         return self._traces
 
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """The function specialised to these arguments (``TensorSpec``s, tensors or Python
+        values); calling it runs this Function. Tracing happens at its first call.
+
+        >>> import tapegrad as tf
+        >>> f = tf.function(lambda x: 2.0 * x)
+        >>> cf = f.get_concrete_function(tf.TensorSpec([None], tf.float32))
+        >>> cf(tf.constant([1.0, 2.0])).numpy()
+        array([2., 4.], dtype=float32)
+        """
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        return ConcreteFunction(self, args, kwargs)
+
     def __get__(self, instance: Any, owner: Any = None):
         if instance is None:
             return self
@@ -475,7 +514,7 @@ class Function:
         if st.active:
             # Inside another trace the ops are traced there; under a tape or an accumulator the
             # call runs eagerly so that gradients flow through it.
-            return self.python_function(*args, **kwargs)
+            return _run_body(self.python_function, args, kwargs)
         if self.input_signature is not None:
             args = self._check_signature(args, kwargs)
         leaves: list = []
@@ -489,7 +528,7 @@ class Function:
         if plan is None:
             return self._trace(key, args, kwargs, leaves)
         if plan is _EAGER:
-            return self.python_function(*args, **kwargs)
+            return _run_body(self.python_function, args, kwargs)
         inputs = [v._value if type(v) is Variable else v for v in leaves]
         if not plan.validated:
             return self._validate(key, plan, inputs, args, kwargs)
@@ -514,7 +553,7 @@ class Function:
         warnings.warn(f"tapegrad.function: in {self.__name__}, an op's output shape depends on "
                       f"values and changed since tracing; calls with this input signature run "
                       f"eagerly.", stacklevel=3)
-        return self.python_function(*args, **kwargs)
+        return _run_body(self.python_function, args, kwargs)
 
     def _check_signature(self, args: tuple, kwargs: dict) -> tuple:
         sig = self.input_signature
@@ -547,7 +586,7 @@ class Function:
             slot += 1
         push_listener(tr)
         try:
-            result = self.python_function(*targs, **tkwargs)
+            result = _run_body(self.python_function, targs, tkwargs)
         finally:
             pop_listener(tr)
         if tr.failed is not None:
@@ -597,7 +636,7 @@ class Function:
         for v, s in zip(variables, saved, strict=False):
             v._value = s
         _rng_restore(rng)
-        result = self.python_function(*args, **kwargs)
+        result = _run_body(self.python_function, args, kwargs)
         eager_flat: list = []
         _flat_values(result, eager_flat)
         replay_flat: list = []
@@ -616,6 +655,23 @@ class Function:
                           f"effects) that tracing froze. Calls with this input signature run "
                           f"eagerly.", stacklevel=3)
         return result
+
+
+class ConcreteFunction:
+    """A :class:`Function` for one input signature (``get_concrete_function``'s result)."""
+
+    def __init__(self, function: Function, args: tuple, kwargs: dict):
+        self.function = function
+        self.structured_input_signature = (args, kwargs)
+        self.name = function.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        want, _ = self.structured_input_signature
+        for i, (a, spec) in enumerate(zip(args, want, strict=False)):
+            if isinstance(spec, TensorSpec) and not spec.is_compatible_with(a):
+                raise ValueError(f"{self.name}: argument {i} does not match the concrete "
+                                 f"function's {spec}.")
+        return self.function(*args, **kwargs)
 
 
 def _rng_state() -> tuple:

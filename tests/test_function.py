@@ -478,3 +478,22 @@ def test_top_k_replays_new_values_and_gradient():
             np.put_along_axis(dx, want_idx, np.array([[1.0, 2.0]] * 3, np.float32), axis=-1)
             np.testing.assert_array_equal(got[2].numpy(), dx)
     assert fn.experimental_get_tracing_count() == 1
+
+
+# -- TF 2.21's retracing rules and names --------------------------------------------------------
+def test_retracing_rules_python_values_and_tensor_shapes():
+    f = tf.function(lambda x, n: x * n)
+    f(tf.constant(1.0), 2)
+    f(tf.constant(2.0), 2)      # same shape and dtype, same Python value: no retrace
+    assert f.experimental_get_tracing_count() == 1
+    f(tf.constant(2.0), 3)      # a new Python value retraces
+    f(tf.constant([2.0]), 3)    # a new shape retraces
+    assert f.experimental_get_tracing_count() == 3
+
+
+def test_get_concrete_function_and_jit_compile_accepted():
+    f = tf.function(lambda x: 2.0 * x, jit_compile=True)
+    cf = f.get_concrete_function(tf.TensorSpec([None], tf.float32))
+    assert cf(tf.constant([1.0, 2.0])).numpy().tolist() == [2.0, 4.0]
+    with pytest.raises(ValueError, match="TensorSpec"):
+        cf(tf.constant([[1.0]]))

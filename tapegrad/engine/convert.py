@@ -8,10 +8,12 @@ import numpy as np
 
 from . import dtypes as _dt
 from .indexed_slices import IndexedSlices
-from .tensor import Tensor, _new, convert_raw
+from .operators import OPERATORS
+from .state import STATE
+from .tensor import Tensor, _Base, _new, convert_raw, holds_tensor, pack_dtype
 from .variable import Variable
 
-__all__ = ["constant", "convert_to_tensor"]
+__all__ = ["constant", "convert_to_tensor", "holds_tensor", "pack_sequence"]
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
@@ -60,9 +62,32 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         return value.read_value()
     if isinstance(value, IndexedSlices):
         return value.to_dense()
+    if STATE.active and holds_tensor(value):
+        packed = pack_sequence(value)
+        if dtype is not None and packed._value.dtype != _dt.np_dtype(dtype):
+            raise ValueError(f"convert_to_tensor: requested dtype {_dt.as_dtype(dtype).name} "
+                             f"for a list of tensors of dtype {packed.dtype.name}.")
+        return packed
     if dtype is None and dtype_hint is not None:
         try:
             return constant(value, dtype_hint)
         except TypeError:
             pass
     return constant(value, dtype)
+
+
+def pack_sequence(value: Any) -> Tensor:
+    """A (nested) list/tuple holding tensors as one tensor, packed by ``stack`` ops that the
+    tape records, so gradients reach each element (TF's auto-packing). Python numbers in it
+    take the dtype of the first tensor, as TF converts them.
+
+    >>> import tapegrad as tf
+    >>> a = tf.Variable(2.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = tf.reduce_sum([a * a, 3.0 * a])
+    >>> float(tape.gradient(y, a))
+    7.0
+    """
+    items = [pack_sequence(x) if holds_tensor(x) else x for x in value]
+    dtype = pack_dtype(items)
+    return OPERATORS.stack([x if isinstance(x, _Base) else constant(x, dtype) for x in items])

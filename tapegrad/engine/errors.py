@@ -24,6 +24,14 @@ class InvalidArgumentError(OpError, ValueError):
     """
 
 
+__all__ += ["IndexOutOfRangeError"]
+
+
+class IndexOutOfRangeError(InvalidArgumentError, IndexError):
+    """An index out of range: TF's ``InvalidArgumentError``, also an ``IndexError`` so that
+    Python code catching that (and its sequence protocols) keeps working."""
+
+
 class NotFoundError(OpError, FileNotFoundError):
     """A file or name that an op needs does not exist."""
 

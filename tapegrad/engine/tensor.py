@@ -13,12 +13,13 @@ import numpy as np
 
 from . import dtypes as _dt
 from .backend import ArrayTypes
+from .errors import InvalidArgumentError
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS as _O
 from .shape import TensorShape
 from .state import STATE as _STATE
 
-__all__ = ["Tensor", "convert_raw", "shape_of"]
+__all__ = ["Tensor", "convert_raw", "shape_of", "holds_tensor"]
 
 _new = object.__new__
 
@@ -34,6 +35,8 @@ def shape_of(x) -> tuple:
     """Shape of a tensor, array or Python scalar, as a plain tuple."""
     if isinstance(x, _Base):
         return x._value.shape
+    if holds_tensor(x):  # a list of tensors: its shape without reading their values
+        return (len(x),) + tuple(shape_of(x[0])) if len(x) else (0,)
     return np.shape(x)
 
 
@@ -41,8 +44,10 @@ class _Base:
     """What Tensor and Variable share: the value, its metadata, operators and conversions."""
 
     __slots__ = ("_value", "__weakref__")
+    # As TF's EagerTensor: no __array_ufunc__, so NumPy functions (np.add(t, 1), np.exp(t),
+    # np.concatenate) read the value through __array__ and return arrays, while the priority
+    # makes ndarray operators defer to ours (np_array * tensor -> Tensor).
     __array_priority__ = 100
-    __array_ufunc__ = None  # NumPy operators defer to ours: np_array * tensor -> Tensor
 
     @property
     def shape(self) -> TensorShape:
@@ -102,7 +107,12 @@ class _Base:
         if _STATE.active:
             self._leaving("a NumPy function")
         v = np.asarray(self._value, dtype=dtype)
-        return v.copy() if copy else v
+        if copy:
+            return v.copy()
+        if v is self._value:  # a zero-copy view that cannot change the tensor
+            v = v.view()
+            v.flags.writeable = False
+        return v
 
     def __float__(self) -> float:
         if _STATE.active:
@@ -243,6 +253,8 @@ def convert_raw(value: Any, dtype: Any = None):
         return v if npd is None or v.dtype == npd else _cast_checked(v, npd)
     if isinstance(value, IndexedSlices):
         return convert_raw(value.to_dense(), dtype)
+    if holds_tensor(value):
+        return _stack_raw(value, npd)
     if value is None:
         raise ValueError("Attempt to convert a value (None) with an unsupported type "
                          "(<class 'NoneType'>) to a Tensor.")
@@ -250,6 +262,9 @@ def convert_raw(value: Any, dtype: Any = None):
         arr = np.asarray(value)
     except (ValueError, TypeError) as e:
         raise ValueError(f"Can't convert {type(value).__name__} to a tensor: {e}") from None
+    if arr.dtype == np.uint64 or (arr.dtype == object and _has_big_int(value)):
+        raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor: "
+                         f"integers must fit in int64 ({value!r}).")
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric tensor.")
     if npd is not None:
@@ -271,3 +286,40 @@ def _cast_checked(arr, npd: np.dtype):
     return np.asarray(arr).astype(npd) if arr.ndim else npd.type(arr)
 
 
+
+
+def holds_tensor(value: Any) -> bool:
+    """Whether ``value`` is a (nested) list or tuple with a tensor or variable somewhere in it."""
+    if type(value) is not list and type(value) is not tuple:
+        return False
+    return any(isinstance(x, _Base) or holds_tensor(x) for x in value)
+
+
+def _stack_raw(value: Any, npd: Any):
+    """A list holding tensors as one array: the tensors' dtype decides, as TF's packing does."""
+    items = [_stack_raw(x, npd) if holds_tensor(x) else x for x in value]
+    if npd is None:
+        npd = pack_dtype(items)
+    vals = [convert_raw(x, npd) for x in items]
+    if any(v.shape != vals[0].shape for v in vals):
+        raise ValueError(f"Can't pack tensors of shapes {[list(v.shape) for v in vals]} into one "
+                         f"tensor: they must all have the same shape.")
+    return np.stack(vals)
+
+
+def pack_dtype(items: list):
+    """The one NumPy dtype of the tensors (and packed arrays) in a list being packed."""
+    dtypes = {x._value.dtype if isinstance(x, _Base) else x.dtype for x in items
+              if isinstance(x, (_Base, np.ndarray))}
+    if len(dtypes) > 1:
+        raise InvalidArgumentError(f"Can't pack a list of tensors of dtypes "
+                                   f"{sorted(_dt.from_numpy(d).name for d in dtypes)} into one "
+                                   f"tensor; cast them to one dtype first (tf.cast).")
+    return dtypes.pop() if dtypes else None
+
+
+def _has_big_int(value: Any) -> bool:
+    """Whether a Python int beyond int64 sits in ``value`` (NumPy makes those object arrays)."""
+    if isinstance(value, int):
+        return not -2**63 <= value < 2**63
+    return isinstance(value, (list, tuple)) and any(_has_big_int(x) for x in value)

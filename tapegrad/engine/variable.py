@@ -8,6 +8,7 @@ gradients) but listeners hear them (``on_assign``).
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import Any
 
 import numpy as np
@@ -15,9 +16,11 @@ import numpy as np
 from . import dtypes as _dt
 from .indexed_slices import IndexedSlices
 from .state import STATE as _STATE, loud as _loud, quiet as _quiet, scope_prefix
+from .errors import InvalidArgumentError
+from .operators import OPERATORS as _O
 from .tensor import Tensor, _Base, _new, convert_raw
 
-__all__ = ["Variable"]
+__all__ = ["Variable", "SlicedRead"]
 
 
 class Variable(_Base):
@@ -180,6 +183,123 @@ class Variable(_Base):
         finally:
             _loud(quiet)
         return self._set("scatter_sub", sparse_delta, self._value)
+
+
+    # -- writes to parts (sliced assign, scatter) --------------------------------------------
+    def __getitem__(self, index):
+        out = _O.getitem(self, index)
+        _SLICES[id(out)] = (self, index)
+        weakref.finalize(out, _SLICES.pop, id(out), None)
+        out.__class__ = SlicedRead  # same layout: the read gains assign/assign_add/assign_sub
+        return out
+
+    def _write_part(self, op: str, index: Any, value: Any, how) -> Variable:
+        """``how(copy, index, updates)`` on a copy of the value, which then becomes the value."""
+        v = value._value if isinstance(value, _Base) else convert_raw(value, self._value.dtype)
+        if v.dtype != self._value.dtype:
+            raise TypeError(f"{op} on variable '{self._name}': updates have dtype "
+                            f"{_dt.from_numpy(v.dtype).name}, the variable {self.dtype.name}.")
+        new = np.array(self._value)
+        quiet = _quiet()
+        try:
+            how(new, index, v)
+        except (IndexError, ValueError) as e:
+            raise InvalidArgumentError(f"{op} on variable '{self._name}' of shape "
+                                       f"{list(self._shape)}: {e}") from None
+        finally:
+            _loud(quiet)
+        self._value = new
+        return self._set(op, value, new)
+
+    def scatter_nd_update(self, indices: Any, updates: Any, name: Any = None) -> Variable:
+        """Set the slices at ``indices`` (last axis indexes the first dims) to ``updates``."""
+        return self._write_part("scatter_nd_update", _nd(indices), updates, _put)
+
+    def scatter_nd_add(self, indices: Any, updates: Any, name: Any = None) -> Variable:
+        """Add ``updates`` at ``indices``; repeated indices add up."""
+        return self._write_part("scatter_nd_add", _nd(indices), updates, np.add.at)
+
+    def scatter_nd_sub(self, indices: Any, updates: Any, name: Any = None) -> Variable:
+        """Subtract ``updates`` at ``indices``; repeated indices add up."""
+        return self._write_part("scatter_nd_sub", _nd(indices), updates, np.subtract.at)
+
+    def scatter_update(self, sparse_delta: IndexedSlices, name: Any = None) -> Variable:
+        """Set rows ``sparse_delta.indices`` to ``sparse_delta.values``."""
+        return self._write_part("scatter_update", _rows(sparse_delta.indices),
+                                sparse_delta.values, _put)
+
+    def scatter_add(self, sparse_delta: IndexedSlices, name: Any = None) -> Variable:
+        """Add ``sparse_delta.values`` to rows ``sparse_delta.indices``."""
+        return self._write_part("scatter_add", _rows(sparse_delta.indices),
+                                sparse_delta.values, np.add.at)
+
+    def batch_scatter_update(self, sparse_delta: IndexedSlices, name: Any = None) -> Variable:
+        """Per batch entry ``b``: set ``self[b, indices[b, i]]`` to ``values[b, i]``."""
+        idx = _rows(sparse_delta.indices)[0]
+        grid = np.meshgrid(*(np.arange(n) for n in idx.shape[:-1]), indexing="ij")
+        index = tuple(np.broadcast_to(g[..., None], idx.shape) for g in grid) + (idx,)
+        return self._write_part("batch_scatter_update", index, sparse_delta.values, _put)
+
+
+_SLICES: dict = {}  # id of a live sliced read -> (variable, index); tensors are unhashable
+
+
+class SlicedRead(Tensor):
+    """What ``variable[index]`` returns: a Tensor that can also write that part of the
+    variable back (``v[0, 1].assign(x)``, ``v[1:].assign_add(d)``), as TF's sliced reads can.
+
+    >>> import tapegrad as tf
+    >>> v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    >>> _ = v[0, 1].assign(9.0); _ = v[1:].assign_add([[1.0, 1.0]])
+    >>> v.numpy().tolist()
+    [[1.0, 9.0], [4.0, 5.0]]
+    """
+
+    __slots__ = ()
+
+    def _write(self, op: str, value: Any, how) -> Variable:
+        var, index = _SLICES[id(self)]
+        return var._write_part(op, index, value, how)
+
+    def assign(self, value: Any, use_locking: Any = None, name: Any = None,
+               read_value: bool = True) -> Variable:
+        return self._write("assign", value, _put)
+
+    def assign_add(self, delta: Any, use_locking: Any = None, name: Any = None,
+                   read_value: bool = True) -> Variable:
+        return self._write("assign_add", delta, _add_at_slice)
+
+    def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None,
+                   read_value: bool = True) -> Variable:
+        return self._write("assign_sub", delta, _sub_at_slice)
+
+
+def _put(arr, index, v) -> None:
+    arr[index] = v
+
+
+def _add_at_slice(arr, index, v) -> None:
+    arr[index] += v
+
+
+def _sub_at_slice(arr, index, v) -> None:
+    arr[index] -= v
+
+
+def _nd(indices: Any) -> tuple:
+    """scatter_nd indices (last axis indexes the first dims) as a NumPy index tuple."""
+    idx = np.asarray(indices._value if isinstance(indices, _Base) else indices)
+    if idx.dtype.kind not in "iu" or idx.ndim < 1:
+        raise TypeError(f"scatter_nd: indices must be an integer tensor of rank >= 1, got "
+                        f"{idx.dtype}{list(idx.shape)}.")
+    return tuple(idx[..., k] for k in range(idx.shape[-1]))
+
+
+def _rows(indices: Any) -> tuple:
+    idx = np.asarray(indices._value if isinstance(indices, _Base) else indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"scatter: indices must be integers, got {idx.dtype}.")
+    return (idx,)
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:

@@ -1,6 +1,6 @@
 """``Layer``: a Module that builds on first call and names its variables ``layer/var:0``.
 
-Tracking comes from :class:`~tapegrad.keras.module.Module`: ``self.blocks = [Dense(4),
+Tracking comes from :class:`~tapegrad.module.Module`: ``self.blocks = [Dense(4),
 Dense(4)]`` or ``self.heads = {"a": Dense(1)}`` just works, and so does appending to such a list
 later. A layer keeps assignment order (Keras's) and ``trainable=False`` freezes everything in it.
 """
@@ -19,7 +19,7 @@ from ..engine.state import name_scope
 from ..engine.tensor import Tensor
 from ..engine.variable import Variable
 from . import initializers
-from .module import Module, _snake
+from ..module import Module, _snake
 
 __all__ = ["Layer", "unique_name", "clear_session"]
 

@@ -23,7 +23,7 @@ from . import optimizers as _optimizers
 from . import saving as _saving
 from .base_layer import Layer, _accepts_training
 from .layers.core import InputLayer
-from .module import _walk
+from ..module import _walk
 from .utils import Progbar
 
 __all__ = ["Model", "Sequential", "History"]

@@ -11,6 +11,7 @@ import builtins
 from typing import Any
 
 from ..engine.backend import xp as np
+from ..engine.errors import IndexOutOfRangeError, InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.operators import OPERATORS
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
@@ -56,8 +57,9 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
     if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
             -1 in shape and (known == 0 or size % known)):
-        raise ValueError(f"reshape: input is a tensor with {size} values (shape {list(xshape)}), "
-                         f"but the requested shape {list(shape)} cannot hold them.")
+        raise InvalidArgumentError(f"reshape: input is a tensor with {size} values (shape "
+                                   f"{list(xshape)}), but the requested shape {list(shape)} "
+                                   f"cannot hold them.")
     if -1 in shape:
         shape = tuple(size // known if d == -1 else d for d in shape)
     return _reshape(tensor, shape=shape)
@@ -181,8 +183,8 @@ def getitem(x: Any, index: Any) -> Tensor:
         return _getitem(x, index=idx)
     except Exception as e:
         if type(e).__name__ == "InvalidArgumentError":
-            raise IndexError(f"getitem: index {index!r} is out of range for a tensor of shape "
-                             f"{list(shape_of(x))}.") from None
+            raise IndexOutOfRangeError(f"getitem: index {index!r} is out of range for a tensor "
+                                       f"of shape {list(shape_of(x))}.") from None
         raise
 
 
@@ -244,7 +246,7 @@ def stack(values: list, axis: int = 0, name: str | None = None) -> Tensor:
         raise ValueError("stack: needs at least one tensor.")
     shapes = [shape_of(v) for v in values]
     if any(s != shapes[0] for s in shapes):
-        raise ValueError(f"stack: all tensors must have the same shape, got "
+        raise InvalidArgumentError(f"stack: all tensors must have the same shape, got "
                          f"{[list(s) for s in shapes]}.")
     return _stack(*values, axis=_norm_axis(axis, len(shapes[0]) + 1, "stack"))
 
@@ -298,8 +300,8 @@ def concat(values: list, axis: int, name: str | None = None) -> Tensor:
     ax = _norm_axis(axis, rank, "concat")
     for s in shapes:
         if len(s) != rank or s[:ax] + s[ax + 1:] != shapes[0][:ax] + shapes[0][ax + 1:]:
-            raise ValueError(f"concat: shapes {[list(s) for s in shapes]} differ outside axis "
-                             f"{axis}.")
+            raise InvalidArgumentError(f"concat: shapes {[list(s) for s in shapes]} differ "
+                                       f"outside axis {axis}.")
     return _concat(*values, axis=ax)
 
 

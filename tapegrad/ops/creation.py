@@ -3,10 +3,12 @@ queries (shape, size, rank); and the helpers the op families share to build them
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 
 __all__ = [
@@ -114,8 +116,11 @@ def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int
     array([0. , 0.5, 1. ], dtype=float32)
     """
     s = convert_raw(start)
-    dtype = s.dtype if s.dtype.kind == "f" else np.float32
-    return _wrap(np.linspace(s, convert_raw(stop), int(num), axis=axis).astype(dtype))
+    e = convert_raw(stop, s.dtype)  # TF converts stop to start's dtype
+    if int(num) < 0:
+        raise InvalidArgumentError(f"linspace: num must be >= 0, got {int(num)}.")
+    dtype = s.dtype if s.dtype.kind in "fc" else np.float64  # integer ends give float64, as TF
+    return _wrap(np.linspace(s, e, int(num), axis=axis).astype(dtype))
 
 
 def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # noqa: A001
@@ -129,12 +134,19 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     if limit is None:
         start, limit = 0, start
     vals = [convert_raw(v) for v in (start, limit, delta)]
-    if dtype is None:
-        dtype = np.float32 if any(v.dtype.kind == "f" for v in vals) else np.int32
-        dtype = next((v.dtype for v in vals if v.dtype == np.float64), dtype)
-    if float(vals[2]) == 0:
-        raise ValueError("range: delta must not be 0.")
-    return _wrap(np.arange(vals[0], vals[1], vals[2]).astype(_dt.np_dtype(dtype)))
+    if dtype is None:  # the widest of TF's hierarchy int32 < int64 < float32 < float64
+        dtype = builtins.max((v.dtype for v in vals), key=_RANGE_ORDER.index)
+    start, limit, delta = (float(v) if _dt.np_dtype(dtype).kind == "f" else int(v) for v in vals)
+    if delta == 0:
+        raise InvalidArgumentError(f"range: requires delta != 0, got {delta}.")
+    if (limit - start) * delta < 0:
+        raise InvalidArgumentError(f"range: requires start <= limit when delta > 0 and start >= "
+                                   f"limit when delta < 0, got start={start}, limit={limit}, "
+                                   f"delta={delta}.")
+    return _wrap(np.arange(start, limit, delta).astype(_dt.np_dtype(dtype)))
+
+
+_RANGE_ORDER = [np.dtype(t) for t in ("int32", "int64", "float32", "float64")]
 
 
 # -- shape queries ---------------------------------------------------------------------------------

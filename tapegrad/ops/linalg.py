@@ -11,6 +11,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, matrix_transpose
@@ -87,8 +88,8 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     if tb:
         sb = sb[:-2] + (sb[-1], sb[-2])
     if sa[-1] != sb[-2]:
-        raise ValueError(f"matmul: matrix size-incompatible: In[0] {list(sa)}, In[1] {list(sb)} "
-                         f"(inner dimensions {sa[-1]} and {sb[-2]} differ).")
+        raise InvalidArgumentError(f"matmul: matrix size-incompatible: In[0] {list(sa)}, In[1] "
+                                   f"{list(sb)} (inner dimensions {sa[-1]} and {sb[-2]} differ).")
     try:
         np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:

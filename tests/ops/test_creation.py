@@ -56,3 +56,53 @@ def test_errors_name_the_op(f, words):
 def test_a_float_shape_is_refused_not_truncated():
     with pytest.raises(TypeError, match=r"zeros: shape must be integers, got \[1.5\]"):
         tf.zeros([1.5])
+
+
+# -- dtype inference as TF 2.21 (values recorded from TF 2.21's eager mode) ------------------------
+@pytest.mark.parametrize("f, dtype", [
+    (lambda: tf.linspace(-2, 2, 201), tf.float64),
+    (lambda: tf.linspace(-2.0, 2.0, 5), tf.float32),
+    (lambda: tf.linspace(np.int64(0), 2, 5), tf.float64),
+    (lambda: tf.linspace(np.float64(0), 2, 5), tf.float64),
+    (lambda: tf.linspace(0.0, 2, 5), tf.float32),
+    (lambda: tf.range(5), tf.int32),
+    (lambda: tf.range(5.0), tf.float32),
+    (lambda: tf.range(1, 5, 0.5), tf.float32),
+    (lambda: tf.range(np.int64(3)), tf.int64),
+    (lambda: tf.range(np.int64(3), 5.0), tf.float32),
+    (lambda: tf.range(3, np.float64(5)), tf.float64),
+    (lambda: tf.range(2**40, 2**40 + 2), tf.int64),
+    (lambda: tf.constant(2**40), tf.int64),
+    (lambda: tf.constant([1, 2**40]), tf.int64),
+    (lambda: tf.convert_to_tensor(2**40), tf.int64),
+    (lambda: tf.fill([2], 2**40), tf.int64),
+    (lambda: tf.constant(np.float64(1)), tf.float64),
+    (lambda: tf.constant(np.ones(2, np.int64)), tf.int64),
+    (lambda: tf.constant(1j), tf.complex128),
+    (lambda: tf.ones_like(np.ones(2)), tf.float64),
+    (lambda: tf.zeros_like([1, 2]), tf.int32),
+])
+def test_creation_dtypes_as_tf(f, dtype):
+    assert f().dtype == dtype
+
+
+def test_creation_values_as_tf():
+    np.testing.assert_allclose(tf.linspace(-2, 2, 201).numpy()[:3], [-2.0, -1.98, -1.96])
+    assert tf.range(2**40, 2**40 + 2).numpy().tolist() == [2**40, 2**40 + 1]
+    assert tf.linspace([0.0, 1.0], [1.0, 2.0], 3).shape == (3, 2)
+    assert int(tf.constant(2**40, tf.int32)) == 0  # TF 2.21 wraps, it does not raise
+    assert tf.constant(-1, tf.uint8).numpy() == 255
+
+
+@pytest.mark.parametrize("f, cls, words", [
+    (lambda: tf.constant(2**63), ValueError, "out-of-range integer"),
+    (lambda: tf.constant([1, 2**70]), ValueError, "out-of-range integer"),
+    (lambda: tf.constant(1.5, tf.int32), TypeError, "1.5"),
+    (lambda: tf.range(0, 3, 0), tf.errors.InvalidArgumentError, "delta != 0"),
+    (lambda: tf.range(5, 0), tf.errors.InvalidArgumentError, "start <= limit"),
+    (lambda: tf.range(0, 5, -1), tf.errors.InvalidArgumentError, "start >= limit"),
+    (lambda: tf.linspace(0.0, 1.0, -1), tf.errors.InvalidArgumentError, "num"),
+])
+def test_creation_errors_as_tf(f, cls, words):
+    with pytest.raises(cls, match=words):
+        f()
