@@ -25,6 +25,8 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "logical_and", "logical_not", "logical_or", "logical_xor", "meshgrid", "not_equal", "one_hot",
     "ones", "ones_like", "range", "rank", "recompute_grad", "round", "shape", "sign", "size",
     "zeros", "zeros_like", "dropout", "stop_gradient", "name_scope", "reduce_all", "reduce_any",
+    "broadcast_static_shape", "executing_eagerly", "get_static_value", "is_tensor", "no_op",
+    "shape_n",
 }
 
 

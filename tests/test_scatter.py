@@ -80,3 +80,21 @@ def test_tensor_scatter_max_splits_ties_evenly():
     with tf.GradientTape() as tape:
         y = tf.tensor_scatter_nd_max(x, [[0]], tf.constant([1.0]))
     assert tape.gradient(y, x).numpy().tolist() == [0.5, 1.0]
+
+
+def test_bad_indices_policy():
+    t = tf.constant([1.0, 2.0, 3.0])
+    upd = tf.constant([5.0, 7.0, 1.0])
+    got = tf.tensor_scatter_nd_add(t, [[0], [9], [2]], upd, bad_indices_policy="IGNORE")
+    assert got.numpy().tolist() == [6.0, 2.0, 4.0]
+    got = tf.tensor_scatter_nd_max(t, [[-1], [1], [5]], upd, bad_indices_policy="IGNORE")
+    assert got.numpy().tolist() == [1.0, 7.0, 3.0]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="tensor_scatter_nd_sub"):
+        tf.tensor_scatter_nd_sub(t, [[0], [9], [2]], upd, bad_indices_policy="ERROR")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="bad_indices_policy"):
+        tf.tensor_scatter_nd_min(t, [[0]], [1.0], bad_indices_policy="SKIP")
+    u = tf.Variable([5.0, 7.0, 1.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.tensor_scatter_nd_add(t, [[0], [9], [2]], u * u,
+                                                   bad_indices_policy="IGNORE"))
+    assert tape.gradient(y, u).numpy().tolist() == [10.0, 0.0, 2.0]

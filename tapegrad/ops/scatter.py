@@ -9,16 +9,34 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.tensor import Tensor, _Base, shape_of
 from ..engine.errors import InvalidArgumentError
-from .array import _tensor_args
-from .indexing import _check_range, _gather_nd, _gather_nd_grad, _index_value
+from .array import _tensor_args, reshape
+from .indexing import gather, _check_range, _gather_nd, _gather_nd_grad, _index_value
 from .math import add, cast, divide, equal, multiply, subtract
 
 __all__ = ["tensor_scatter_nd_add", "tensor_scatter_nd_sub", "tensor_scatter_nd_max",
            "tensor_scatter_nd_min"]
 
 
-def _checked(tensor: Any, indices: Any, updates: Any, op: str) -> tuple:
-    """The tensor, the updates (one dtype) and the index array, with TF's shape checks."""
+_POLICIES = ("", "DEFAULT", "ERROR", "IGNORE")
+
+
+def _ignore_bad(u: Any, idx: Any, shape: tuple) -> tuple:
+    """``bad_indices_policy="IGNORE"``: the index rows inside ``shape`` and their updates."""
+    depth = idx.shape[-1]
+    rows = idx.reshape(-1, depth)
+    keep = np.all((rows >= 0) & (rows < np.asarray(shape[:depth], dtype=rows.dtype)), axis=1)
+    u_rows = reshape(u, [-1, *shape[depth:]])
+    return gather(u_rows, np.nonzero(keep)[0]), rows[keep]
+
+
+def _checked(tensor: Any, indices: Any, updates: Any, op: str, policy: str = "") -> tuple:
+    """The tensor, the updates (one dtype) and the index array, with TF's shape checks.
+
+    ``policy`` is TF's ``bad_indices_policy``: out-of-range indices raise, except with
+    ``"IGNORE"``, where their updates are dropped."""
+    if policy not in _POLICIES:
+        raise InvalidArgumentError(f"{op}: bad_indices_policy must be one of {list(_POLICIES)}, "
+                                   f"got {policy!r}.")
     x, u = _tensor_args(tensor, updates)
     shape = tuple(shape_of(x))
     idx = _index_value(indices, op)
@@ -33,13 +51,16 @@ def _checked(tensor: Any, indices: Any, updates: Any, op: str) -> tuple:
     if xd != ud:
         raise TypeError(f"{op}: tensor is {_dt.from_numpy(xd).name} but updates are "
                         f"{_dt.from_numpy(ud).name}.")
+    if policy == "IGNORE":
+        u, idx = _ignore_bad(u, idx, shape)
+        return x, u, idx, shape
     for k in range(depth):
         _check_range(idx[..., k], shape[k], op, "index", shape)
     return x, u, idx, shape
 
 
 def tensor_scatter_nd_add(tensor: Any, indices: Any, updates: Any,
-                          name: str | None = None) -> Tensor:
+                          bad_indices_policy: str = "", name: str | None = None) -> Tensor:
     """``tensor`` with ``updates`` added at ``indices``; repeated indices add up
     (``tf.tensor_scatter_nd_add``).
 
@@ -47,26 +68,29 @@ def tensor_scatter_nd_add(tensor: Any, indices: Any, updates: Any,
     >>> tf.tensor_scatter_nd_add([1.0, 2.0, 3.0], [[2], [0], [2]], [1.0, 5.0, 1.0]).numpy()
     array([6., 2., 5.], dtype=float32)
     """
-    x, u, idx, shape = _checked(tensor, indices, updates, "tensor_scatter_nd_add")
+    x, u, idx, shape = _checked(tensor, indices, updates, "tensor_scatter_nd_add",
+                                  bad_indices_policy)
     return add(x, _gather_nd_grad(u, idx, batch_dims=0, shape=shape))
 
 
 def tensor_scatter_nd_sub(tensor: Any, indices: Any, updates: Any,
-                          name: str | None = None) -> Tensor:
+                          bad_indices_policy: str = "", name: str | None = None) -> Tensor:
     """``tensor`` with ``updates`` subtracted at ``indices`` (``tf.tensor_scatter_nd_sub``).
 
     >>> import tapegrad as tf
     >>> tf.tensor_scatter_nd_sub([1.0, 2.0, 3.0], [[1]], [5.0]).numpy()
     array([ 1., -3.,  3.], dtype=float32)
     """
-    x, u, idx, shape = _checked(tensor, indices, updates, "tensor_scatter_nd_sub")
+    x, u, idx, shape = _checked(tensor, indices, updates, "tensor_scatter_nd_sub",
+                                  bad_indices_policy)
     return subtract(x, _gather_nd_grad(u, idx, batch_dims=0, shape=shape))
 
 
-def _scatter_extreme(tensor: Any, indices: Any, updates: Any, op: str, ufunc) -> Tensor:
+def _scatter_extreme(tensor: Any, indices: Any, updates: Any, op: str, ufunc,
+                     policy: str = "") -> Tensor:
     """max/min: the value from NumPy; the result rebuilt as the mean of the entries equal to it
     (the tensor's and the updates'), so the gradient is split evenly among ties, as TF's."""
-    x, u, idx, shape = _checked(tensor, indices, updates, op)
+    x, u, idx, shape = _checked(tensor, indices, updates, op, policy)
     xv = np.array(x._value if isinstance(x, _Base) else x)
     uv = u._value if isinstance(u, _Base) else np.asarray(u)
     depth = idx.shape[-1]
@@ -81,7 +105,7 @@ def _scatter_extreme(tensor: Any, indices: Any, updates: Any, op: str, ufunc) ->
 
 
 def tensor_scatter_nd_max(tensor: Any, indices: Any, updates: Any,
-                          name: str | None = None) -> Tensor:
+                          bad_indices_policy: str = "", name: str | None = None) -> Tensor:
     """``tensor`` with each entry at ``indices`` the maximum of it and its updates
     (``tf.tensor_scatter_nd_max``).
 
@@ -89,11 +113,12 @@ def tensor_scatter_nd_max(tensor: Any, indices: Any, updates: Any,
     >>> tf.tensor_scatter_nd_max([1.0, 2.0, 3.0], [[0], [2]], [4.0, 0.0]).numpy()
     array([4., 2., 3.], dtype=float32)
     """
-    return _scatter_extreme(tensor, indices, updates, "tensor_scatter_nd_max", np.maximum)
+    return _scatter_extreme(tensor, indices, updates, "tensor_scatter_nd_max",
+                            np.maximum, bad_indices_policy)
 
 
 def tensor_scatter_nd_min(tensor: Any, indices: Any, updates: Any,
-                          name: str | None = None) -> Tensor:
+                          bad_indices_policy: str = "", name: str | None = None) -> Tensor:
     """``tensor`` with each entry at ``indices`` the minimum of it and its updates
     (``tf.tensor_scatter_nd_min``).
 
@@ -101,4 +126,5 @@ def tensor_scatter_nd_min(tensor: Any, indices: Any, updates: Any,
     >>> tf.tensor_scatter_nd_min([1.0, 2.0, 3.0], [[0], [2]], [4.0, 0.0]).numpy()
     array([1., 2., 0.], dtype=float32)
     """
-    return _scatter_extreme(tensor, indices, updates, "tensor_scatter_nd_min", np.minimum)
+    return _scatter_extreme(tensor, indices, updates, "tensor_scatter_nd_min",
+                            np.minimum, bad_indices_policy)
