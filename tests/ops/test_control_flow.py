@@ -1,0 +1,73 @@
+"""cond / case / switch_case / while_loop: values, errors, gradients through the path taken,
+and replay inside tapegrad.function."""
+
+import numpy as np
+import pytest
+
+import tapegrad as tf
+from tapegrad.errors import InvalidArgumentError
+from tapegrad.testing import check_grads
+
+
+def test_cond_picks_branch_and_grads_follow_it():
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = tf.cond(x > 2.0, lambda: x * x, lambda: -x)
+    assert float(y) == 9.0
+    assert float(tape.gradient(y, x)) == pytest.approx(6.0)
+    with tf.GradientTape() as tape:
+        y = tf.cond(x < 2.0, lambda: x * x, lambda: -x)
+    assert float(tape.gradient(y, x)) == pytest.approx(-1.0)
+
+
+def test_cond_rejects_non_scalar_pred():
+    with pytest.raises(InvalidArgumentError, match="cond: pred must be a scalar"):
+        tf.cond(tf.constant([True, False]), lambda: 1, lambda: 2)
+    with pytest.raises(ValueError):
+        tf.cond(tf.constant([True, False]), lambda: 1, lambda: 2)
+
+
+def test_case_and_switch_case():
+    x = tf.constant(1.0)
+    pairs = [(x > 2.0, lambda: x), (x > 0.0, lambda: 2 * x)]
+    assert float(tf.case(pairs, default=lambda: 0 * x)) == 2.0
+    assert float(tf.case([(x > 5.0, lambda: x)], default=lambda: 7 * x)) == 7.0
+    with pytest.raises(InvalidArgumentError, match="exclusive"):
+        tf.case([(x > 0.0, lambda: x), (x > -1.0, lambda: x)], exclusive=True)
+    fns = [lambda: tf.constant(10.0), lambda: tf.constant(20.0)]
+    assert float(tf.switch_case(tf.constant(0), fns)) == 10.0
+    assert float(tf.switch_case(5, fns)) == 20.0  # out of range: the last branch, as TF
+    assert float(tf.switch_case(5, fns, default=lambda: tf.constant(-1.0))) == -1.0
+
+
+def test_while_loop_nested_structure_and_maximum_iterations():
+    i, s = tf.while_loop(lambda i, s: i < 4, lambda i, s: (i + 1, s * 2.0),
+                         (tf.constant(0), tf.constant(1.0)))
+    assert int(i) == 4 and float(s) == 16.0
+    out = tf.while_loop(lambda d: d["n"] < 100, lambda d: {"n": d["n"] + 1},
+                        [{"n": tf.constant(0)}], maximum_iterations=3)
+    assert int(out[0]["n"]) == 3
+
+
+def test_while_loop_gradient_order_2():
+    def f(x):
+        _, y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, tf.sin(y) * x),
+                             (0, x))
+        return y
+
+    check_grads(f, [np.array([0.3, -0.7])], order=2)
+
+
+def test_cond_gradient_order_2():
+    check_grads(lambda x: tf.cond(tf.constant(True), lambda: x ** 3, lambda: x),
+                [np.array([0.5, 1.5])], order=2)
+
+
+def test_function_replays_control_flow():
+    @tf.function
+    def f(x):
+        return tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), (0, x))[1]
+
+    x = tf.constant(2.0)
+    assert float(f(x)) == pytest.approx(16.0)
+    assert float(f(tf.constant(3.0))) == pytest.approx(81.0)
