@@ -11,8 +11,9 @@ from typing import Any, Callable
 from ..engine import nest
 from ..engine.backend import xp as np
 from ..engine.errors import InvalidArgumentError
+from .array import stack, unstack
 
-__all__ = ["cond", "case", "switch_case", "while_loop"]
+__all__ = ["cond", "case", "switch_case", "while_loop", "map_fn", "foldl", "foldr", "scan"]
 
 
 def _scalar(x: Any, op: str, what: str) -> Any:
@@ -108,3 +109,72 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
         state = nest.pack_sequence_as(state, nest.flatten(new))
         steps += 1
     return state
+
+
+def _slices(elems: Any) -> list:
+    flat = [unstack(e) for e in nest.flatten(elems)]
+    return [nest.pack_sequence_as(elems, list(row)) for row in zip(*flat)]
+
+
+def _stacked(results: list) -> Any:
+    flat = [nest.flatten(r) for r in results]
+    return nest.pack_sequence_as(results[0], [stack(list(col)) for col in zip(*flat)])
+
+
+def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: Any = None,
+           back_prop: bool = True, swap_memory: bool = False, infer_shape: bool = True,
+           name: str | None = None, fn_output_signature: Any = None) -> Any:
+    """Apply ``fn`` to each slice of ``elems`` along axis 0 and stack the results.
+
+    >>> import tapegrad as tf
+    >>> map_fn(lambda v: v * v, tf.constant([1.0, 2.0, 3.0])).numpy().tolist()
+    [1.0, 4.0, 9.0]
+    """
+    return _stacked([fn(row) for row in _slices(elems)])
+
+
+def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,
+         back_prop: bool = True, swap_memory: bool = False, infer_shape: bool = True,
+         reverse: bool = False, name: str | None = None) -> Any:
+    """Accumulate ``acc = fn(acc, x)`` over the slices of ``elems`` and stack every ``acc``.
+
+    >>> import tapegrad as tf
+    >>> scan(lambda a, x: a + x, tf.constant([1.0, 2.0, 3.0])).numpy().tolist()
+    [1.0, 3.0, 6.0]
+    """
+    rows = _slices(elems)[::-1] if reverse else _slices(elems)
+    acc, out = (rows[0], [rows[0]]) if initializer is None else (initializer, [])
+    for row in rows[1:] if initializer is None else rows:
+        acc = fn(acc, row)
+        out.append(acc)
+    return _stacked(out[::-1] if reverse else out)
+
+
+def foldl(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,
+          back_prop: bool = True, swap_memory: bool = False, name: str | None = None) -> Any:
+    """Fold ``fn`` over the slices of ``elems`` from the first: the last accumulator.
+
+    >>> import tapegrad as tf
+    >>> float(foldl(lambda a, x: a * x, tf.constant([1.0, 2.0, 3.0, 4.0])))
+    24.0
+    """
+    rows = _slices(elems)
+    acc, rest = (rows[0], rows[1:]) if initializer is None else (initializer, rows)
+    for row in rest:
+        acc = fn(acc, row)
+    return acc
+
+
+def foldr(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,
+          back_prop: bool = True, swap_memory: bool = False, name: str | None = None) -> Any:
+    """Fold ``fn`` over the slices of ``elems`` from the last: the last accumulator.
+
+    >>> import tapegrad as tf
+    >>> float(foldr(lambda a, x: a - x, tf.constant([1.0, 2.0, 10.0])))
+    7.0
+    """
+    rows = _slices(elems)[::-1]
+    acc, rest = (rows[0], rows[1:]) if initializer is None else (initializer, rows)
+    for row in rest:
+        acc = fn(acc, row)
+    return acc

@@ -71,3 +71,24 @@ def test_function_replays_control_flow():
     x = tf.constant(2.0)
     assert float(f(x)) == pytest.approx(16.0)
     assert float(f(tf.constant(3.0))) == pytest.approx(81.0)
+
+
+def test_map_fn_scan_folds_values():
+    x = tf.constant([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(tf.map_fn(lambda v: v * v, x).numpy(), [1, 4, 9])
+    np.testing.assert_allclose(tf.scan(lambda a, v: a + v, x).numpy(), [1, 3, 6])
+    np.testing.assert_allclose(tf.scan(lambda a, v: a + v, x, reverse=True).numpy(), [6, 5, 3])
+    np.testing.assert_allclose(tf.scan(lambda a, v: a + v, x, initializer=10.0).numpy(),
+                               [11, 13, 16])
+    assert float(tf.foldl(lambda a, v: a - v, x)) == -4.0   # (1 - 2) - 3
+    assert float(tf.foldr(lambda a, v: a - v, x)) == 0.0    # (3 - 2) - 1
+    a, b = tf.map_fn(lambda p: (p[0] + p[1], p[0] * p[1]), (x, x))
+    np.testing.assert_allclose(b.numpy(), [1, 4, 9])
+
+
+def test_map_fn_scan_fold_gradients_order_2():
+    check_grads(lambda x: tf.map_fn(lambda v: tf.sin(v) * v, x),
+                [np.array([[0.3, 1.2], [0.5, -0.4]])])
+    check_grads(lambda x: tf.scan(lambda a, v: a * v + v, x), [np.array([0.3, 1.2, -0.5])])
+    check_grads(lambda x: tf.foldl(lambda a, v: a * v, x, initializer=x[0]),
+                [np.array([0.3, 1.2, -0.5])])
