@@ -92,3 +92,13 @@ def test_map_fn_scan_fold_gradients_order_2():
     check_grads(lambda x: tf.scan(lambda a, v: a * v + v, x), [np.array([0.3, 1.2, -0.5])])
     check_grads(lambda x: tf.foldl(lambda a, v: a * v, x, initializer=x[0]),
                 [np.array([0.3, 1.2, -0.5])])
+
+
+def test_function_with_tensor_predicate_falls_back_to_eager_and_stays_correct():
+    @tf.function
+    def f(x):
+        return tf.cond(x > 0.0, lambda: x * 2.0, lambda: -x)
+
+    with pytest.warns(UserWarning, match="cannot be traced"):
+        assert float(f(tf.constant(1.0))) == 2.0
+    assert float(f(tf.constant(-3.0))) == 3.0
