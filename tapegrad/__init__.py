@@ -34,6 +34,8 @@ from .ops.special import (acos, acosh, asin, asinh, atan, atan2, atanh, cos, cos
 from .ops.reduce import (reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
                          reduce_min, reduce_prod, reduce_sum)
 from .ops.scan import argmax, argmin, cumsum
+from .ops.control_flow import (case, cond, foldl, foldr, map_fn, scan, switch_case,  # control flow
+                                while_loop)
 from .ops.norms import clip_by_global_norm, clip_by_norm, clip_by_value, norm
 from .ops.creation import (eye, fill, linspace, ones, ones_like, range, rank, shape, size,  # noqa: A004
                            zeros, zeros_like)
