@@ -212,3 +212,46 @@ def test_digits_loader_layout():
     (x_train, y_train), (x_test, y_test) = tf.datasets.digits.load_data()
     assert x_train.shape == (1438, 8, 8) and y_test.shape == (359,)
     assert set(np.unique(y_train).tolist()) == set(range(10))
+
+
+def test_interleave_as_documented():
+    ds = Dataset.range(1, 6).interleave(lambda x: Dataset.from_tensors(x).repeat(6),
+                                        cycle_length=2, block_length=4)
+    assert values(ds) == [1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 4,
+                          4, 5, 5, 5, 5, 5, 5]
+
+
+def test_window_as_documented():
+    windows = [values(w) for w in Dataset.range(7).window(3, shift=2, drop_remainder=True)]
+    assert windows == [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+    strided = [values(w) for w in Dataset.range(7).window(3, shift=1, stride=2)]
+    assert strided == [[0, 2, 4], [1, 3, 5], [2, 4, 6], [3, 5], [4, 6], [5], [6]]
+    assert values(Dataset.range(7).window(3).flat_map(lambda w: w.batch(3))) == \
+        [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_scan_shard_rebatch_ignore_errors():
+    ds = Dataset.range(5).scan(tf.constant(0, tf.int64), lambda s, x: (s + x, s + x))
+    assert values(ds) == [0, 1, 3, 6, 10]
+    assert values(Dataset.range(10).shard(3, 1)) == [1, 4, 7]
+    assert values(Dataset.range(6).batch(4).rebatch(3)) == [[0, 1, 2], [3, 4, 5]]
+
+    def check(x):
+        if int(x) == 2:
+            raise tf.errors.InvalidArgumentError("bad element")
+        return x
+    assert values(Dataset.range(4).map(check).ignore_errors()) == [0, 1, 3]
+
+
+def test_group_by_window_and_buckets():
+    ds = Dataset.range(10).group_by_window(lambda x: x % 2, lambda k, w: w.batch(5),
+                                           window_size=5)
+    assert values(ds) == [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]]
+    seqs = [[0], [1, 2, 3, 4], [5, 6, 7], [7, 8, 9, 10, 11], [13, 14, 15, 16, 19, 20],
+            [21, 22]]
+    src = Dataset.from_generator(lambda: seqs, output_signature=tf.TensorSpec([None], tf.int32))
+    ds = src.bucket_by_sequence_length(lambda e: tf.shape(e)[0], bucket_boundaries=[3, 5],
+                                       bucket_batch_sizes=[2, 2, 2])
+    assert values(ds) == [[[1, 2, 3, 4], [5, 6, 7, 0]], [[7, 8, 9, 10, 11, 0],
+                                                         [13, 14, 15, 16, 19, 20]],
+                          [[0, 0], [21, 22]]]

@@ -45,13 +45,16 @@ def _to_numpy(x: Any) -> np.ndarray:
     """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32)."""
     if isinstance(x, _Base):
         return x.numpy()
+    if isinstance(x, Dataset):
+        return x
     if isinstance(x, np.ndarray) or isinstance(x, np.generic):
         return np.asarray(x)
     return constant(x).numpy()
 
 
 def _to_user(element: Any) -> Any:
-    return nest.map_structure(constant, element)
+    """An element as the user sees it: tapegrad tensors (windows stay datasets)."""
+    return nest.map_structure(lambda a: a if isinstance(a, Dataset) else constant(a), element)
 
 
 def _spec_of(element: Any, batch_dim: bool = False) -> Any:
@@ -228,6 +231,57 @@ class Dataset:
 
     def flat_map(self, map_func: Callable, name: str | None = None) -> Dataset:
         return _FlatMap(self, map_func)
+
+    def interleave(self, map_func: Callable, cycle_length: int | None = None,
+                   block_length: int = 1, num_parallel_calls: int | None = None,
+                   deterministic: bool | None = None, name: str | None = None) -> Dataset:
+        cycle = 8 if cycle_length in (None, AUTOTUNE) else int(cycle_length)
+        return _Interleave(self, map_func, cycle, int(block_length))
+
+    def window(self, size: int, shift: int | None = None, stride: int = 1,
+               drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        size = _positive(size, "window", "size")
+        return _Window(self, size, size if shift is None else _positive(shift, "window", "shift"),
+                       _positive(stride, "window", "stride"), drop_remainder)
+
+    def scan(self, initial_state: Any, scan_func: Callable, name: str | None = None) -> Dataset:
+        return _Scan(self, _normalize(initial_state), scan_func)
+
+    def shard(self, num_shards: int, index: int, name: str | None = None) -> Dataset:
+        if not 0 <= int(index) < int(num_shards):
+            raise InvalidArgumentError(f"Dataset.shard: index must be in [0, num_shards), got "
+                                       f"index={index}, num_shards={num_shards}")
+        return self.enumerate().filter(lambda i, x: i % num_shards == index).map(lambda i, x: x)
+
+    def rebatch(self, batch_size: int, drop_remainder: bool = False,
+                name: str | None = None) -> Dataset:
+        return self.unbatch().batch(batch_size, drop_remainder)
+
+    def ignore_errors(self, log_warning: bool = False, name: str | None = None) -> Dataset:
+        return _IgnoreErrors(self)
+
+    def group_by_window(self, key_func: Callable, reduce_func: Callable,
+                        window_size: int | None = None, window_size_func: Callable | None = None,
+                        name: str | None = None) -> Dataset:
+        return _GroupByWindow(self, key_func, reduce_func, window_size, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func: Callable,
+                                  bucket_boundaries: list, bucket_batch_sizes: list,
+                                  padded_shapes: Any = None, padding_values: Any = None,
+                                  pad_to_bucket_boundary: bool = False,
+                                  drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        """Batches of elements of similar length (``tf.data.Dataset.bucket_by_sequence_length``)."""
+        bounds = [int(b) for b in bucket_boundaries]
+
+        def key(*element: Any) -> Any:
+            n = int(element_length_func(*element))
+            return np.int64(sum(n >= b for b in bounds))
+
+        def reduce(k: Any, window: Dataset) -> Dataset:
+            return window.padded_batch(int(bucket_batch_sizes[int(k)]), padded_shapes,
+                                       padding_values, drop_remainder)
+        return self.group_by_window(key, reduce, window_size_func=lambda k: bucket_batch_sizes[
+            int(k)])
 
     def apply(self, transformation_func: Callable) -> Dataset:
         return transformation_func(self)
@@ -432,12 +486,19 @@ class _Map(Dataset):
 
     def _iter(self) -> Iterator[Any]:
         for i, element in enumerate(self.source._iter()):
+            yield self.apply(i, element)
+
+    def apply(self, i: int, element: Any) -> Any:
+        """``fn`` on element ``i``; an error says which element and which function."""
+        try:
+            return _normalize(_call(self.fn, element))
+        except Exception as e:
+            name = getattr(self.fn, "__name__", repr(self.fn))
             try:
-                out = _call(self.fn, element)
-            except Exception as e:
-                name = getattr(self.fn, "__name__", repr(self.fn))
-                raise type(e)(f"{e} (in Dataset.map function {name!r} on element {i})") from e
-            yield _normalize(out)
+                err = type(e)(f"{e} (in Dataset.map function {name!r} on element {i})")
+            except Exception:  # an exception class with its own constructor: raise it as is
+                raise e from None
+            raise err from e
 
     def _cardinality(self) -> int:
         return self.source._cardinality()
@@ -687,6 +748,146 @@ class _Cache(Dataset):
 
     def _cardinality(self) -> int:
         return self.source._cardinality()
+
+
+class _Interleave(Dataset):
+    """``cycle`` inner datasets open at once; ``block`` elements from each in turn."""
+
+    def __init__(self, source: Dataset, fn: Callable, cycle: int, block: int):
+        self.source, self.fn, self.cycle, self.block = source, fn, cycle, block
+
+    def _iter(self) -> Iterator[Any]:
+        outer = self.source._iter()
+        slots: list = []
+        exhausted = False
+        while True:
+            while not exhausted and len(slots) < self.cycle:
+                element = next(outer, _END)
+                if element is _END:
+                    exhausted = True
+                else:
+                    slots.append(_call(self.fn, element)._iter())
+            if not slots:
+                return
+            for it in list(slots):
+                for _ in range(self.block):
+                    element = next(it, _END)
+                    if element is _END:
+                        slots[slots.index(it)] = None
+                        break
+                    yield element
+            slots = [it for it in slots if it is not None]
+
+
+class _Window(Dataset):
+    """Each window is itself a dataset (of ``size`` elements, ``stride`` apart)."""
+
+    def __init__(self, source: Dataset, size: int, shift: int, stride: int, drop: bool):
+        self.source, self.size, self.shift, self.stride, self.drop = (source, size, shift,
+                                                                      stride, drop)
+
+    def _iter(self) -> Iterator[Any]:
+        span = (self.size - 1) * self.stride + 1
+        buf: collections.deque = collections.deque()
+        it = self.source._iter()
+        done = False
+        while True:
+            while not done and len(buf) < span:
+                element = next(it, _END)
+                done = element is _END
+                if not done:
+                    buf.append(element)
+            items = list(buf)[::self.stride][:self.size]
+            if not items or (self.drop and len(items) < self.size):
+                return
+            first = items[0]
+            leaves = [np.stack(col) for col in zip(*[nest.flatten(e) for e in items])]
+            yield nest.pack_sequence_as(first, [_Slices(a) for a in leaves])
+            for _ in range(self.shift):
+                if not buf and done:
+                    return
+                if buf:
+                    buf.popleft()
+                elif not done:
+                    done = next(it, _END) is _END
+            if not buf and done:
+                return
+
+
+class _Scan(Dataset):
+    def __init__(self, source: Dataset, state: Any, fn: Callable):
+        self.source, self.state, self.fn = source, state, fn
+
+    def _iter(self) -> Iterator[Any]:
+        state = self.state
+        for element in self.source._iter():
+            args = element if isinstance(element, tuple) else (element,)
+            state, out = self.fn(_to_user(state), *_to_user(args))
+            state = _normalize(state)
+            yield _normalize(out)
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+class _IgnoreErrors(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset):
+        self.source = source
+
+    def _iter(self) -> Iterator[Any]:
+        if isinstance(self.source, _Map):  # a failing map drops its element only
+            for i, element in enumerate(self.source.source._iter()):
+                try:
+                    yield self.source.apply(i, element)
+                except Exception:
+                    continue
+            return
+        it = self.source._iter()
+        while True:
+            try:
+                element = next(it)
+            except StopIteration:
+                return
+            except Exception:  # TF drops the element whose computation failed
+                continue
+            yield element
+
+
+class _GroupByWindow(Dataset):
+    def __init__(self, source: Dataset, key_fn: Callable, reduce_fn: Callable,
+                 size: int | None, size_fn: Callable | None):
+        self.source, self.key_fn, self.reduce_fn = source, key_fn, reduce_fn
+        self.size_fn = size_fn if size_fn is not None else (lambda k: size)
+
+    def _iter(self) -> Iterator[Any]:
+        groups: dict = {}
+        for element in self.source._iter():
+            k = int(_to_numpy(_call(self.key_fn, element)))
+            group = groups.setdefault(k, [])
+            group.append(element)
+            if len(group) == int(self.size_fn(np.int64(k))):
+                yield from self._reduce(k, groups.pop(k))
+        for k, group in groups.items():
+            yield from self._reduce(k, group)
+
+    def _reduce(self, k: int, group: list) -> Iterator[Any]:
+        window = _Elements(group)
+        yield from self.reduce_fn(constant(np.int64(k)), window)._iter()
+
+
+class _Elements(Dataset):
+    """A finite list of elements already in the pipeline's form (a group of group_by_window)."""
+
+    def __init__(self, elements: list):
+        self.elements = elements
+
+    def _iter(self) -> Iterator[Any]:
+        return iter(self.elements)
+
+    def _cardinality(self) -> int:
+        return len(self.elements)
 
 
 class _Concat(Dataset):
