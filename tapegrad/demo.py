@@ -1,7 +1,7 @@
 """``python -m tapegrad demo``: train a small network on real handwritten digits.
 
 The data are the 1,797 8×8 images of the UCI "Optical Recognition of Handwritten Digits" set
-(CC BY 4.0, bundled in ``tapegrad/data``). The model is a two-layer perceptron trained with a
+(CC BY 4.0, bundled in ``tapegrad/datasets``). The model is a two-layer perceptron trained with a
 hand-written GradientTape loop — the loop a TensorFlow user writes — using Keras-style pieces:
 ``Dense`` layers, ``Adam`` and ``SparseCategoricalCrossentropy``.
 """
@@ -32,7 +32,7 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     >>> images.shape, labels[:5].tolist()
     ((1797, 8, 8), [0, 1, 2, 3, 4])
     """
-    ref = resources.files("tapegrad").joinpath("data/digits.csv.gz")
+    ref = resources.files("tapegrad").joinpath("datasets/digits.csv.gz")
     with ref.open("rb") as raw, gzip.open(raw, "rt") as f:
         table = np.loadtxt(f, delimiter=",", dtype=np.int64)
     images = (table[:, :64] / 16.0).astype(np.float32).reshape(-1, 8, 8)
@@ -77,20 +77,19 @@ def run(epochs: int = 20, seed: int = 0, out_dir: str = ".", batch_size: int = 3
     loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
     history: dict[str, list[float]] = {"loss": [], "train_accuracy": [], "test_accuracy": []}
-    steps = -(-len(x_train) // batch_size)
+    train_ds = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
+                .shuffle(len(x_train), seed=seed).batch(batch_size))
     bar = tf.keras.utils.Progbar(epochs, unit_name="epoch", stream=out,
                                  stateful_metrics=["loss", "test_acc"])
     for epoch in range(epochs):
-        order = rng.permutation(len(x_train))
         total = 0.0
-        for s in range(steps):
-            idx = order[s * batch_size:(s + 1) * batch_size]
+        for xb, yb in train_ds:
             with tf.GradientTape() as tape:
-                logits = model(x_train[idx], training=True)
-                loss = loss_fn(y_train[idx], logits)
+                logits = model(xb, training=True)
+                loss = loss_fn(yb, logits)
             grads = tape.gradient(loss, model.trainable_variables)
             optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            total += float(loss) * len(idx)
+            total += float(loss) * int(xb.shape[0])
         history["loss"].append(total / len(x_train))
         history["train_accuracy"].append(_accuracy(model, x_train, y_train))
         history["test_accuracy"].append(_accuracy(model, x_test, y_test))

@@ -1,0 +1,910 @@
+"""``tf.data.Dataset`` on NumPy: a chain of small transformation objects, each an iterator factory.
+
+Elements travel inside the pipeline as nested structures of NumPy arrays (``tapegrad.nest``
+structures); they become tapegrad tensors only where the user sees them (iteration, ``map``).
+"""
+
+from __future__ import annotations
+
+import collections
+import queue
+import threading
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from ..engine import dtypes as _dt
+from ..engine import nest
+from ..engine.convert import constant
+from ..engine.errors import InvalidArgumentError
+from ..engine.tensor import _Base
+from ..function import TensorSpec
+
+__all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Options"]
+
+AUTOTUNE = -1
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+
+class Options:
+    """``tf.data.Options``: accepted and kept; tapegrad's pipeline has nothing to tune.
+
+    >>> import tapegrad as tf
+    >>> tf.data.Options().deterministic
+    True
+    """
+
+    def __init__(self) -> None:
+        self.deterministic = True
+        self.experimental_optimization = None
+        self.threading = None
+
+
+def _to_numpy(x: Any) -> np.ndarray:
+    """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32)."""
+    if isinstance(x, _Base):
+        return x.numpy()
+    if isinstance(x, Dataset):
+        return x
+    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
+        return np.asarray(x)
+    return constant(x).numpy()
+
+
+def _to_user(element: Any) -> Any:
+    """An element as the user sees it: tapegrad tensors (windows stay datasets)."""
+    return nest.map_structure(lambda a: a if isinstance(a, Dataset) else constant(a), element)
+
+
+def _spec_of(element: Any, batch_dim: bool = False) -> Any:
+    def spec(a: np.ndarray) -> TensorSpec:
+        shape = a.shape[1:] if batch_dim else a.shape
+        return TensorSpec(shape, _dt.as_dtype(a.dtype))
+    return nest.map_structure(spec, element)
+
+
+def _normalize(element: Any) -> Any:
+    """A structure's leaves as NumPy; lists are tensors, as TF packs them (tuples, dicts nest)."""
+    if isinstance(element, dict):
+        return type(element)((k, _normalize(v)) for k, v in element.items())
+    if isinstance(element, tuple):
+        parts = [_normalize(v) for v in element]
+        return type(element)(*parts) if hasattr(element, "_fields") else tuple(parts)
+    return _to_numpy(element)
+
+
+def _call(fn: Callable, element: Any) -> Any:
+    """``fn`` on one element the way TF calls it: tuples are unpacked into arguments."""
+    user = _to_user(element)
+    if isinstance(user, tuple) and not hasattr(user, "_fields"):
+        return fn(*user)
+    return fn(user)
+
+
+class Dataset:
+    """``tf.data.Dataset``: a re-iterable pipeline of elements.
+
+    >>> import tapegrad as tf
+    >>> ds = tf.data.Dataset.from_tensor_slices([1, 2, 3, 4, 5]).map(lambda x: x * 2).batch(2)
+    >>> [b.tolist() for b in ds.as_numpy_iterator()]
+    [[2, 4], [6, 8], [10]]
+    """
+
+    _options: Options | None = None
+    _same_spec = False  # elements keep the source's spec (shuffle, take, ...)
+    _tf_name = ""  # the name in TF's repr when it differs from the class name
+
+    # -- what each transformation provides ----------------------------------------------------
+    def _iter(self) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _first_spec(self) -> Any:
+        if self._same_spec:
+            return self.source.element_spec
+        for element in self._iter():
+            return _spec_of(element)
+        raise InvalidArgumentError("element_spec of an empty dataset is not known; tapegrad "
+                                   "infers it from the first element")
+
+    # -- inspection ---------------------------------------------------------------------------
+    @property
+    def element_spec(self) -> Any:
+        return self._first_spec()
+
+    def __iter__(self) -> Iterator[Any]:
+        for element in self._iter():
+            yield _to_user(element)
+
+    def as_numpy_iterator(self) -> Iterator[Any]:
+        """Elements as NumPy arrays (``tf.data.Dataset.as_numpy_iterator``)."""
+        for element in self._iter():
+            yield nest.map_structure(lambda a: a[()] if a.ndim == 0 else a, element)
+
+    def cardinality(self) -> Any:
+        return constant(np.int64(self._cardinality()))
+
+    def __len__(self) -> int:
+        n = self._cardinality()
+        if n == INFINITE_CARDINALITY:
+            raise TypeError("The dataset is infinite.")
+        if n == UNKNOWN_CARDINALITY:
+            raise TypeError("The dataset length is unknown.")
+        return n
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        name = self._tf_name or type(self).__name__.lstrip("_")
+        return f"<_{name}Dataset element_spec={self.element_spec}>"
+
+    def get_single_element(self) -> Any:
+        it = self._iter()
+        first = next(it, _END)
+        if first is _END or next(it, _END) is not _END:
+            raise InvalidArgumentError("Dataset.get_single_element: the dataset must have "
+                                       "exactly one element")
+        return _to_user(first)
+
+    def options(self) -> Options:
+        return self._options or Options()
+
+    def with_options(self, options: Options) -> Dataset:
+        out = _Wrap(self)
+        out._options = options
+        return out
+
+    # -- sources ------------------------------------------------------------------------------
+    @staticmethod
+    def from_tensor_slices(tensors: Any, name: str | None = None) -> Dataset:
+        return _Slices(_normalize(tensors))
+
+    @staticmethod
+    def from_tensors(tensors: Any, name: str | None = None) -> Dataset:
+        return _Tensors(_normalize(tensors))
+
+    @staticmethod
+    def range(*args: int, output_type: Any = _dt.int64, name: str | None = None) -> Dataset:
+        return _Range(range(*args), _dt.np_dtype(_dt.as_dtype(output_type)))
+
+    @staticmethod
+    def zip(*datasets: Any, name: str | None = None) -> Dataset:
+        structure = datasets[0] if len(datasets) == 1 else datasets
+        return _Zip(structure)
+
+    @staticmethod
+    def from_generator(generator: Callable, output_types: Any = None, output_shapes: Any = None,
+                       args: Any = None, output_signature: Any = None) -> Dataset:
+        return _Generator(generator, tuple(args or ()), output_signature, output_types)
+
+    # -- transformations ----------------------------------------------------------------------
+    def map(self, map_func: Callable, num_parallel_calls: int | None = None,
+            deterministic: bool | None = None, name: str | None = None) -> Dataset:
+        return _Map(self, map_func)
+
+    def filter(self, predicate: Callable, name: str | None = None) -> Dataset:
+        return _Filter(self, predicate)
+
+    def batch(self, batch_size: int, drop_remainder: bool = False,
+              num_parallel_calls: int | None = None, deterministic: bool | None = None,
+              name: str | None = None) -> Dataset:
+        return _Batch(self, _positive(batch_size, "batch", "batch_size"), drop_remainder)
+
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None, padding_values: Any = None,
+                     drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        return _Batch(self, _positive(batch_size, "padded_batch", "batch_size"), drop_remainder,
+                      pad=(padded_shapes, padding_values))
+
+    def unbatch(self, name: str | None = None) -> Dataset:
+        return _Unbatch(self)
+
+    def shuffle(self, buffer_size: int, seed: int | None = None,
+                reshuffle_each_iteration: bool = True, name: str | None = None) -> Dataset:
+        return _Shuffle(self, _positive(buffer_size, "shuffle", "buffer_size"), seed,
+                        reshuffle_each_iteration)
+
+    def repeat(self, count: int | None = None, name: str | None = None) -> Dataset:
+        return _Repeat(self, -1 if count is None else int(count))
+
+    def take(self, count: int, name: str | None = None) -> Dataset:
+        return _Take(self, int(count))
+
+    def skip(self, count: int, name: str | None = None) -> Dataset:
+        return _Skip(self, int(count))
+
+    def prefetch(self, buffer_size: int, name: str | None = None) -> Dataset:
+        size = 2 if buffer_size == AUTOTUNE else _positive(buffer_size, "prefetch", "buffer_size")
+        return _Prefetch(self, size)
+
+    def cache(self, filename: str = "", name: str | None = None) -> Dataset:
+        return _Cache(self)
+
+    def enumerate(self, start: int = 0, name: str | None = None) -> Dataset:
+        return _Zip((_Range(range(start, 2 ** 62), np.int64), self))
+
+    def concatenate(self, dataset: Dataset, name: str | None = None) -> Dataset:
+        return _Concat(self, dataset)
+
+    def flat_map(self, map_func: Callable, name: str | None = None) -> Dataset:
+        return _FlatMap(self, map_func)
+
+    def interleave(self, map_func: Callable, cycle_length: int | None = None,
+                   block_length: int = 1, num_parallel_calls: int | None = None,
+                   deterministic: bool | None = None, name: str | None = None) -> Dataset:
+        cycle = 8 if cycle_length in (None, AUTOTUNE) else int(cycle_length)
+        return _Interleave(self, map_func, cycle, int(block_length))
+
+    def window(self, size: int, shift: int | None = None, stride: int = 1,
+               drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        size = _positive(size, "window", "size")
+        return _Window(self, size, size if shift is None else _positive(shift, "window", "shift"),
+                       _positive(stride, "window", "stride"), drop_remainder)
+
+    def scan(self, initial_state: Any, scan_func: Callable, name: str | None = None) -> Dataset:
+        return _Scan(self, _normalize(initial_state), scan_func)
+
+    def shard(self, num_shards: int, index: int, name: str | None = None) -> Dataset:
+        if not 0 <= int(index) < int(num_shards):
+            raise InvalidArgumentError(f"Dataset.shard: index must be in [0, num_shards), got "
+                                       f"index={index}, num_shards={num_shards}")
+        return self.enumerate().filter(lambda i, x: i % num_shards == index).map(lambda i, x: x)
+
+    def rebatch(self, batch_size: int, drop_remainder: bool = False,
+                name: str | None = None) -> Dataset:
+        return self.unbatch().batch(batch_size, drop_remainder)
+
+    def ignore_errors(self, log_warning: bool = False, name: str | None = None) -> Dataset:
+        return _IgnoreErrors(self)
+
+    def group_by_window(self, key_func: Callable, reduce_func: Callable,
+                        window_size: int | None = None, window_size_func: Callable | None = None,
+                        name: str | None = None) -> Dataset:
+        return _GroupByWindow(self, key_func, reduce_func, window_size, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func: Callable,
+                                  bucket_boundaries: list, bucket_batch_sizes: list,
+                                  padded_shapes: Any = None, padding_values: Any = None,
+                                  pad_to_bucket_boundary: bool = False,
+                                  drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        """Batches of elements of similar length (``tf.data.Dataset.bucket_by_sequence_length``)."""
+        bounds = [int(b) for b in bucket_boundaries]
+
+        def key(*element: Any) -> Any:
+            n = int(element_length_func(*element))
+            return np.int64(sum(n >= b for b in bounds))
+
+        def reduce(k: Any, window: Dataset) -> Dataset:
+            return window.padded_batch(int(bucket_batch_sizes[int(k)]), padded_shapes,
+                                       padding_values, drop_remainder)
+        return self.group_by_window(key, reduce, window_size_func=lambda k: bucket_batch_sizes[
+            int(k)])
+
+    def apply(self, transformation_func: Callable) -> Dataset:
+        return transformation_func(self)
+
+    def reduce(self, initial_state: Any, reduce_func: Callable, name: str | None = None) -> Any:
+        state = _to_user(_normalize(initial_state))
+        for element in self:
+            args = element if isinstance(element, tuple) else (element,)
+            state = reduce_func(state, *args)
+        return state
+
+
+_END = object()
+
+
+def _positive(n: int, op: str, what: str) -> int:
+    n = int(n)
+    if n <= 0:
+        raise InvalidArgumentError(f"Dataset.{op}: {what} must be greater than zero, got {n}.")
+    return n
+
+
+class _Wrap(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset):
+        self.source = source
+
+    def _iter(self) -> Iterator[Any]:
+        return iter(self.source._iter())
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+class _Prefetch(Dataset):
+    """Elements produced by a background thread into a queue of ``size``, ahead of the consumer.
+
+    Leaving the loop early (``break``, an exception, garbage collection) stops and joins the
+    thread; an error in the pipeline is raised in the consumer.
+    """
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, size: int):
+        self.source, self.size = source, size
+
+    def _iter(self) -> Iterator[Any]:
+        q: queue.Queue = queue.Queue(self.size)
+        stop = threading.Event()
+        worker = threading.Thread(target=_produce, args=(self.source, q, stop), daemon=True,
+                                  name="tapegrad.data.prefetch")
+        worker.start()
+        try:
+            while True:
+                kind, item = q.get()
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():
+                try:
+                    q.get(timeout=0.01)
+                except queue.Empty:
+                    pass
+            worker.join()
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+def _produce(source: Dataset, q: queue.Queue, stop: threading.Event) -> None:
+    """The prefetch thread: put each element (then "end", or the error) unless told to stop."""
+    def put(kind: str, item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put((kind, item), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+    try:
+        for element in source._iter():
+            if not put("item", element):
+                return
+    except BaseException as e:  # handed to the consumer, which raises it
+        put("error", e)
+        return
+    put("end", None)
+
+
+class _Slices(Dataset):
+    _tf_name = "TensorSlice"
+
+    def __init__(self, tensors: Any):
+        leaves = nest.flatten(tensors)
+        sizes = {a.shape[0] if a.ndim else None for a in leaves}
+        if None in sizes:
+            raise InvalidArgumentError("Dataset.from_tensor_slices: every component needs a "
+                                       "first dimension to slice; got a scalar")
+        if len(sizes) > 1:
+            shapes = [a.shape for a in leaves]
+            raise InvalidArgumentError(f"Dataset.from_tensor_slices: all components must have "
+                                       f"the same size in the 0th dimension, got shapes {shapes}")
+        self.tensors, self.leaves, self.n = tensors, leaves, sizes.pop()
+
+    def _iter(self) -> Iterator[Any]:
+        for i in range(self.n):
+            yield nest.pack_sequence_as(self.tensors, [a[i] for a in self.leaves])
+
+    def _cardinality(self) -> int:
+        return self.n
+
+    def _first_spec(self) -> Any:
+        return _spec_of(self.tensors, batch_dim=True)
+
+
+class _Tensors(Dataset):
+    _tf_name = "Tensor"
+
+    def __init__(self, tensors: Any):
+        self.tensors = tensors
+
+    def _iter(self) -> Iterator[Any]:
+        yield self.tensors
+
+    def _cardinality(self) -> int:
+        return 1
+
+
+class _Range(Dataset):
+    def __init__(self, r: range, dtype: Any):
+        self.r, self.dtype = r, np.dtype(dtype)
+
+    def _iter(self) -> Iterator[Any]:
+        cast = self.dtype.type
+        for i in self.r:
+            yield np.asarray(cast(i))
+
+    def _cardinality(self) -> int:
+        return len(self.r)
+
+    def _first_spec(self) -> Any:
+        return TensorSpec((), _dt.as_dtype(self.dtype))
+
+
+class _Zip(Dataset):
+    def __init__(self, structure: Any):
+        self.structure = structure
+
+    def _iter(self) -> Iterator[Any]:
+        its = [d._iter() for d in nest.flatten(self.structure)]
+        while True:
+            parts = [next(it, _END) for it in its]
+            if any(p is _END for p in parts):
+                return
+            yield nest.pack_sequence_as(self.structure, parts)
+
+    def _first_spec(self) -> Any:
+        specs = [d.element_spec for d in nest.flatten(self.structure)]
+        return nest.pack_sequence_as(self.structure, specs)
+
+    def _cardinality(self) -> int:
+        ns = [d._cardinality() for d in nest.flatten(self.structure)]
+        finite = [n for n in ns if n >= 0]
+        if finite:
+            return min(finite)
+        return UNKNOWN_CARDINALITY if UNKNOWN_CARDINALITY in ns else INFINITE_CARDINALITY
+
+
+class _Generator(Dataset):
+    def __init__(self, generator: Callable, args: tuple, signature: Any, types: Any):
+        self.generator, self.args, self.signature, self.types = generator, args, signature, types
+
+    def _iter(self) -> Iterator[Any]:
+        target = self.signature if self.signature is not None else self.types
+        for value in self.generator(*self.args):
+            element = _normalize(value)
+            if target is not None:
+                element = nest.map_structure(_cast_to, element, target)
+            yield element
+
+    def _first_spec(self) -> Any:
+        return self.signature if self.signature is not None else super()._first_spec()
+
+
+def _cast_to(a: np.ndarray, spec: Any) -> np.ndarray:
+    dtype = spec.dtype if isinstance(spec, TensorSpec) else _dt.as_dtype(spec)
+    if isinstance(spec, TensorSpec) and spec.shape is not None and not spec.is_compatible_with(
+            a.astype(_dt.np_dtype(dtype))):
+        raise InvalidArgumentError(f"Dataset.from_generator: the generator yielded shape "
+                                   f"{a.shape}, which does not match {spec}")
+    return a.astype(_dt.np_dtype(dtype), copy=False)
+
+
+class _Map(Dataset):
+    def __init__(self, source: Dataset, fn: Callable):
+        self.source, self.fn = source, fn
+
+    def _iter(self) -> Iterator[Any]:
+        for i, element in enumerate(self.source._iter()):
+            yield self.apply(i, element)
+
+    def apply(self, i: int, element: Any) -> Any:
+        """``fn`` on element ``i``; an error says which element and which function."""
+        try:
+            return _normalize(_call(self.fn, element))
+        except Exception as e:
+            name = getattr(self.fn, "__name__", repr(self.fn))
+            try:
+                err = type(e)(f"{e} (in Dataset.map function {name!r} on element {i})")
+            except Exception:  # an exception class with its own constructor: raise it as is
+                raise e from None
+            raise err from e
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+class _Filter(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset, predicate: Callable):
+        self.source, self.predicate = source, predicate
+
+    def _iter(self) -> Iterator[Any]:
+        for element in self.source._iter():
+            if bool(_to_numpy(_call(self.predicate, element))):
+                yield element
+
+
+class _FlatMap(Dataset):
+    def __init__(self, source: Dataset, fn: Callable):
+        self.source, self.fn = source, fn
+
+    def _iter(self) -> Iterator[Any]:
+        for element in self.source._iter():
+            yield from _call(self.fn, element)._iter()
+
+
+def _stack(parts: list, pad: tuple | None, op: str) -> np.ndarray:
+    shapes = {p.shape for p in parts}
+    if pad is None:
+        if len(shapes) > 1:
+            k = next(i for i, p in enumerate(parts) if p.shape != parts[0].shape)
+            raise InvalidArgumentError(
+                f"Cannot {op} tensors with different shapes in component 0. First element had "
+                f"shape {list(parts[0].shape)} and element {k} had shape {list(parts[k].shape)}. "
+                f"Use Dataset.padded_batch to batch elements of different shapes.")
+        return np.stack(parts)
+    shape, value = pad
+    target = [max(p.shape[d] for p in parts) for d in range(parts[0].ndim)]
+    if shape is not None:
+        target = [t if s is None or s == -1 else int(s) for t, s in zip(target, shape)]
+    out = np.full([len(parts)] + target, 0 if value is None else value, dtype=parts[0].dtype)
+    for i, p in enumerate(parts):
+        out[(i,) + tuple(slice(0, n) for n in p.shape)] = p
+    return out
+
+
+class _Batch(Dataset):
+    def __init__(self, source: Dataset, size: int, drop: bool, pad: tuple | None = None):
+        self.source, self.size, self.drop, self.pad = source, size, drop, pad
+
+    def _iter(self) -> Iterator[Any]:
+        if self.pad is None and isinstance(self.source, _Slices):
+            yield from self._slice_batches(self.source, None)
+            return
+        if self.pad is None and isinstance(self.source, _Shuffle) and isinstance(
+                self.source.source, _Slices):
+            src = self.source.source
+            yield from self._slice_batches(src, self.source.indices(src.n))
+            return
+        buf: list = []
+        for element in self.source._iter():
+            buf.append(element)
+            if len(buf) == self.size:
+                yield self._collate(buf)
+                buf = []
+        if buf and not self.drop:
+            yield self._collate(buf)
+
+    def _first_spec(self) -> Any:
+        lead = self.size if self.drop else None
+        def spec(s: TensorSpec) -> TensorSpec:
+            inner = s.shape if self.pad is None else tuple(None for _ in s.shape)
+            return TensorSpec((lead,) + tuple(inner), s.dtype)
+        return nest.map_structure(spec, self.source.element_spec)
+
+    def _slice_batches(self, src: _Slices, order: np.ndarray | None) -> Iterator[Any]:
+        """Whole batches sliced (or, shuffled, gathered) at once: no per-element Python loop."""
+        stop = src.n - src.n % self.size if self.drop else src.n
+        for i in range(0, stop, self.size):
+            rows = slice(i, i + self.size) if order is None else order[i:i + self.size]
+            yield nest.pack_sequence_as(src.tensors, [a[rows] for a in src.leaves])
+
+    def _collate(self, buf: list) -> Any:
+        flats = [nest.flatten(e) for e in buf]
+        cols = []
+        for k in range(len(flats[0])):
+            pad = None
+            if self.pad is not None:
+                shapes = nest.flatten(self.pad[0]) if self.pad[0] is not None else None
+                values = nest.flatten(self.pad[1]) if self.pad[1] is not None else None
+                pad = (tuple(shapes[k]) if shapes else None,
+                       values[k] if values and len(values) > k else None)
+            cols.append(_stack([f[k] for f in flats], pad, "batch"))
+        return nest.pack_sequence_as(buf[0], cols)
+
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        if n < 0:
+            return n
+        return n // self.size if self.drop else -(-n // self.size)
+
+
+class _Unbatch(Dataset):
+    def __init__(self, source: Dataset):
+        self.source = source
+
+    def _first_spec(self) -> Any:
+        return nest.map_structure(lambda s: TensorSpec(s.shape[1:], s.dtype),
+                                  self.source.element_spec)
+
+    def _iter(self) -> Iterator[Any]:
+        for element in self.source._iter():
+            leaves = nest.flatten(element)
+            for i in range(leaves[0].shape[0]):
+                yield nest.pack_sequence_as(element, [a[i] for a in leaves])
+
+
+class _Shuffle(Dataset):
+    """TF's buffer algorithm: fill ``buffer_size`` elements, emit a random one, refill its slot."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, size: int, seed: int | None, reshuffle: bool):
+        self.source, self.size, self.seed, self.reshuffle = source, size, seed, reshuffle
+        self.epoch = 0
+        self.base = np.random.SeedSequence(seed).entropy
+
+    def _rng(self) -> np.random.Generator:
+        rng = np.random.default_rng([self.base, self.epoch])
+        if self.reshuffle:
+            self.epoch += 1
+        return rng
+
+    def _iter(self) -> Iterator[Any]:
+        if isinstance(self.source, _Slices):
+            src = self.source
+            for i in self.indices(src.n):
+                yield nest.pack_sequence_as(src.tensors, [a[i] for a in src.leaves])
+            return
+        yield from _buffer_shuffle(self.source._iter(), self.size, self._rng())
+
+    def indices(self, n: int) -> np.ndarray:
+        """The order in which ``n`` sliced elements leave the buffer, for one pass."""
+        rng = self._rng()
+        if self.size >= n:  # the buffer holds everything: a uniform permutation
+            return rng.permutation(n)
+        return np.fromiter(_buffer_shuffle(iter(range(n)), self.size, rng), np.int64, n)
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+def _buffer_shuffle(it: Iterator[Any], size: int, rng: np.random.Generator) -> Iterator[Any]:
+    """TF's algorithm: fill ``size`` slots, emit a random slot, refill it from the source."""
+    buf: list = []
+    for element in it:
+        if len(buf) < size:
+            buf.append(element)
+            continue
+        j = int(rng.integers(len(buf)))
+        yield buf[j]
+        buf[j] = element
+    while buf:
+        j = int(rng.integers(len(buf)))
+        buf[j], buf[-1] = buf[-1], buf[j]
+        yield buf.pop()
+
+
+class _Repeat(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset, count: int):
+        self.source, self.count = source, count
+
+    def _iter(self) -> Iterator[Any]:
+        k = 0
+        while self.count < 0 or k < self.count:
+            empty = True
+            for element in self.source._iter():
+                empty = False
+                yield element
+            if empty:
+                return
+            k += 1
+
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        if self.count < 0:
+            return 0 if n == 0 else (INFINITE_CARDINALITY if n > 0 else n)
+        return n * self.count if n >= 0 else n
+
+
+class _Take(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset, count: int):
+        self.source, self.count = source, count
+
+    def _iter(self) -> Iterator[Any]:
+        if self.count == 0:
+            return
+        for i, element in enumerate(self.source._iter()):
+            yield element
+            if i + 1 == self.count:
+                return
+
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        if self.count < 0:
+            return n
+        return self.count if n == INFINITE_CARDINALITY else (min(n, self.count) if n >= 0 else n)
+
+
+class _Skip(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset, count: int):
+        self.source, self.count = source, count
+
+    def _iter(self) -> Iterator[Any]:
+        for i, element in enumerate(self.source._iter()):
+            if self.count >= 0 and i >= self.count:
+                yield element
+
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        if self.count < 0:
+            return 0 if n >= 0 else n
+        return max(n - self.count, 0) if n >= 0 else n
+
+
+class _Cache(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset):
+        self.source, self.cached = source, None
+
+    def _iter(self) -> Iterator[Any]:
+        if self.cached is not None:
+            yield from self.cached
+            return
+        seen = []
+        for element in self.source._iter():
+            seen.append(element)
+            yield element
+        self.cached = seen
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+class _Interleave(Dataset):
+    """``cycle`` inner datasets open at once; ``block`` elements from each in turn."""
+
+    def __init__(self, source: Dataset, fn: Callable, cycle: int, block: int):
+        self.source, self.fn, self.cycle, self.block = source, fn, cycle, block
+
+    def _iter(self) -> Iterator[Any]:
+        outer = self.source._iter()
+        slots: list = []
+        exhausted = False
+        while True:
+            while not exhausted and len(slots) < self.cycle:
+                element = next(outer, _END)
+                if element is _END:
+                    exhausted = True
+                else:
+                    slots.append(_call(self.fn, element)._iter())
+            if not slots:
+                return
+            for it in list(slots):
+                for _ in range(self.block):
+                    element = next(it, _END)
+                    if element is _END:
+                        slots[slots.index(it)] = None
+                        break
+                    yield element
+            slots = [it for it in slots if it is not None]
+
+
+class _Window(Dataset):
+    """Each window is itself a dataset (of ``size`` elements, ``stride`` apart)."""
+
+    def __init__(self, source: Dataset, size: int, shift: int, stride: int, drop: bool):
+        self.source, self.size, self.shift, self.stride, self.drop = (source, size, shift,
+                                                                      stride, drop)
+
+    def _iter(self) -> Iterator[Any]:
+        span = (self.size - 1) * self.stride + 1
+        buf: collections.deque = collections.deque()
+        it = self.source._iter()
+        done = False
+        while True:
+            while not done and len(buf) < span:
+                element = next(it, _END)
+                done = element is _END
+                if not done:
+                    buf.append(element)
+            items = list(buf)[::self.stride][:self.size]
+            if not items or (self.drop and len(items) < self.size):
+                return
+            first = items[0]
+            leaves = [np.stack(col) for col in zip(*[nest.flatten(e) for e in items])]
+            yield nest.pack_sequence_as(first, [_Slices(a) for a in leaves])
+            for _ in range(self.shift):
+                if not buf and done:
+                    return
+                if buf:
+                    buf.popleft()
+                elif not done:
+                    done = next(it, _END) is _END
+            if not buf and done:
+                return
+
+
+class _Scan(Dataset):
+    def __init__(self, source: Dataset, state: Any, fn: Callable):
+        self.source, self.state, self.fn = source, state, fn
+
+    def _iter(self) -> Iterator[Any]:
+        state = self.state
+        for element in self.source._iter():
+            args = element if isinstance(element, tuple) else (element,)
+            state, out = self.fn(_to_user(state), *_to_user(args))
+            state = _normalize(state)
+            yield _normalize(out)
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
+
+
+class _IgnoreErrors(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset):
+        self.source = source
+
+    def _iter(self) -> Iterator[Any]:
+        if isinstance(self.source, _Map):  # a failing map drops its element only
+            for i, element in enumerate(self.source.source._iter()):
+                try:
+                    yield self.source.apply(i, element)
+                except Exception:
+                    continue
+            return
+        it = self.source._iter()
+        while True:
+            try:
+                element = next(it)
+            except StopIteration:
+                return
+            except Exception:  # TF drops the element whose computation failed
+                continue
+            yield element
+
+
+class _GroupByWindow(Dataset):
+    def __init__(self, source: Dataset, key_fn: Callable, reduce_fn: Callable,
+                 size: int | None, size_fn: Callable | None):
+        self.source, self.key_fn, self.reduce_fn = source, key_fn, reduce_fn
+        self.size_fn = size_fn if size_fn is not None else (lambda k: size)
+
+    def _iter(self) -> Iterator[Any]:
+        groups: dict = {}
+        for element in self.source._iter():
+            k = int(_to_numpy(_call(self.key_fn, element)))
+            group = groups.setdefault(k, [])
+            group.append(element)
+            if len(group) == int(self.size_fn(np.int64(k))):
+                yield from self._reduce(k, groups.pop(k))
+        for k, group in groups.items():
+            yield from self._reduce(k, group)
+
+    def _reduce(self, k: int, group: list) -> Iterator[Any]:
+        window = _Elements(group)
+        yield from self.reduce_fn(constant(np.int64(k)), window)._iter()
+
+
+class _Elements(Dataset):
+    """A finite list of elements already in the pipeline's form (a group of group_by_window)."""
+
+    def __init__(self, elements: list):
+        self.elements = elements
+
+    def _iter(self) -> Iterator[Any]:
+        return iter(self.elements)
+
+    def _cardinality(self) -> int:
+        return len(self.elements)
+
+
+class _Concat(Dataset):
+    _tf_name = "Concatenate"
+
+    def __init__(self, first: Dataset, second: Dataset):
+        self.first, self.second = first, second
+
+    def _iter(self) -> Iterator[Any]:
+        yield from self.first._iter()
+        yield from self.second._iter()
+
+    def _cardinality(self) -> int:
+        a, b = self.first._cardinality(), self.second._cardinality()
+        if INFINITE_CARDINALITY in (a, b):
+            return INFINITE_CARDINALITY
+        return a + b if a >= 0 and b >= 0 else UNKNOWN_CARDINALITY
+
+
+collections.abc.Iterable.register(Dataset)
