@@ -14,7 +14,9 @@ from ..engine.convert import convert_to_tensor
 from ..engine.tensor import Tensor, _Base
 from ..engine.variable import Variable
 
-__all__ = ["Metric", "Mean", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+__all__ = ["Metric", "Mean", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+           "RootMeanSquaredError", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
            "SparseCategoricalAccuracy", "get"]
 
 
@@ -176,10 +178,119 @@ class SparseCategoricalAccuracy(_MeanOf):
         y_true = _squeeze_like(y_true, y_pred[..., 0])
         return (y_true.astype(np.int64) == np.argmax(y_pred, -1)).astype(np.float32)
 
+class MeanMetricWrapper(_MeanOf):
+    """The running (weighted) mean of ``fn(y_true, y_pred)``'s per-example values.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.MeanMetricWrapper(tf.keras.losses.mean_absolute_error, name="mae")
+    >>> m.update_state([[1.0], [2.0]], [[2.0], [4.0]]); float(m.result())
+    1.5
+    """
+
+    def __init__(self, fn: Any, name: str | None = None, dtype: Any = "float32", **kwargs: Any):
+        super().__init__(name=name or getattr(fn, "__name__", "mean"), dtype=dtype)
+        self._fn, self._fn_kwargs = fn, kwargs
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        return _np(self._fn(y_true.astype(y_pred.dtype), y_pred, **self._fn_kwargs))
+
+
+_REGRESSION = {
+    "mean_squared_error": lambda t, p: (t - p) ** 2,
+    "mean_absolute_error": lambda t, p: np.abs(t - p),
+    "mean_absolute_percentage_error":
+        lambda t, p: 100.0 * np.abs((t - p) / np.maximum(np.abs(t), 1e-7)),
+    "mean_squared_logarithmic_error":
+        lambda t, p: (np.log1p(np.maximum(p, 1e-7)) - np.log1p(np.maximum(t, 1e-7))) ** 2,
+}
+
+
+class _Regression(_MeanOf):
+    _kind = ""
+
+    def __init__(self, name: str | None = None, dtype: Any = "float32"):
+        super().__init__(name=name or self._kind, dtype=dtype)
+
+    def _values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        t = _squeeze_like(y_true, y_pred) if y_true.ndim > y_pred.ndim else y_true
+        fn = _REGRESSION[self._kind]
+        return fn(t.astype(np.float64), y_pred.astype(np.float64)).mean(axis=-1)
+
+
+class MeanSquaredError(_Regression):
+    """Running mean of ``mean((y_true - y_pred)**2, axis=-1)``.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.MeanSquaredError()
+    >>> m.update_state([[0.0, 1.0]], [[1.0, 1.0]]); float(m.result())
+    0.5
+    """
+    _kind = "mean_squared_error"
+
+
+class MeanAbsoluteError(_Regression):
+    """Running mean of ``mean(|y_true - y_pred|, axis=-1)``.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.MeanAbsoluteError()
+    >>> m.update_state([[0.0, 1.0]], [[2.0, 1.0]]); float(m.result())
+    1.0
+    """
+    _kind = "mean_absolute_error"
+
+
+class MeanAbsolutePercentageError(_Regression):
+    """Running mean of ``100 * mean(|(y_true - y_pred) / y_true|, axis=-1)``.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.MeanAbsolutePercentageError()
+    >>> m.update_state([[2.0, 4.0]], [[1.0, 4.0]]); float(m.result())
+    25.0
+    """
+    _kind = "mean_absolute_percentage_error"
+
+
+class MeanSquaredLogarithmicError(_Regression):
+    """Running mean of ``mean((log1p(y_pred) - log1p(y_true))**2, axis=-1)``.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.MeanSquaredLogarithmicError()
+    >>> m.update_state([[0.0]], [[0.0]]); float(m.result())
+    0.0
+    """
+    _kind = "mean_squared_logarithmic_error"
+
+
+class RootMeanSquaredError(Mean):
+    """``sqrt`` of the running mean of the squared errors (over every element).
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.RootMeanSquaredError()
+    >>> m.update_state([[0.0, 0.0]], [[3.0, 4.0]]); round(float(m.result()), 4)
+    3.5355
+    """
+
+    def __init__(self, name: str = "root_mean_squared_error", dtype: Any = "float32"):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        t, p = _np(y_true).astype(np.float64), _np(y_pred).astype(np.float64)
+        super().update_state((t - p) ** 2, sample_weight)
+
+    def result(self) -> Tensor:
+        return convert_to_tensor(np.sqrt(np.float32(super().result().numpy())))
+
 
 _BY_NAME = {"accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
             "categorical_accuracy": CategoricalAccuracy,
-            "sparse_categorical_accuracy": SparseCategoricalAccuracy, "mean": Mean}
+            "sparse_categorical_accuracy": SparseCategoricalAccuracy, "mean": Mean,
+            "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+            "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+            "mape": MeanAbsolutePercentageError,
+            "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+            "msle": MeanSquaredLogarithmicError,
+            "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+            "root_mean_squared_error": RootMeanSquaredError}
 
 
 def get(identifier: Any) -> Metric:
@@ -193,4 +304,6 @@ def get(identifier: Any) -> Metric:
         return identifier
     if isinstance(identifier, str) and identifier in _BY_NAME:
         return _BY_NAME[identifier]()
+    if callable(identifier) and not isinstance(identifier, type):
+        return MeanMetricWrapper(identifier)
     raise ValueError(f"Could not interpret metric {identifier!r}; known: {sorted(_BY_NAME)}.")

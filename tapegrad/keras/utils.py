@@ -30,10 +30,12 @@ class Progbar:
     2/2 [==============================] - ...s ...ms/step - loss: 2.0000
     """
 
-    def __init__(self, target: int, width: int = 30, verbose: int = 1, interval: float = 0.05,
-                 stateful_metrics: Any = None, unit_name: str = "step",
+    def __init__(self, target: int | None, width: int = 30, verbose: int = 1,
+                 interval: float = 0.05, stateful_metrics: Any = None, unit_name: str = "step",
                  stream: TextIO | None = None):
-        self.target, self.width, self.verbose = int(target), int(width), int(verbose)
+        # target None: the number of steps is unknown until the end ("7/Unknown")
+        self.target = None if target is None else int(target)
+        self.width, self.verbose = int(width), int(verbose)
         self.interval, self.unit_name = interval, unit_name
         self.stateful = set(stateful_metrics or ())
         self.stream = stream if stream is not None else sys.stdout
@@ -59,7 +61,9 @@ class Progbar:
                 self._sums[name][0] += value * n
                 self._sums[name][1] += n
         self._seen = current
-        final = current >= self.target if finalize is None else finalize
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        final = finalize
         if self.verbose == 0:
             return
         now = time.perf_counter()
@@ -79,6 +83,8 @@ class Progbar:
         self.update(self._seen + n, values)
 
     def _line(self, current: int, elapsed: float, final: bool) -> str:
+        if self.target is None:
+            return f"{current}/Unknown {elapsed:.0f}s" + self._metrics()
         digits = len(str(self.target))
         done = int(self.width * min(current, self.target) / max(self.target, 1))
         bar = "=" * done
@@ -90,6 +96,8 @@ class Progbar:
             timing = f"{elapsed:.0f}s {per * 1e3:.0f}ms/{self.unit_name}"
         else:
             timing = f"ETA: {per * (self.target - current):.0f}s"
-        metrics = "".join(f" - {k}: {_fmt(s / max(c, 1))}" for k, (s, c) in
-                          ((k, self._sums[k]) for k in self._order))
-        return f"{head} - {timing}{metrics}"
+        return f"{head} - {timing}{self._metrics()}"
+
+    def _metrics(self) -> str:
+        return "".join(f" - {k}: {_fmt(s / max(c, 1))}" for k, (s, c) in
+                       ((k, self._sums[k]) for k in self._order))
