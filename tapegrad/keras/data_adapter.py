@@ -125,7 +125,8 @@ class EpochIterator:
 
     def __init__(self, x: Any, y: Any = None, sample_weight: Any = None,
                  batch_size: int | None = None, steps_per_epoch: int | None = None,
-                 shuffle: bool = False, class_weight: dict | None = None):
+                 shuffle: bool = False, class_weight: dict | None = None, who: str = "Model"):
+        self.who = who
         self.steps_per_epoch = None if steps_per_epoch is None else int(steps_per_epoch)
         self.shuffle, self.class_weight = shuffle, class_weight
         self.arrays = _is_arrays(x)
@@ -134,10 +135,11 @@ class EpochIterator:
             self._init_arrays(x, y, sample_weight, int(batch_size or 32))
         else:
             if y is not None or sample_weight is not None:
-                raise ValueError("When x is a dataset or a generator, y and sample_weight must "
-                                 "not be given: they come from the data it yields.")
+                raise ValueError(f"{who}: when x is a dataset or a generator, y and "
+                                 "sample_weight must not be given: they come from the data "
+                                 "it yields.")
             if not hasattr(x, "__iter__") and not hasattr(x, "__next__"):
-                raise TypeError(f"Unrecognized data type: x={x!r} (of type "
+                raise TypeError(f"{who}: unrecognized data type: x={x!r} (of type "
                                 f"{type(x).__name__}); pass arrays, tensors, a Dataset or a "
                                 f"generator.")
             self.x = x
@@ -148,10 +150,12 @@ class EpochIterator:
         self.x, self.y = _values(x), None if y is None else _values(y)
         self.n = _length(self.x)
         if self.y is not None and _length(self.y) != self.n:
-            raise ValueError(f"x has {self.n} examples but y has {_length(self.y)}.")
+            raise ValueError(f"{self.who}: x has {self.n} examples but y has "
+                             f"{_length(self.y)}.")
         self.sw = None if sample_weight is None else np.asarray(_values(sample_weight))
         if self.sw is not None and len(self.sw) != self.n:
-            raise ValueError(f"x has {self.n} examples but sample_weight has {len(self.sw)}.")
+            raise ValueError(f"{self.who}: x has {self.n} examples but sample_weight has "
+                             f"{len(self.sw)}.")
         self.batch_size = batch_size
         full = -(-self.n // batch_size)
         self.steps = full if self.steps_per_epoch is None else self.steps_per_epoch

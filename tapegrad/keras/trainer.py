@@ -244,7 +244,7 @@ class Trainer:
             (x, y, sample_weight), validation_data = train_validation_split(
                 (x, y, sample_weight), validation_split)
         data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
-                             class_weight)
+                             class_weight, who="Model.fit")
         cbs = self._callbacks(callbacks, verbose, epochs, data.steps, history=True)
         self.stop_training = False
         cbs.on_train_begin()
@@ -291,7 +291,8 @@ class Trainer:
         self._require_compiled("evaluate")
         if x is None:
             raise ValueError("Model.evaluate: x is required.")
-        data = EpochIterator(x, y, sample_weight, batch_size, steps, shuffle=False)
+        data = EpochIterator(x, y, sample_weight, batch_size, steps, shuffle=False,
+                             who="Model.evaluate")
         cbs = self._callbacks(callbacks, verbose, 1, data.steps)
         self.reset_metrics()
         cbs.on_test_begin()
@@ -310,7 +311,8 @@ class Trainer:
                 steps: int | None = None, callbacks: Any = None) -> Any:
         """The model's outputs on ``x`` (inference mode), batch by batch, as NumPy arrays
         (nested as the model's outputs are)."""
-        data = EpochIterator(x, None, None, batch_size, steps, shuffle=False)
+        data = EpochIterator(x, None, None, batch_size, steps, shuffle=False,
+                             who="Model.predict")
         cbs = self._callbacks(callbacks, verbose, 1, data.steps)
         cbs.on_predict_begin()
         outs: list = []

@@ -72,7 +72,7 @@ def test_generators_iterables_and_steps_per_epoch():
     model.fit(Batches(), epochs=3, verbose=0, validation_data=Batches())
     assert int(model.optimizer.iterations.numpy()) == 12
     assert model.predict(Batches(), verbose=0).shape == (12, 1)
-    with pytest.raises(ValueError, match="y and sample_weight must not be given"):
+    with pytest.raises(ValueError, match="Model.fit: when x is a dataset.*must not be given"):
         model.fit(Batches(), y, verbose=0)
     with pytest.raises(ValueError, match="validation_split is only supported for arrays"):
         model.fit(Batches(), validation_split=0.5, verbose=0)
