@@ -105,6 +105,10 @@ def save_weights_h5(model: Layer, filepath: str) -> None:
     >>> import h5py; sorted(h5py.File(path)["layers/dense/vars"])
     ['0', '1']
     """
+    if not isinstance(model, Layer):
+        raise TypeError(f"save_weights: a .weights.h5 file stores a Layer or Model's "
+                        f"variables by layer path; got {type(model).__name__}. Save a list of "
+                        f"variables to .npz instead.")
     h5py = _h5py()
     folder = os.path.dirname(os.path.abspath(filepath))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(filepath) + ".",
