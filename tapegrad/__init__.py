@@ -48,3 +48,4 @@ from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.fu
 from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)
 from . import tape_picture  # noqa: E402  (installs GradientTape.to_dot / render)
 from .keras.module import Module  # noqa: E402
+from . import summary  # noqa: E402  (tf.summary, issue 16)
