@@ -24,6 +24,8 @@ CASES = {
     "SGD": dict(learning_rate=0.1, momentum=0.9, nesterov=True),
     "Adam": dict(learning_rate=0.1, amsgrad=True),
     "RMSprop": dict(learning_rate=0.1, centered=True, momentum=0.5),
+    "Adam+accumulation": dict(learning_rate=0.1, gradient_accumulation_steps=2),
+    "SGD+accumulation": dict(learning_rate=0.1, momentum=0.5, gradient_accumulation_steps=2),
 }
 
 
@@ -31,7 +33,7 @@ def record() -> dict:
     out = {"start": START, "grads": GRADS, "cases": {}}
     for name, kwargs in CASES.items():
         var = keras.Variable(np.array(START, np.float32))
-        opt = getattr(keras.optimizers, name)(**kwargs)
+        opt = getattr(keras.optimizers, name.split("+")[0])(**kwargs)
         steps = []
         for g in GRADS:
             opt.apply_gradients([(np.array(g, np.float32), var)])

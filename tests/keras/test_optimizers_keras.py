@@ -16,11 +16,12 @@ FIXTURE = json.loads((pathlib.Path(__file__).parent.parent / "data" /
 def test_three_steps_match_keras(name):
     case = FIXTURE["cases"][name]
     var = tf.Variable(np.array(FIXTURE["start"], np.float32))
-    opt = getattr(tf.keras.optimizers, name)(**case["kwargs"])
+    opt = getattr(tf.keras.optimizers, name.split("+")[0])(**case["kwargs"])
     for g, expected in zip(FIXTURE["grads"], case["after_each_step"]):
         opt.apply_gradients([(tf.constant(np.array(g, np.float32)), var)])
         np.testing.assert_allclose(var.numpy(), expected, rtol=2e-6, atol=1e-7)
-    assert int(opt.iterations.numpy()) == 3
+    # with gradient accumulation, iterations counts updates: 3 calls // 2 (as Keras 3)
+    assert int(opt.iterations.numpy()) == 3 // case["kwargs"].get("gradient_accumulation_steps", 1)
 
 
 @pytest.mark.parametrize("name", ["adamax", "nadam", "adadelta", "lion"])
