@@ -16,8 +16,9 @@ from ..engine.variable import Variable
 
 __all__ = ["Metric", "Mean", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
            "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
-           "RootMeanSquaredError", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
-           "SparseCategoricalAccuracy", "get"]
+           "RootMeanSquaredError", "TruePositives", "FalsePositives", "TrueNegatives",
+           "FalseNegatives", "Precision", "Recall", "Accuracy", "BinaryAccuracy",
+           "CategoricalAccuracy", "SparseCategoricalAccuracy", "get"]
 
 
 def _np(x: Any) -> np.ndarray:
@@ -275,10 +276,146 @@ class RootMeanSquaredError(Mean):
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         t, p = _np(y_true).astype(np.float64), _np(y_pred).astype(np.float64)
-        super().update_state((t - p) ** 2, sample_weight)
+        se = (t - p) ** 2
+        if sample_weight is not None:  # one weight per example covers its whole row
+            sw = _np(sample_weight).astype(np.float64)
+            sample_weight = np.broadcast_to(sw.reshape(sw.shape + (1,) * (se.ndim - sw.ndim)),
+                                            se.shape)
+        super().update_state(se, sample_weight)
 
     def result(self) -> Tensor:
         return convert_to_tensor(np.sqrt(np.float32(super().result().numpy())))
+
+class _Confusion(Metric):
+    """Weighted counts of true/false positives/negatives at ``thresholds`` (0.5): a
+    prediction is positive when ``y_pred > threshold``; labels are read as booleans."""
+
+    _counts: tuple = ()
+
+    def __init__(self, thresholds: Any = None, name: str | None = None, dtype: Any = "float32"):
+        super().__init__(name=name, dtype=dtype)
+        self._scalar = thresholds is None or np.ndim(thresholds) == 0
+        # compared in float32, as Keras does (0.3 as a threshold equals a float32 0.3)
+        self.thresholds = np.atleast_1d(0.5 if thresholds is None else thresholds).astype(
+            np.float32)
+        self._vars = {k: self.add_variable(k, (len(self.thresholds),)) for k in self._counts}
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        t = _np(y_true).astype(bool).reshape(-1)
+        p = _np(y_pred).astype(np.float32).reshape(-1)
+        if t.shape != p.shape:
+            raise ValueError(f"{type(self).__name__}: y_true has {t.size} values but y_pred "
+                             f"has {p.size}.")
+        n = len(_np(y_pred)) if _np(y_pred).ndim else 1
+        w = np.ones_like(p) if sample_weight is None else np.broadcast_to(
+            _np(sample_weight).astype(np.float64).reshape(n, -1),
+            _np(y_pred).reshape(n, -1).shape).reshape(-1)
+        pos = p[None, :] > self.thresholds[:, None]
+        masks = {"true_positives": pos & t, "false_positives": pos & ~t,
+                 "true_negatives": ~pos & ~t, "false_negatives": ~pos & t}
+        for k, var in self._vars.items():
+            var.assign_add((masks[k] * w).sum(axis=1).astype(np.float32))
+
+    def _count(self, k: str) -> np.ndarray:
+        return self._vars[k].numpy().astype(np.float64)
+
+    def _out(self, x: np.ndarray) -> Tensor:
+        x = x.astype(np.float32)
+        return convert_to_tensor(x[0] if self._scalar else x)
+
+
+def _no_nan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
+
+
+def _counter(key: str, doc: str) -> type:
+    def result(self: _Confusion) -> Tensor:
+        return self._out(self._count(key))
+    cls_name = "".join(w.capitalize() for w in key.split("_"))
+    return type(cls_name, (_Confusion,), {"_counts": (key,), "result": result,
+                                          "__doc__": doc, "__module__": __name__,
+                                          "__init__": _named_init(key)})
+
+
+def _named_init(default: str) -> Any:
+    def __init__(self: _Confusion, thresholds: Any = None, name: str | None = None,
+                 dtype: Any = "float32") -> None:
+        _Confusion.__init__(self, thresholds, name or default, dtype)
+    return __init__
+
+
+TruePositives = _counter("true_positives", """Weighted count of true positives.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.TruePositives()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1]); float(m.result())
+    2.0
+    """)
+FalsePositives = _counter("false_positives", """Weighted count of false positives.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.FalsePositives()
+    >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1]); float(m.result())
+    2.0
+    """)
+TrueNegatives = _counter("true_negatives", """Weighted count of true negatives.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.TrueNegatives()
+    >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0]); float(m.result())
+    2.0
+    """)
+FalseNegatives = _counter("false_negatives", """Weighted count of false negatives.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.FalseNegatives()
+    >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0]); float(m.result())
+    2.0
+    """)
+
+
+class Precision(_Confusion):
+    """``TP / (TP + FP)`` (0 when nothing is predicted positive).
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.Precision()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1]); round(float(m.result()), 4)
+    0.6667
+    """
+
+    _counts = ("true_positives", "false_positives")
+
+    def __init__(self, thresholds: Any = None, top_k: Any = None, class_id: Any = None,
+                 name: str | None = None, dtype: Any = "float32"):
+        if top_k is not None or class_id is not None:
+            raise NotImplementedError("Precision: top_k and class_id are not supported.")
+        super().__init__(thresholds, name or "precision", dtype)
+
+    def result(self) -> Tensor:
+        tp = self._count("true_positives")
+        return self._out(_no_nan(tp, tp + self._count("false_positives")))
+
+
+class Recall(_Confusion):
+    """``TP / (TP + FN)`` (0 when there are no positive labels).
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.Recall()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1]); round(float(m.result()), 4)
+    0.6667
+    """
+
+    _counts = ("true_positives", "false_negatives")
+
+    def __init__(self, thresholds: Any = None, top_k: Any = None, class_id: Any = None,
+                 name: str | None = None, dtype: Any = "float32"):
+        if top_k is not None or class_id is not None:
+            raise NotImplementedError("Recall: top_k and class_id are not supported.")
+        super().__init__(thresholds, name or "recall", dtype)
+
+    def result(self) -> Tensor:
+        tp = self._count("true_positives")
+        return self._out(_no_nan(tp, tp + self._count("false_negatives")))
 
 
 _BY_NAME = {"accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
@@ -290,7 +427,8 @@ _BY_NAME = {"accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccu
             "mean_absolute_percentage_error": MeanAbsolutePercentageError,
             "msle": MeanSquaredLogarithmicError,
             "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
-            "root_mean_squared_error": RootMeanSquaredError}
+            "root_mean_squared_error": RootMeanSquaredError,
+            "precision": Precision, "recall": Recall}
 
 
 def get(identifier: Any) -> Metric:
