@@ -103,6 +103,7 @@ class Trainer:
         self.stop_training = False
         self.compiled = False
         self._loss_tracker: Any = None
+        self._initial_epoch: int | None = None
 
     # -- compile --------------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
@@ -247,7 +248,10 @@ class Trainer:
                              class_weight, who="Model.fit")
         cbs = self._callbacks(callbacks, verbose, epochs, data.steps, history=True)
         self.stop_training = False
+        self._initial_epoch = None
         cbs.on_train_begin()
+        if self._initial_epoch is not None:  # set by BackupAndRestore on resuming
+            initial_epoch, self._initial_epoch = self._initial_epoch, None
         logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()

@@ -125,3 +125,28 @@ def test_early_stopping_warns_on_a_missing_metric():
         stop.on_epoch_end(0, {"loss": 1.0})
     with pytest.raises(ValueError, match="mode must be"):
         tf.keras.callbacks.EarlyStopping(mode="largest")
+
+
+def test_backup_and_restore_resumes_after_an_interruption(tmp_path):
+    x, y = _data()
+
+    class Interrupt(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("interrupted")
+
+    backup = tf.keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+    model = _model()
+    with pytest.raises(RuntimeError, match="interrupted"):
+        model.fit(x, y, epochs=4, verbose=0, callbacks=[backup, Interrupt()])
+    saved = model.get_weights()  # epoch 1 was backed up before the interruption
+    fresh = _model()
+    fresh(x)
+    h = fresh.fit(x, y, epochs=4, verbose=0, callbacks=[backup], shuffle=False)
+    assert h.epoch == [2, 3] and not (tmp_path / "backup").exists()
+    restarted = _model()
+    restarted(x)
+    restarted.set_weights(saved)
+    restarted.fit(x, y, epochs=2, verbose=0, shuffle=False)
+    for a, b in zip(fresh.get_weights(), restarted.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
