@@ -504,17 +504,18 @@ _BY_NAME = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
 
 
 def get(identifier: Any) -> Any:
-    """A loss from a name (``"mse"``, ``"sparse_categorical_crossentropy"``), an instance or a
-    callable ``fn(y_true, y_pred)``.
+    """A loss from a name, an instance or a callable ``fn(y_true, y_pred)``. A name gives the
+    per-example function (reducing only the last axis), as Keras 3's ``losses.get`` does;
+    ``compile`` reduces it over the batch.
 
     >>> import tapegrad as tf
-    >>> float(tf.keras.losses.get("mae")([[1.0, 2.0]], [[2.0, 4.0]]))
-    1.5
+    >>> tf.keras.losses.get("mae")([[1.0, 2.0]], [[2.0, 4.0]]).numpy()
+    array([1.5], dtype=float32)
     """
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
             raise ValueError(f"Unknown loss {identifier!r}; known: {sorted(_BY_NAME)}.")
-        return _BY_NAME[identifier]()
+        return _BY_NAME[identifier]._fn
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret loss {identifier!r}.")
