@@ -56,3 +56,4 @@ from .ops.names import (broadcast_static_shape, get_static_value, identity_n,  #
 from .function import executing_eagerly  # noqa: E402
 from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa: E402
                           tensor_scatter_nd_min, tensor_scatter_nd_sub)
+from . import summary  # noqa: E402  (tf.summary)

@@ -26,7 +26,12 @@ from ..engine.tensor import Tensor, _Base
 __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy",
            "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",
            "mean_absolute_error", "huber", "binary_crossentropy", "categorical_crossentropy",
-           "sparse_categorical_crossentropy", "mse", "mae", "get"]
+           "sparse_categorical_crossentropy", "mse", "mae", "get",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "KLDivergence",
+           "Poisson", "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge",
+           "CosineSimilarity", "mean_absolute_percentage_error",
+           "mean_squared_logarithmic_error", "kl_divergence", "poisson", "log_cosh", "hinge",
+           "squared_hinge", "categorical_hinge", "cosine_similarity", "mape", "msle", "kld"]
 
 EPSILON = 1e-7
 
@@ -299,26 +304,218 @@ class SparseCategoricalCrossentropy(Loss):
         super().__init__(reduction, name or "sparse_categorical_crossentropy",
                          from_logits=from_logits, **kwargs)
 
+# -- more of Keras 3's losses (per-example functions, then their classes) ------------------------
+def _pair(y_true: Any, y_pred: Any, op: str) -> tuple[Tensor, Tensor]:
+    y_pred = _pred(y_pred)
+    return _same_rank(_true_like(y_true, y_pred), y_pred, op)
+
+
+def _eps(t: Tensor) -> Any:
+    return t._value.dtype.type(EPSILON)
+
+
+def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Tensor:
+    """100 * mean(|(y_true - y_pred) / max(|y_true|, 1e-7)|, axis=-1).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.mean_absolute_percentage_error([[2.0, 4.0]], [[1.0, 4.0]]).numpy()
+    array([25.], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "mean_absolute_percentage_error")
+    diff = _m.abs((t - p) / _m.maximum(_m.abs(t), _eps(p)))
+    return _mean_last(diff) * p._value.dtype.type(100.0)
+
+
+def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Tensor:
+    """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))², axis=-1).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.mean_squared_logarithmic_error([[0.0]], [[0.0]]).numpy()
+    array([0.], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
+    one = p._value.dtype.type(1.0)
+    d = _m.log(_m.maximum(p, _eps(p)) + one) - _m.log(_m.maximum(t, _eps(p)) + one)
+    return _mean_last(d * d)
+
+
+def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:
+    """sum(y_true * log(y_true / y_pred), axis=-1), both clipped to [1e-7, 1].
+
+    >>> import tapegrad as tf
+    >>> round(float(tf.keras.losses.kl_divergence([[0.5, 0.5]], [[0.5, 0.5]])[0]), 6)
+    0.0
+    """
+    t, p = _pair(y_true, y_pred, "kl_divergence")
+    one = p._value.dtype.type(1.0)
+    t, p = _nm.clip_by_value(t, _eps(p), one), _nm.clip_by_value(p, _eps(p), one)
+    return _r.reduce_sum(t * _m.log(t / p), axis=-1)
+
+
+def poisson(y_true: Any, y_pred: Any) -> Tensor:
+    """mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.poisson([[0.0, 0.0]], [[1.0, 3.0]]).numpy()
+    array([2.], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "poisson")
+    return _mean_last(p - t * _m.log(p + _eps(p)))
+
+
+def log_cosh(y_true: Any, y_pred: Any) -> Tensor:
+    """mean(log(cosh(y_pred - y_true)), axis=-1), as x + softplus(-2x) - log 2 (no overflow).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.log_cosh([[0.0]], [[0.0]]).numpy()
+    array([0.], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "log_cosh")
+    x = p - t
+    dt = p._value.dtype.type
+    return _mean_last(x + _nn.softplus(x * dt(-2.0)) - dt(np.log(2.0)))
+
+
+def _l2_normalize(x: Tensor, axis: int) -> Tensor:
+    sq = _r.reduce_sum(x * x, axis=axis, keepdims=True)
+    return x / _m.sqrt(_m.maximum(sq, x._value.dtype.type(1e-12)))
+
+
+def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Tensor:
+    """-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis): -1 for the same direction.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.cosine_similarity([[1.0, 0.0]], [[2.0, 0.0]]).numpy()
+    array([-1.], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "cosine_similarity")
+    return -_r.reduce_sum(_l2_normalize(t, axis) * _l2_normalize(p, axis), axis=axis)
+
+
+def _hinge_labels(t: Tensor) -> Tensor:
+    v = t._value
+    if np.all((v == 0) | (v == 1)):  # 0/1 labels become -1/1, as Keras 3 does
+        return t * v.dtype.type(2.0) - v.dtype.type(1.0)
+    return t
+
+
+def hinge(y_true: Any, y_pred: Any) -> Tensor:
+    """mean(max(1 - y_true * y_pred, 0), axis=-1); 0/1 labels are read as -1/1.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.hinge([[1.0, 0.0]], [[0.5, -2.0]]).numpy()
+    array([0.25], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "hinge")
+    zero, one = p._value.dtype.type(0.0), p._value.dtype.type(1.0)
+    return _mean_last(_m.maximum(one - _hinge_labels(t) * p, zero))
+
+
+def squared_hinge(y_true: Any, y_pred: Any) -> Tensor:
+    """mean(max(1 - y_true * y_pred, 0)², axis=-1); 0/1 labels are read as -1/1.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.squared_hinge([[1.0, 0.0]], [[0.5, -2.0]]).numpy()
+    array([0.125], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "squared_hinge")
+    zero, one = p._value.dtype.type(0.0), p._value.dtype.type(1.0)
+    h = _m.maximum(one - _hinge_labels(t) * p, zero)
+    return _mean_last(h * h)
+
+
+def categorical_hinge(y_true: Any, y_pred: Any) -> Tensor:
+    """max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0) over the last axis.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.categorical_hinge([[0.0, 1.0]], [[0.3, 0.6]]).numpy()
+    array([0.7], dtype=float32)
+    """
+    t, p = _pair(y_true, y_pred, "categorical_hinge")
+    dt = p._value.dtype.type
+    pos = _r.reduce_sum(t * p, axis=-1)
+    neg = _r.reduce_max((dt(1.0) - t) * p, axis=-1)
+    return _m.maximum(neg - pos + dt(1.0), dt(0.0))
+
+
+def _loss_class(fn: Any, default_name: str, doc: str) -> type:
+    def __init__(self: Loss, reduction: str = "sum_over_batch_size",
+                 name: str | None = None, **kwargs: Any) -> None:
+        Loss.__init__(self, reduction, name or default_name, **kwargs)
+    return type(_camel(default_name), (Loss,), {"_fn": staticmethod(fn), "__init__": __init__,
+                                               "__doc__": doc, "__module__": __name__})
+
+
+def _camel(name: str) -> str:
+    special = {"kl_divergence": "KLDivergence", "log_cosh": "LogCosh"}
+    return special.get(name) or "".join(w.capitalize() for w in name.split("_"))
+
+
+MeanAbsolutePercentageError = _loss_class(
+    mean_absolute_percentage_error, "mean_absolute_percentage_error",
+    "Mean absolute percentage error.\n\n>>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.MeanAbsolutePercentageError()([[2.0]], [[1.0]]))\n50.0\n")
+MeanSquaredLogarithmicError = _loss_class(
+    mean_squared_logarithmic_error, "mean_squared_logarithmic_error",
+    "Mean squared logarithmic error.\n\n>>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.MeanSquaredLogarithmicError()([[0.0]], [[0.0]]))\n0.0\n")
+KLDivergence = _loss_class(
+    kl_divergence, "kl_divergence", "Kullback-Leibler divergence.\n\n>>> import tapegrad as tf\n"
+    ">>> round(float(tf.keras.losses.KLDivergence()([[1.0, 0.0]], [[1.0, 0.0]])), 6)\n0.0\n")
+Poisson = _loss_class(
+    poisson, "poisson", "Poisson loss.\n\n>>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.Poisson()([[0.0]], [[2.0]]))\n2.0\n")
+LogCosh = _loss_class(
+    log_cosh, "log_cosh", "log(cosh(error)).\n\n>>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.LogCosh()([[1.0]], [[1.0]]))\n0.0\n")
+Hinge = _loss_class(
+    hinge, "hinge", "Hinge loss.\n\n>>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.Hinge()([[1.0]], [[2.0]]))\n0.0\n")
+SquaredHinge = _loss_class(
+    squared_hinge, "squared_hinge", "Squared hinge loss.\n\n>>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.SquaredHinge()([[1.0]], [[0.0]]))\n1.0\n")
+CategoricalHinge = _loss_class(
+    categorical_hinge, "categorical_hinge", "Categorical hinge loss.\n\n"
+    ">>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.CategoricalHinge()([[0.0, 1.0]], [[0.0, 1.0]]))\n0.0\n")
+CosineSimilarity = _loss_class(
+    cosine_similarity, "cosine_similarity", "Negative cosine similarity.\n\n"
+    ">>> import tapegrad as tf\n"
+    ">>> float(tf.keras.losses.CosineSimilarity()([[1.0, 0.0]], [[3.0, 0.0]]))\n-1.0\n")
+
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kl_divergence
+
 
 _BY_NAME = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
             "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
             "huber": Huber, "binary_crossentropy": BinaryCrossentropy,
             "categorical_crossentropy": CategoricalCrossentropy,
-            "sparse_categorical_crossentropy": SparseCategoricalCrossentropy}
+            "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+            "mape": MeanAbsolutePercentageError,
+            "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+            "msle": MeanSquaredLogarithmicError,
+            "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+            "kld": KLDivergence, "kl_divergence": KLDivergence, "poisson": Poisson,
+            "log_cosh": LogCosh, "logcosh": LogCosh, "hinge": Hinge,
+            "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
+            "cosine_similarity": CosineSimilarity}
 
 
 def get(identifier: Any) -> Any:
-    """A loss from a name (``"mse"``, ``"sparse_categorical_crossentropy"``), an instance or a
-    callable ``fn(y_true, y_pred)``.
+    """A loss from a name, an instance or a callable ``fn(y_true, y_pred)``. A name gives the
+    per-example function (reducing only the last axis), as Keras 3's ``losses.get`` does;
+    ``compile`` reduces it over the batch.
 
     >>> import tapegrad as tf
-    >>> float(tf.keras.losses.get("mae")([[1.0, 2.0]], [[2.0, 4.0]]))
-    1.5
+    >>> tf.keras.losses.get("mae")([[1.0, 2.0]], [[2.0, 4.0]]).numpy()
+    array([1.5], dtype=float32)
     """
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
             raise ValueError(f"Unknown loss {identifier!r}; known: {sorted(_BY_NAME)}.")
-        return _BY_NAME[identifier]()
+        return _BY_NAME[identifier]._fn
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret loss {identifier!r}.")

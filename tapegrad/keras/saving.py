@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.variable import Variable
+from . import saving_h5 as _h5
 
 __all__ = ["save_weights", "load_weights"]
 
@@ -39,13 +40,14 @@ def _variables(obj: Any) -> list[Variable]:
 
 def _kind(path: str) -> str:
     p = str(path)
+    if p.endswith(".h5"):
+        return "h5"
     if p.endswith(".npz"):
         return "npz"
     if p.endswith(".safetensors"):
         return "safetensors"
-    raise ValueError(f"save_weights/load_weights: {p!r} must end in '.npz' or "
-                     f"'.safetensors' (HDF5 '.h5' files are not supported: tapegrad depends on "
-                     f"NumPy alone).")
+    raise ValueError(f"save_weights/load_weights: {p!r} must end in '.weights.h5' (Keras 3's "
+                     f"layout, needs h5py), '.npz' or '.safetensors'.")
 
 
 def _safetensors() -> Any:
@@ -107,6 +109,9 @@ def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
     kind = _kind(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"save_weights: {filepath!r} exists and overwrite=False.")
+    if kind == "h5":
+        _h5.save_weights_h5(model, filepath)
+        return
     variables = _variables(model)
     arrays: dict[str, np.ndarray] = {_key(i, v): np.asarray(v._value)
                                      for i, v in enumerate(variables)}
@@ -170,6 +175,9 @@ def load_weights(model: Any, filepath: str) -> None:
     nothing is assigned unless everything matches.
     """
     kind = _kind(filepath)
+    if kind == "h5":
+        _h5.load_weights_h5(model, filepath)
+        return
     data = _read(filepath, kind)
     entries = []
     for key, arr in data.items():

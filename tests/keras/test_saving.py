@@ -2,6 +2,7 @@
 
 import os
 import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -142,8 +143,8 @@ def test_truncated_foreign_and_pickled_files(tmp_path):
         model.load_weights(text)
     with pytest.raises(FileNotFoundError, match="no such file"):
         model.load_weights(str(tmp_path / "missing.npz"))
-    with pytest.raises(ValueError, match=r"must end in '.npz' or '.safetensors'"):
-        model.save_weights(str(tmp_path / "w.h5"))
+    with pytest.raises(ValueError, match=r"must end in '.weights.h5' .*'.npz' or '.safetensors'"):
+        model.save_weights(str(tmp_path / "w.pkl"))
     with pytest.raises(FileExistsError):
         model.save_weights(path, overwrite=False)
 
@@ -158,3 +159,12 @@ def test_safetensors_round_trip(tmp_path):
     os.truncate(path, 20)
     with pytest.raises(ValueError, match="not a readable safetensors file"):
         b.load_weights(path)
+
+
+def test_weights_h5_without_h5py_names_the_extra(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)  # an import of h5py now fails
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    model(np.ones((1, 2), np.float32))
+    with pytest.raises(ImportError, match=r'pip install "tapegrad\[h5\]"'):
+        model.save_weights(str(tmp_path / "m.weights.h5"))
+    assert list(tmp_path.iterdir()) == []

@@ -3,10 +3,16 @@
 from . import schedules
 from .base import Optimizer
 from .algorithms import SGD, Adagrad, Adam, AdamW, RMSprop
+from .adadelta import Adadelta
+from .adamax import Adamax
+from .lion import Lion
+from .nadam import Nadam
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "schedules", "get"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Lion",
+           "Nadam", "schedules", "get"]
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
+            "adadelta": Adadelta, "adamax": Adamax, "lion": Lion, "nadam": Nadam}
 
 
 def get(identifier):

@@ -61,7 +61,13 @@ class Optimizer:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(unknown)}.")
-        for k in ("use_ema", "loss_scale_factor", "gradient_accumulation_steps"):
+        steps = kwargs.get("gradient_accumulation_steps")
+        if steps is not None and (not isinstance(steps, int) or steps < 2):
+            raise ValueError(f"{type(self).__name__}: gradient_accumulation_steps must be an "
+                             f"integer >= 2, got {steps!r}.")
+        self.gradient_accumulation_steps = steps
+        self._accumulation_calls = 0
+        for k in ("use_ema", "loss_scale_factor"):
             if kwargs.get(k):
                 raise ValueError(f"{type(self).__name__}: {k} is not supported by tapegrad.")
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
@@ -187,6 +193,10 @@ class Optimizer:
                           f"to see why.", stacklevel=3)
         grads = [self._check_grad(g, v) for g, v in kept]
         variables = [v for _, v in kept]
+        if self.gradient_accumulation_steps:
+            grads = self._accumulate(grads, variables)
+            if grads is None:  # not an update step: only the accumulators move
+                return
         grads = self._clip(grads)
         lr = self.learning_rate
         lr = lr.read_value() if isinstance(lr, Variable) else convert_to_tensor(lr)
@@ -198,6 +208,29 @@ class Optimizer:
                 if v.constraint is not None:
                     v.assign(v.constraint(v))
         self._iterations.assign_add(np.int64(1))
+
+    def _accumulate(self, grads: list, variables: list) -> list | None:
+        """Keras 3's gradient accumulation: add to the accumulators, and every
+        ``gradient_accumulation_steps``-th call return their mean (and reset them)."""
+        n = self.gradient_accumulation_steps
+        accs = []
+        for v in variables:
+            acc = self._slots.get(id(v), {}).get("gradient_accumulator")
+            if acc is None:
+                acc = self.add_variable_from_reference(v, "gradient_accumulator")
+            accs.append(acc)
+        dense = [_dense(g) for g in grads]
+        # `iterations` counts updates (Keras 3: the calls floor-divided by n), so the update
+        # formulas see t = 1, 2, ... as in Keras; the calls themselves are counted here
+        self._accumulation_calls += 1
+        if self._accumulation_calls % n != 0:
+            for acc, g in zip(accs, dense):
+                acc.assign_add(g)
+            return None
+        out = [(g + acc) / np.asarray(n, acc._value.dtype) for g, acc in zip(dense, accs)]
+        for acc in accs:
+            acc.assign(np.zeros(acc.shape, acc._value.dtype))
+        return out
 
     def _check_grad(self, g: Any, v: Variable) -> Any:
         if isinstance(g, IndexedSlices):

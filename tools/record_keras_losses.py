@@ -1,0 +1,52 @@
+"""Record Keras 3 loss values for tests/data/keras_losses.json: each loss function's
+per-example values, and each class with sample weights and every reduction.
+
+Run with a Python that has TensorFlow 2.21 and Keras 3 installed (never a tapegrad
+dependency): ``python tools/record_keras_losses.py``.
+"""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+Y_TRUE = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.2, 0.3, 0.5]]
+Y_PRED = [[0.1, 0.7, 0.2], [0.5, 0.25, 0.25], [0.3, 0.3, 0.4]]
+SIGNED = [[1.5, -0.5, 0.25], [-2.0, 0.5, 1.0], [0.3, -0.3, 0.9]]
+WEIGHTS = [1.0, 0.5, 2.0]
+FUNCS = {
+    "mean_absolute_percentage_error": ("MeanAbsolutePercentageError", Y_PRED),
+    "mean_squared_logarithmic_error": ("MeanSquaredLogarithmicError", Y_PRED),
+    "kl_divergence": ("KLDivergence", Y_PRED),
+    "poisson": ("Poisson", Y_PRED),
+    "log_cosh": ("LogCosh", SIGNED),
+    "hinge": ("Hinge", SIGNED),
+    "squared_hinge": ("SquaredHinge", SIGNED),
+    "categorical_hinge": ("CategoricalHinge", SIGNED),
+    "cosine_similarity": ("CosineSimilarity", SIGNED),
+}
+
+
+def main() -> None:
+    out = {"y_true": Y_TRUE, "sample_weight": WEIGHTS, "cases": {}}
+    y_true = np.array(Y_TRUE, np.float32)
+    for fn, (cls, pred) in FUNCS.items():
+        y_pred = np.array(pred, np.float32)
+        case = {"class": cls, "y_pred": pred,
+                "values": np.asarray(getattr(keras.losses, fn)(y_true, y_pred)).tolist()}
+        for reduction in ("sum_over_batch_size", "sum", "none"):
+            loss = getattr(keras.losses, cls)(reduction=reduction)
+            case[reduction] = np.asarray(loss(y_true, y_pred, sample_weight=np.array(WEIGHTS))
+                                         ).tolist()
+        out["cases"][fn] = case
+    path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_losses.json")
+    with open(path, "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
