@@ -22,7 +22,7 @@ from . import metrics as _metrics
 from . import optimizers as _optimizers
 from . import saving as _saving
 from .base_layer import Layer, _accepts_training
-from .layers.core import InputLayer
+from .layers.core.input_layer import InputLayer
 from .module import _walk
 from .utils import Progbar
 

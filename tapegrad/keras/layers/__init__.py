@@ -1,9 +1,13 @@
-"""Keras layers (``tf.keras.layers``)."""
+"""Keras layers (``tf.keras.layers``), one layer a file, grouped by kind as Keras 3 groups them."""
 
 from ..base_layer import Layer
-from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Reshape
+from .core import Dense, Embedding, Input, InputLayer
+from .activations import Activation
+from .regularization import Dropout
+from .reshaping import Flatten, Reshape
 from .normalization import BatchNormalization, LayerNormalization
-from .conv import AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling2D, MaxPooling2D
+from .convolutional import Conv1D, Conv2D
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten",
            "Reshape", "Embedding",

@@ -1,0 +1,5 @@
+"""Activations layers."""
+
+from .activation import Activation
+
+__all__ = ["Activation"]

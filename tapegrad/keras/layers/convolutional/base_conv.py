@@ -1,0 +1,65 @@
+"""The shared argument checks and the base class of the convolution layers (channels-last)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import activations, initializers
+from ...base_layer import Layer
+
+
+def _tuple(v: Any, n: int, what: str, layer: str) -> tuple:
+    t = (int(v),) * n if isinstance(v, int) else tuple(int(d) for d in v)
+    if len(t) != n or any(d <= 0 for d in t):
+        raise ValueError(f"{layer}: {what} must be a positive int or {n} positive ints, "
+                         f"got {v!r}.")
+    return t
+
+
+def _padding(p: str, layer: str) -> str:
+    if str(p).lower() not in ("valid", "same"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same', got {p!r}.")
+    return str(p).upper()
+
+
+def _channels_last(data_format: Any, layer: str) -> None:
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{layer}: only data_format='channels_last' is supported, got "
+                         f"{data_format!r}; transpose the inputs to channels-last.")
+
+
+class _Conv(Layer):
+    rank = 2
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: Any = None, dilation_rate: Any = 1, activation: Any = None,
+                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", **kwargs: Any):
+        super().__init__(**kwargs)
+        who = type(self).__name__
+        _channels_last(data_format, who)
+        self.filters = int(filters)
+        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size", who)
+        self.strides = _tuple(strides, self.rank, "strides", who)
+        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate", who)
+        self.padding = _padding(padding, who)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def build(self, input_shape: Any) -> None:
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
+                             f"{self.rank + 2} (batch, {'spatial, ' * self.rank}channels), got "
+                             f"shape {tuple(input_shape)}.")
+        shape = self.kernel_size + (input_shape[-1], self.filters)
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer)
+        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer)
+                     if self.use_bias else None)
+        self.built = True
+
+    def _finish(self, y: Any) -> Any:
+        if self.bias is not None:
+            y = y + self.bias
+        return y if self.activation is activations.linear else self.activation(y)

@@ -1,0 +1,26 @@
+"""The base class of the 2-D pooling layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...base_layer import Layer
+from ..convolutional.base_conv import _channels_last, _padding, _tuple
+
+
+class _Pool2D(Layer):
+    def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
+                 data_format: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        who = type(self).__name__
+        _channels_last(data_format, who)
+        self.pool_size = _tuple(pool_size, 2, "pool_size", who)
+        self.strides = self.pool_size if strides is None else _tuple(strides, 2, "strides", who)
+        self.padding = _padding(padding, who)
+
+    def build(self, input_shape: Any) -> None:
+        if len(input_shape) != 4:
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank 4 "
+                             f"(batch, height, width, channels), got shape "
+                             f"{tuple(input_shape)}.")
+        self.built = True

@@ -1,0 +1,26 @@
+"""``Flatten``: ``(batch, ...) -> (batch, -1)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ....ops import array as _a
+from ...base_layer import Layer
+
+__all__ = ["Flatten"]
+
+
+class Flatten(Layer):
+    """Reshapes ``(batch, ...)`` to ``(batch, -1)``.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.layers.Flatten()(tf.zeros((2, 3, 4))).shape
+    TensorShape([2, 12])
+    """
+
+    def call(self, inputs: Any) -> Any:
+        if inputs.ndim == 1:
+            return _a.expand_dims(inputs, 1)
+        return _a.reshape(inputs, (inputs.shape[0], int(np.prod(inputs.shape[1:]))))
