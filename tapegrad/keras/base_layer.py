@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 
 from ..engine import dtypes as _dt
+from ..engine import nest
 from ..ops import math as _m
 from ..engine.convert import convert_to_tensor
 from ..engine.state import name_scope
 from ..engine.tensor import Tensor
 from ..engine.variable import Variable
 from . import initializers
+from .keras_tensor import is_keras_tensor, symbolic_call
 from .module import Module, _snake
 
 __all__ = ["Layer", "unique_name", "clear_session"]
@@ -185,6 +187,10 @@ class Layer(Module):
         return t
 
     def __call__(self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any) -> Any:
+        if any(is_keras_tensor(x) for x in nest.flatten((inputs, args, kwargs))):
+            if training is not None and _accepts_training(self):
+                kwargs["training"] = bool(training)
+            return symbolic_call(self, (inputs,) + args, kwargs)
         inputs = self._cast_input(inputs)
         if not self.built:
             self._build_on_call(_shape_struct(inputs))
@@ -192,6 +198,49 @@ class Layer(Module):
         if training is not None and _accepts_training(self):
             kwargs["training"] = bool(training)
         return self.call(inputs, *args, **kwargs)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for ``input_shape`` (``None`` for unknown dimensions). Layers that
+        do not define it get their symbolic outputs from two runs on zeros."""
+        raise NotImplementedError(f"{type(self).__name__} '{self.name}' does not define "
+                                  f"compute_output_shape.")
+
+    def get_config(self) -> dict:
+        """The arguments that rebuild this layer (without its weights)."""
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Layer:
+        """A new layer from ``get_config()``'s dictionary."""
+        return cls(**config)
+
+    def _has_output_shape_rule(self) -> bool:
+        return type(self).compute_output_shape is not Layer.compute_output_shape
+
+    def _node(self, what: str) -> Any:
+        nodes = self.__dict__.get("_inbound_nodes")
+        if not nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a symbolic "
+                                 f"input (keras.Input), so it has no {what}.")
+        return nodes[0]
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of the layer's first call in a functional graph."""
+        node = self._node("input")
+        return node.args[0]
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of the layer's first call in a functional graph."""
+        return self._node("output").outputs
+
+    def count_params(self) -> int:
+        """The number of scalars in the layer's variables."""
+        if not self.built:
+            raise ValueError(f"Layer '{self.name}' is not built yet, so its weights do not "
+                             f"exist: call it on an input or build it first.")
+        return int(sum(int(np.prod(v.shape)) for v in self.variables))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -7,9 +7,11 @@ from .regularization import Dropout
 from .reshaping import Flatten, Reshape
 from .normalization import BatchNormalization, LayerNormalization
 from .convolutional import Conv1D, Conv2D
+from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten",
            "Reshape", "Embedding",
            "LayerNormalization", "BatchNormalization", "Conv1D", "Conv2D", "MaxPooling2D",
-           "AveragePooling2D", "GlobalAveragePooling2D"]
+           "AveragePooling2D", "GlobalAveragePooling2D",
+           "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract"]

@@ -1,0 +1,11 @@
+"""Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate."""
+
+from .add import Add
+from .average import Average
+from .concatenate import Concatenate
+from .maximum import Maximum
+from .minimum import Minimum
+from .multiply import Multiply
+from .subtract import Subtract
+
+__all__ = ["Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract"]

@@ -1,0 +1,61 @@
+"""Record Keras 3 reference values for tests/keras/test_functional.py and test_merging.py:
+model summaries and forward outputs of small models with fixed weights.
+
+Run with an environment that has TensorFlow 2.21 and Keras 3:
+    python tools/record_keras_models.py
+It writes tests/data/keras_models.json.
+"""
+
+import contextlib
+import io
+import json
+import os
+
+import numpy as np
+import keras
+
+
+def _summary(model):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        model.summary()
+    return buf.getvalue().splitlines()
+
+
+def _weights(model, seed):
+    rng = np.random.default_rng(seed)
+    ws = [np.round(rng.standard_normal(w.shape), 3) for w in model.get_weights()]
+    model.set_weights(ws)
+    return [w.tolist() for w in ws]
+
+
+def main():
+    out = {}
+    inp = keras.Input(shape=(3,), name="x")
+    h = keras.layers.Dense(4, name="d1", activation="tanh")(inp)
+    m = keras.Model(inp, keras.layers.Dense(2, name="d2")(h), name="m")
+    x = np.round(np.random.default_rng(1).standard_normal((2, 3)), 3)
+    out["chain"] = {"summary": _summary(m), "weights": _weights(m, 0), "x": x.tolist(),
+                    "y": m(x).numpy().tolist()}
+    a, b = keras.Input((3,), name="a"), keras.Input((3,), name="b")
+    da = keras.layers.Dense(3, name="da")
+    s = keras.layers.Add(name="add")([da(a), b])
+    m2 = keras.Model([a, b], s)
+    out["two_inputs"] = {"summary": _summary(m2)}
+    seq = keras.Sequential([keras.Input((None, None, 3)), keras.layers.Conv2D(4, 3),
+                            keras.layers.BatchNormalization()])
+    out["conv_unknown_dims"] = {"summary": _summary(seq)}
+    xs = [np.round(np.random.default_rng(i).standard_normal((2, 3)), 3) for i in (2, 3)]
+    merging = {}
+    for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+                 "Concatenate"):
+        merging[name] = getattr(keras.layers, name)()(xs).numpy().tolist()
+    merging["Dot"] = keras.layers.Dot(axes=1, normalize=True)(xs).numpy().tolist()
+    out["merging"] = {"x": [x.tolist() for x in xs], "y": merging}
+    path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_models.json")
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
