@@ -52,6 +52,26 @@ def main():
         merging[name] = getattr(keras.layers, name)()(xs).numpy().tolist()
     merging["Dot"] = keras.layers.Dot(axes=1, normalize=True)(xs).numpy().tolist()
     out["merging"] = {"x": [x.tolist() for x in xs], "y": merging}
+    x3 = np.round(np.random.default_rng(4).standard_normal((2, 3, 4)), 3)
+    cases = {"ReLU": ({"max_value": 2.0, "negative_slope": 0.1, "threshold": 0.5}, x3),
+             "LeakyReLU": ({}, x3), "ELU": ({"alpha": 0.5}, x3), "Softmax": ({"axis": 1}, x3),
+             "Permute": ({"dims": [2, 1]}, x3), "RepeatVector": ({"n": 2}, x3[:, 0])}
+    out["layers"] = {name: {"config": cfg, "x": x.tolist(),
+                            "y": getattr(keras.layers, name)(**cfg)(x).numpy().tolist()}
+                     for name, (cfg, x) in cases.items()}
+    shapes = {}
+    for name, cfg in (("Conv2D", {"filters": 2, "kernel_size": 3, "strides": 2}),
+                      ("Conv2D", {"filters": 2, "kernel_size": 3, "dilation_rate": 2,
+                                  "padding": "same"}),
+                      ("Conv1D", {"filters": 2, "kernel_size": 4, "strides": 3}),
+                      ("MaxPooling2D", {"pool_size": 3, "strides": 2}),
+                      ("AveragePooling2D", {"pool_size": 2, "padding": "same"})):
+        rank = 3 if name.endswith("1D") else 4
+        inp = keras.Input((None,) + (11,) * (rank - 3) + (3,)) if rank == 4 else \
+            keras.Input((11, 3))
+        key = name + json.dumps(cfg, sort_keys=True)
+        shapes[key] = list(getattr(keras.layers, name)(**cfg)(inp).shape)
+    out["shapes"] = shapes
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_models.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

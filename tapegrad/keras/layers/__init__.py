@@ -1,10 +1,10 @@
 """Keras layers (``tf.keras.layers``), one layer a file, grouped by kind as Keras 3 groups them."""
 
 from ..base_layer import Layer
-from .core import Dense, Embedding, Input, InputLayer
-from .activations import Activation
+from .core import Dense, Embedding, Identity, Input, InputLayer, Lambda
+from .activations import ELU, Activation, LeakyReLU, ReLU, Softmax
 from .regularization import Dropout
-from .reshaping import Flatten, Reshape
+from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .normalization import BatchNormalization, LayerNormalization
 from .convolutional import Conv1D, Conv2D
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
@@ -14,4 +14,6 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "Reshape", "Embedding",
            "LayerNormalization", "BatchNormalization", "Conv1D", "Conv2D", "MaxPooling2D",
            "AveragePooling2D", "GlobalAveragePooling2D",
-           "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract"]
+           "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
+           "Identity", "Lambda", "ELU", "LeakyReLU", "ReLU", "Softmax", "Permute",
+           "RepeatVector"]

@@ -1,5 +1,9 @@
-"""Activations layers."""
+"""Activation layers."""
 
 from .activation import Activation
+from .elu import ELU
+from .leaky_relu import LeakyReLU
+from .relu import ReLU
+from .softmax import Softmax
 
-__all__ = ["Activation"]
+__all__ = ["Activation", "ELU", "LeakyReLU", "ReLU", "Softmax"]

@@ -22,5 +22,8 @@ class Activation(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape)
+
     def call(self, inputs: Any) -> Any:
         return self.activation(inputs)

@@ -22,6 +22,16 @@ def _padding(p: str, layer: str) -> str:
     return str(p).upper()
 
 
+def conv_output_length(n: Any, k: int, padding: str, stride: int, dilation: int = 1) -> Any:
+    """The output length of a window ``k`` (dilated by ``dilation``) sliding by ``stride``
+    over ``n`` positions: ``ceil(n / stride)`` with SAME padding; ``None`` stays unknown."""
+    if n is None:
+        return None
+    if padding == "SAME":
+        return -(-n // stride)
+    return max((n - (k - 1) * dilation - 1) // stride + 1, 0)
+
+
 def _channels_last(data_format: Any, layer: str) -> None:
     if data_format not in (None, "channels_last"):
         raise ValueError(f"{layer}: only data_format='channels_last' is supported, got "
@@ -58,6 +68,12 @@ class _Conv(Layer):
         self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer)
                      if self.use_bias else None)
         self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        spatial = tuple(conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+                        zip(tuple(input_shape)[1:-1], self.kernel_size, self.strides,
+                            self.dilation_rate))
+        return (input_shape[0],) + spatial + (self.filters,)
 
     def _finish(self, y: Any) -> Any:
         if self.bias is not None:

@@ -2,6 +2,8 @@
 
 from .dense import Dense
 from .embedding import Embedding
-from .input_layer import InputLayer, Input
+from .identity import Identity
+from .input_layer import Input, InputLayer
+from .lambda_layer import Lambda
 
-__all__ = ["Dense", "Embedding", "InputLayer", "Input"]
+__all__ = ["Dense", "Embedding", "Identity", "Input", "InputLayer", "Lambda"]

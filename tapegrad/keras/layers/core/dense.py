@@ -43,6 +43,9 @@ class Dense(Layer):
                      if self.use_bias else None)
         self.built = True
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape)[:-1] + (self.units,)
+
     def call(self, inputs: Any) -> Any:
         if inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(f"Dense '{self.name}': built for inputs with last dimension "

@@ -52,6 +52,9 @@ class BatchNormalization(Layer):
                                                trainable=False)
         self.built = True
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape)
+
     def call(self, inputs: Any, training: bool = False) -> Any:
         rank = inputs.ndim
         channel = self._channel_axes

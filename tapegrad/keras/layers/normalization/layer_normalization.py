@@ -41,6 +41,9 @@ class LayerNormalization(Layer):
                      if self.center else None)
         self.built = True
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape)
+
     def call(self, inputs: Any) -> Any:
         axes = self._norm_axes
         mean, var = _moments(inputs, axes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...base_layer import Layer
-from ..convolutional.base_conv import _channels_last, _padding, _tuple
+from ..convolutional.base_conv import _channels_last, _padding, _tuple, conv_output_length
 
 
 class _Pool2D(Layer):
@@ -24,3 +24,8 @@ class _Pool2D(Layer):
                              f"(batch, height, width, channels), got shape "
                              f"{tuple(input_shape)}.")
         self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        spatial = tuple(conv_output_length(n, k, self.padding, s) for n, k, s in
+                        zip(tuple(input_shape)[1:-1], self.pool_size, self.strides))
+        return (input_shape[0],) + spatial + (input_shape[-1],)

@@ -24,6 +24,10 @@ class GlobalAveragePooling2D(Layer):
         _channels_last(data_format, "GlobalAveragePooling2D")
         self.keepdims = keepdims
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        s = tuple(input_shape)
+        return (s[0], 1, 1, s[-1]) if self.keepdims else (s[0], s[-1])
+
     def call(self, inputs: Any) -> Any:
         if inputs.ndim != 4:
             raise ValueError(f"GlobalAveragePooling2D '{self.name}' expects inputs of rank 4, "

@@ -29,6 +29,9 @@ class Dropout(Layer):
         self.noise_shape = noise_shape
         self.seed = seed
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape)
+
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.rate == 0:
             return inputs

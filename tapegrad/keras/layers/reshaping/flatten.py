@@ -20,6 +20,10 @@ class Flatten(Layer):
     TensorShape([2, 12])
     """
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        rest = tuple(input_shape)[1:]
+        return (input_shape[0], None if None in rest else int(np.prod(rest)))
+
     def call(self, inputs: Any) -> Any:
         if inputs.ndim == 1:
             return _a.expand_dims(inputs, 1)

@@ -24,6 +24,14 @@ class Reshape(Layer):
         super().__init__(**kwargs)
         self.target_shape = tuple(int(d) for d in target_shape)
 
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        rest = tuple(input_shape)[1:]
+        if -1 in self.target_shape:
+            known = int(np.prod([d for d in self.target_shape if d != -1]))
+            fill = None if None in rest or known == 0 else int(np.prod(rest)) // known
+            return (input_shape[0],) + tuple(fill if d == -1 else d for d in self.target_shape)
+        return (input_shape[0],) + self.target_shape
+
     def call(self, inputs: Any) -> Any:
         per_example = int(np.prod(inputs.shape[1:]))
         known = int(np.prod([d for d in self.target_shape if d != -1]))

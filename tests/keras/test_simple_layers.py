@@ -1,0 +1,64 @@
+"""Activation, reshaping and core layers: Keras 3's numbers (tests/data/keras_models.json,
+tools/record_keras_models.py), symbolic shapes from compute_output_shape, gradients, config."""
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+import tapegrad as tf
+from tapegrad.keras import layers
+from tapegrad.testing import check_grads
+
+REF = json.loads((pathlib.Path(__file__).parent.parent / "data" / "keras_models.json")
+                 .read_text(encoding="utf-8"))
+NAMES = sorted(REF["layers"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_matches_keras(name):
+    case = REF["layers"][name]
+    out = getattr(layers, name)(**case["config"])(np.array(case["x"], np.float32)).numpy()
+    np.testing.assert_allclose(out, case["y"], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_gradients_and_config(name):
+    case = REF["layers"][name]
+    layer = getattr(layers, name)(dtype="float64", **case["config"])
+    x = np.array(case["x"]) + 0.01  # away from the kinks of the ReLU family
+    check_grads(layer, [x], order=2, modes=("rev", "fwd"))
+    again = type(layer).from_config(layer.get_config())
+    np.testing.assert_allclose(again(x).numpy(), layer(x).numpy())
+
+
+@pytest.mark.parametrize("key", sorted(REF["shapes"]))
+def test_conv_and_pooling_shapes_match_keras(key):
+    name, cfg = key[:key.index("{")], json.loads(key[key.index("{"):])
+    inp = tf.keras.Input((11, 3)) if name.endswith("1D") else tf.keras.Input((None, 11, 3))
+    assert list(getattr(layers, name)(**cfg)(inp).shape) == REF["shapes"][key]
+
+
+def test_symbolic_shapes_come_from_compute_output_shape():
+    x = tf.keras.Input((None, 4))
+    assert layers.Flatten()(tf.keras.Input((2, 5))).shape == (None, 10)
+    assert layers.Flatten()(x).shape == (None, None)
+    assert layers.Reshape((-1, 2))(tf.keras.Input((3, 4))).shape == (None, 6, 2)
+    assert layers.Permute((2, 1))(x).shape == (None, 4, None)
+    assert layers.RepeatVector(3)(tf.keras.Input((4,))).shape == (None, 3, 4)
+    assert layers.Identity()(x) is not x and layers.Identity()(x).shape == x.shape
+    y = layers.Lambda(lambda t: t[:, :1] * 2.0)(tf.keras.Input((5,)))
+    assert y.shape == (None, 1)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="permutation of 1..2"):
+        layers.Permute((0, 1))
+    with pytest.raises(ValueError, match=r"RepeatVector .* rank 2 .* \(None, 3, 4\)"):
+        layers.RepeatVector(2)(tf.keras.Input((3, 4)))
+    with pytest.raises(ValueError, match="negative_slope must be >= 0"):
+        layers.LeakyReLU(-1.0)
+    with pytest.raises(TypeError, match="must be callable"):
+        layers.Lambda(3)
+    assert layers.LeakyReLU(alpha=0.2).negative_slope == 0.2
