@@ -74,7 +74,7 @@ class Graph:
         self.layers: list[Layer] = [x._node.layer for x in self.flat_inputs
                                     if id(x._node) not in reached]
         for node in ordered:
-            if all(node.layer is not seen for seen in self.layers):
+            if isinstance(node.layer, Layer) and all(node.layer is not s for s in self.layers):
                 self.layers.append(node.layer)
 
     def _flat_values(self, values: Any) -> list:

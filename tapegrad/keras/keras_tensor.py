@@ -9,7 +9,8 @@ new KerasTensors that remember the call, so that ``Model(inputs, outputs)`` can 
 
 from __future__ import annotations
 
-from typing import Any
+import operator
+from typing import Any, Callable
 
 import numpy as np
 
@@ -71,8 +72,72 @@ class KerasTensor:
 
     def __array__(self, *args: Any, **kwargs: Any) -> np.ndarray:
         raise TypeError(f"A symbolic KerasTensor ({self.name}, shape {self.shape}) cannot be "
-                        f"converted to a NumPy array: it holds no data. Apply layers to it, "
-                        f"and call the Model built from it on real inputs.")
+                        f"converted to a NumPy array: it holds no data. Apply layers to it "
+                        f"(wrap a tf function in keras.layers.Lambda), and call the Model "
+                        f"built from it on real inputs.")
+
+    def _apply(self, fn: Callable, *args: Any) -> KerasTensor:
+        return symbolic_call(_Operation(fn), args, {})
+
+    def __add__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.add, self, other)
+
+    def __radd__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.add, other, self)
+
+    def __sub__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.sub, self, other)
+
+    def __rsub__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.sub, other, self)
+
+    def __mul__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.mul, self, other)
+
+    def __rmul__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.mul, other, self)
+
+    def __truediv__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.truediv, self, other)
+
+    def __rtruediv__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.truediv, other, self)
+
+    def __pow__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.pow, self, other)
+
+    def __matmul__(self, other: Any) -> KerasTensor:
+        return self._apply(operator.matmul, self, other)
+
+    def __neg__(self) -> KerasTensor:
+        return self._apply(operator.neg, self)
+
+    def __getitem__(self, key: Any) -> KerasTensor:
+        return self._apply(operator.getitem, self, key)
+
+
+class _Operation:
+    """A Python operator (``x + y``, ``x[:, 0]``) applied to KerasTensors: a node of the
+    graph that owns no weights and is not listed among the model's layers."""
+
+    built = True
+    trainable = True
+    _counts: dict[str, int] = {}
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+        n = _Operation._counts.get(fn.__name__, 0)
+        _Operation._counts[fn.__name__] = n + 1
+        self.name = fn.__name__ if n == 0 else f"{fn.__name__}_{n}"
+
+    def _has_output_shape_rule(self) -> bool:
+        return False
+
+    def call(self, *args: Any) -> Any:
+        return self.fn(*args)
+
+    def __call__(self, *args: Any) -> Any:
+        return self.fn(*args)
 
 
 def is_keras_tensor(x: Any) -> bool:

@@ -118,3 +118,18 @@ def test_errors_name_the_problem():
         bool(a)
     with pytest.raises(AttributeError, match="never been called on a symbolic"):
         _ = layers.Dense(2).output
+
+
+def test_python_operators_on_symbolic_tensors():
+    a, b = tf.keras.Input((3,)), tf.keras.Input((3,))
+    y = (a + 1.0) * b - a / 2.0
+    z = -y[:, :2]
+    assert y.shape == (None, 3) and z.shape == (None, 2)
+    model = tf.keras.Model([a, b], [y, z])
+    assert model.layers == [model.layers[0], model.layers[1]]  # operations are not layers
+    xa, xb = np.full((2, 3), 2.0, np.float32), np.full((2, 3), 3.0, np.float32)
+    y_val, z_val = model([xa, xb])
+    np.testing.assert_allclose(y_val.numpy(), (xa + 1) * xb - xa / 2)
+    np.testing.assert_allclose(z_val.numpy(), -((xa + 1) * xb - xa / 2)[:, :2])
+    with pytest.raises(TypeError, match="keras.layers.Lambda"):
+        np.asarray(a)
