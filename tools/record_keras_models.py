@@ -72,6 +72,26 @@ def main():
         key = name + json.dumps(cfg, sort_keys=True)
         shapes[key] = list(getattr(keras.layers, name)(**cfg)(inp).shape)
     out["shapes"] = shapes
+    w = np.round(np.random.default_rng(5).standard_normal((3, 4)), 3)
+    regs = {"L1": {"l1": 0.3}, "L2": {"l2": 0.2}, "L1L2": {"l1": 0.1, "l2": 0.2},
+            "OrthogonalRegularizer": {"factor": 0.5, "mode": "columns"}}
+    cons = {"MaxNorm": {"max_value": 1.0, "axis": 0}, "UnitNorm": {"axis": 1},
+            "MinMaxNorm": {"min_value": 0.5, "max_value": 1.5, "rate": 0.7}, "NonNeg": {}}
+    out["regularizers"] = {
+        "w": w.tolist(),
+        "values": {k: float(getattr(keras.regularizers, k)(**c)(
+            keras.ops.convert_to_tensor(w, "float32"))) for k, c in regs.items()},
+        "configs": regs,
+        "constraints": {k: keras.ops.convert_to_numpy(getattr(keras.constraints, k)(**c)(
+            keras.ops.convert_to_tensor(w, "float32"))).tolist() for k, c in cons.items()},
+        "constraint_configs": cons}
+    layer = keras.layers.Dense(4, kernel_regularizer=keras.regularizers.L2(0.1),
+                               activity_regularizer=keras.regularizers.L1(0.01))
+    xr = w[:2, :3]
+    layer.build((None, 3))
+    layer.set_weights([w, np.zeros(4)])
+    layer(xr)
+    out["regularizers"]["dense_losses"] = [float(v) for v in layer.losses]
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_models.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

@@ -2,9 +2,11 @@
 
 from . import activations, initializers, layers, losses, metrics, optimizers, utils
 from . import backend, saving
+from . import constraints, regularizers
 from .models import Model, Sequential, History
 from .layers import Input
 from . import models
 
 __all__ = ["activations", "initializers", "layers", "losses", "metrics", "optimizers", "utils",
-           "backend", "saving", "models", "Model", "Sequential", "History", "Input"]
+           "backend", "saving",
+           "constraints", "regularizers", "models", "Model", "Sequential", "History", "Input"]

@@ -184,6 +184,8 @@ class Model(ModelStructure, Layer):
             y_pred = self(x, training=True)
             loss = self.loss(y, y_pred, sample_weight) if sample_weight is not None \
                 else self.loss(y, y_pred)
+            if self.losses:  # add_loss and regularization penalties (issue 15's minimal hook)
+                loss = loss + sum(self.losses)
         variables = self.trainable_variables
         grads = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(grads, variables))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import activations, initializers
+from ... import activations, constraints, initializers, regularizers
 from ...base_layer import Layer
 
 
@@ -44,7 +44,9 @@ class _Conv(Layer):
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  data_format: Any = None, dilation_rate: Any = 1, activation: Any = None,
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros", **kwargs: Any):
+                 bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         who = type(self).__name__
         _channels_last(data_format, who)
@@ -57,6 +59,10 @@ class _Conv(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if len(input_shape) != self.rank + 2:
@@ -64,8 +70,12 @@ class _Conv(Layer):
                              f"{self.rank + 2} (batch, {'spatial, ' * self.rank}channels), got "
                              f"shape {tuple(input_shape)}.")
         shape = self.kernel_size + (input_shape[-1], self.filters)
-        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer)
-        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer)
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint)
                      if self.use_bias else None)
         self.built = True
 
