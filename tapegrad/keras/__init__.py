@@ -2,11 +2,12 @@
 
 from . import activations, initializers, layers, losses, metrics, optimizers, utils
 from . import backend, saving
-from . import constraints, regularizers
+from . import constraints, mixed_precision, regularizers
 from .models import Model, Sequential, History
 from .layers import Input
 from . import models
 
 __all__ = ["activations", "initializers", "layers", "losses", "metrics", "optimizers", "utils",
            "backend", "saving",
-           "constraints", "regularizers", "models", "Model", "Sequential", "History", "Input"]
+           "constraints", "mixed_precision", "regularizers",
+           "models", "Model", "Sequential", "History", "Input"]

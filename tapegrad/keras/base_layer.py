@@ -19,7 +19,7 @@ from ..engine.convert import convert_to_tensor
 from ..engine.state import name_scope
 from ..engine.tensor import Tensor
 from ..engine.variable import Variable
-from . import constraints, initializers, regularizers
+from . import constraints, initializers, mixed_precision, regularizers
 from .keras_tensor import is_keras_tensor, symbolic_call
 from .module import Module, _snake
 
@@ -89,7 +89,8 @@ class Layer(Module):
         super().__init__(name or unique_name(_snake(type(self).__name__)))
         self.trainable = trainable
         self.built = False
-        self.dtype = _dt.as_dtype(dtype).name if dtype is not None else "float32"
+        self.dtype_policy = mixed_precision.get(dtype)
+        self.dtype = self.dtype_policy.variable_dtype  # Keras 3: the variables' dtype
         self._extra_weights: list[Variable] = []
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._weight_regularizers: list = []
@@ -193,9 +194,9 @@ class Layer(Module):
             return x
         t = x.read_value() if isinstance(x, Variable) else (
             x if isinstance(x, Tensor) else convert_to_tensor(x))
-        # as Keras's autocast: floating inputs compute in the layer's dtype
-        if t._value.dtype.kind == "f" and t.dtype.name != self.dtype:
-            t = _m.cast(t, self.dtype)
+        # as Keras's autocast: floating inputs compute in the layer's compute dtype
+        if t._value.dtype.kind == "f" and t.dtype.name != self.compute_dtype:
+            t = _m.cast(t, self.compute_dtype)
         return t
 
     def __call__(self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any) -> Any:
@@ -268,9 +269,25 @@ class Layer(Module):
         raise NotImplementedError(f"{type(self).__name__} '{self.name}' does not define "
                                   f"compute_output_shape.")
 
+    @property
+    def compute_dtype(self) -> str:
+        """The dtype the layer computes in (its policy's)."""
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self.dtype_policy.variable_dtype
+
+    def _autocast(self, v: Any) -> Any:
+        """A floating weight in the compute dtype (a float32 variable under mixed_float16)."""
+        if v is None or v.dtype.name == self.compute_dtype or v._value.dtype.kind != "f":
+            return v
+        return _m.cast(v, self.compute_dtype)
+
     def get_config(self) -> dict:
         """The arguments that rebuild this layer (without its weights)."""
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        return {"name": self.name, "trainable": self.trainable,
+                "dtype": self.dtype_policy.name}
 
     @classmethod
     def from_config(cls, config: dict) -> Layer:

@@ -182,8 +182,8 @@ def _from_shapes(layer: Any, shapes: Any, dtype: str) -> Any:
 def _output_dtype(layer: Any, inputs: Any) -> str:
     first = nest.flatten(inputs)
     if first and is_keras_tensor(first[0]) and _dt.np_dtype(first[0].dtype).kind != "f":
-        return getattr(layer, "_int_output_dtype", None) or layer.dtype
-    return layer.dtype
+        return getattr(layer, "_int_output_dtype", None) or layer.compute_dtype
+    return layer.compute_dtype
 
 
 def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:

@@ -87,5 +87,5 @@ class _Conv(Layer):
 
     def _finish(self, y: Any) -> Any:
         if self.bias is not None:
-            y = y + self.bias
+            y = y + self._autocast(self.bias)
         return y if self.activation is activations.linear else self.activation(y)

@@ -23,7 +23,7 @@ class Conv1D(_Conv):
 
     def call(self, inputs: Any) -> Any:
         x = _a.expand_dims(inputs, 1)
-        k = _a.expand_dims(self.kernel, 0)
+        k = _a.expand_dims(self._autocast(self.kernel), 0)
         y = _conv.conv2d(x, k, strides=(1,) + self.strides, padding=self.padding,
                        dilations=(1,) + self.dilation_rate)
         return self._finish(_a.reshape(y, (y.shape[0],) + tuple(y.shape[2:])))

@@ -19,6 +19,6 @@ class Conv2D(_Conv):
     """
 
     def call(self, inputs: Any) -> Any:
-        y = _conv.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding,
-                       dilations=self.dilation_rate)
+        y = _conv.conv2d(inputs, self._autocast(self.kernel), strides=self.strides,
+                         padding=self.padding, dilations=self.dilation_rate)
         return self._finish(y)

@@ -60,10 +60,11 @@ class Dense(Layer):
             raise ValueError(f"Dense '{self.name}': built for inputs with last dimension "
                              f"{self.kernel.shape[0]}, called on shape {tuple(inputs.shape)}.")
         if inputs.ndim > 2:  # (..., d) @ (d, units) on the last axis
-            y = _la.matmul(_a.reshape(inputs, (-1, inputs.shape[-1])), self.kernel)
+            kernel = self._autocast(self.kernel)
+            y = _la.matmul(_a.reshape(inputs, (-1, inputs.shape[-1])), kernel)
             y = _a.reshape(y, tuple(inputs.shape[:-1]) + (self.units,))
         else:
-            y = _la.matmul(inputs, self.kernel)
+            y = _la.matmul(inputs, self._autocast(self.kernel))
         if self.bias is not None:
-            y = y + self.bias
+            y = y + self._autocast(self.bias)
         return y if self.activation is activations.linear else self.activation(y)
