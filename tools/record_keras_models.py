@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 import keras
+import tensorflow as tf
 
 
 def _summary(model):
@@ -27,6 +28,30 @@ def _weights(model, seed):
     ws = [np.round(rng.standard_normal(w.shape), 3) for w in model.get_weights()]
     model.set_weights(ws)
     return [w.tolist() for w in ws]
+
+
+def _rnn_cases():
+    rng = np.random.default_rng(7)
+    x = np.round(rng.standard_normal((2, 5, 3)), 3).astype(np.float32)
+    cases = {}
+    for key, name, cfg in (("SimpleRNN", "SimpleRNN", {}), ("LSTM", "LSTM", {}),
+                           ("GRU", "GRU", {}), ("GRU_backwards", "GRU", {"go_backwards": True}),
+                           ("GRU_reset_before", "GRU", {"reset_after": False})):
+        layer = getattr(keras.layers, name)(4, return_sequences=True, return_state=True, **cfg)
+        layer.build((None, 5, 3))
+        ws = [np.round(rng.standard_normal(w.shape) * 0.5, 3).astype(np.float32)
+              for w in layer.get_weights()]
+        layer.set_weights(ws)
+        coeff = np.round(rng.standard_normal((2, 5, 4)), 3).astype(np.float32)
+        with tf.GradientTape() as tape:
+            outs = layer(x)
+            loss = tf.reduce_sum(outs[0] * coeff)
+        grads = tape.gradient(loss, layer.trainable_variables)
+        cases[key] = {"name": name, "config": cfg, "weights": [w.tolist() for w in ws],
+                      "x": x.tolist(), "coeff": coeff.tolist(),
+                      "outputs": [np.asarray(o).tolist() for o in outs],
+                      "grads": [np.asarray(g).tolist() for g in grads]}
+    return cases
 
 
 def main():
@@ -92,6 +117,7 @@ def main():
     layer.set_weights([w, np.zeros(4)])
     layer(xr)
     out["regularizers"]["dense_losses"] = [float(v) for v in layer.losses]
+    out["rnn"] = _rnn_cases()
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_models.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

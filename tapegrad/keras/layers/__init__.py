@@ -8,6 +8,7 @@ from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .normalization import BatchNormalization, LayerNormalization
 from .convolutional import Conv1D, Conv2D
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
+from .rnn import GRU, LSTM, SimpleRNN
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten",
@@ -16,4 +17,4 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "AveragePooling2D", "GlobalAveragePooling2D",
            "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
            "Identity", "Lambda", "ELU", "LeakyReLU", "ReLU", "Softmax", "Permute",
-           "RepeatVector"]
+           "RepeatVector", "GRU", "LSTM", "SimpleRNN"]
