@@ -51,6 +51,21 @@ def _rnn_cases():
                       "x": x.tolist(), "coeff": coeff.tolist(),
                       "outputs": [np.asarray(o).tolist() for o in outs],
                       "grads": [np.asarray(g).tolist() for g in grads]}
+    for key, inner, mode in (("bi_lstm_concat", keras.layers.LSTM(4, return_sequences=True),
+                               "concat"), ("bi_gru_ave", keras.layers.GRU(3), "ave"),
+                              ("bi_rnn_sum_state", keras.layers.SimpleRNN(
+                                  2, return_sequences=True, return_state=True), "sum")):
+        layer = keras.layers.Bidirectional(inner, merge_mode=mode)
+        layer.build((None, 5, 3))
+        ws = [np.round(rng.standard_normal(w.shape) * 0.5, 3).astype(np.float32)
+              for w in layer.get_weights()]
+        layer.set_weights(ws)
+        outs = layer(x)
+        outs = outs if isinstance(outs, (list, tuple)) else [outs]
+        cases[key] = {"inner": type(inner).__name__, "units": inner.units, "mode": mode,
+                      "return_sequences": inner.return_sequences,
+                      "return_state": inner.return_state, "weights": [w.tolist() for w in ws],
+                      "x": x.tolist(), "outputs": [np.asarray(o).tolist() for o in outs]}
     return cases
 
 

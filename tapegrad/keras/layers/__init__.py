@@ -8,7 +8,7 @@ from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .normalization import BatchNormalization, LayerNormalization
 from .convolutional import Conv1D, Conv2D
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
-from .rnn import GRU, LSTM, SimpleRNN
+from .rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten",
@@ -17,4 +17,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "AveragePooling2D", "GlobalAveragePooling2D",
            "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
            "Identity", "Lambda", "ELU", "LeakyReLU", "ReLU", "Softmax", "Permute",
-           "RepeatVector", "GRU", "LSTM", "SimpleRNN"]
+           "RepeatVector", "GRU", "LSTM", "SimpleRNN",
+           "Bidirectional"]

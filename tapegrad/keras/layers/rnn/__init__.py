@@ -3,5 +3,6 @@
 from .gru import GRU
 from .lstm import LSTM
 from .simple_rnn import SimpleRNN
+from .bidirectional import Bidirectional
 
-__all__ = ["GRU", "LSTM", "SimpleRNN"]
+__all__ = ["Bidirectional", "GRU", "LSTM", "SimpleRNN"]
