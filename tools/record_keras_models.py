@@ -93,9 +93,16 @@ def main():
     merging["Dot"] = keras.layers.Dot(axes=1, normalize=True)(xs).numpy().tolist()
     out["merging"] = {"x": [x.tolist() for x in xs], "y": merging}
     x3 = np.round(np.random.default_rng(4).standard_normal((2, 3, 4)), 3)
+    x4 = np.round(np.random.default_rng(6).standard_normal((2, 3, 3, 2)), 3)
     cases = {"ReLU": ({"max_value": 2.0, "negative_slope": 0.1, "threshold": 0.5}, x3),
              "LeakyReLU": ({}, x3), "ELU": ({"alpha": 0.5}, x3), "Softmax": ({"axis": 1}, x3),
-             "Permute": ({"dims": [2, 1]}, x3), "RepeatVector": ({"n": 2}, x3[:, 0])}
+             "Permute": ({"dims": [2, 1]}, x3), "RepeatVector": ({"n": 2}, x3[:, 0]),
+             "MaxPooling1D": ({"pool_size": 2}, x3),
+             "AveragePooling1D": ({"pool_size": 2, "strides": 1, "padding": "same"}, x3),
+             "GlobalAveragePooling1D": ({}, x3), "GlobalMaxPooling1D": ({}, x3),
+             "GlobalMaxPooling2D": ({"keepdims": True}, x4),
+             "UpSampling2D": ({"size": [2, 1]}, x4),
+             "ZeroPadding2D": ({"padding": [[1, 0], [0, 2]]}, x4)}
     out["layers"] = {name: {"config": cfg, "x": x.tolist(),
                             "y": getattr(keras.layers, name)(**cfg)(x).numpy().tolist()}
                      for name, (cfg, x) in cases.items()}

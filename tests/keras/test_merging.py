@@ -48,3 +48,18 @@ def test_symbolic_shapes_and_errors():
     with pytest.raises(ValueError, match="exactly 2 inputs"):
         layers.Subtract()([b, b, b])
     assert layers.Concatenate.from_config(layers.Concatenate(axis=1).get_config()).axis == 1
+
+
+def test_dot_matches_keras_and_differentiates():
+    xs = [np.array(x, np.float32) for x in REF["x"]]
+    np.testing.assert_allclose(layers.Dot(axes=1, normalize=True)(xs).numpy(), REF["y"]["Dot"],
+                               rtol=1e-5)
+    rng = np.random.default_rng(2)
+    for normalize in (False, True):
+        dot = layers.Dot(axes=1, normalize=normalize, dtype="float64")
+        check_grads(lambda a, b, dot=dot: dot([a, b]), [rng.standard_normal((2, 3)),
+                                              rng.standard_normal((2, 3))], order=2,
+                    modes=("rev", "fwd"))
+    assert layers.Dot(1)([tf.keras.Input((4,)), tf.keras.Input((4,))]).shape == (None, 1)
+    with pytest.raises(ValueError, match="dimension incompatibility 4 != 3"):
+        layers.Dot(1)([tf.keras.Input((4,)), tf.keras.Input((3,))])

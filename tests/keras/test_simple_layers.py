@@ -62,3 +62,17 @@ def test_bad_arguments_are_named():
     with pytest.raises(TypeError, match="must be callable"):
         layers.Lambda(3)
     assert layers.LeakyReLU(alpha=0.2).negative_slope == 0.2
+
+
+def test_pooling_padding_upsampling_symbolic_shapes():
+    img = tf.keras.Input((None, 5, 2))
+    assert layers.ZeroPadding2D(1)(img).shape == (None, None, 7, 2)
+    assert layers.UpSampling2D((2, 3))(img).shape == (None, None, 15, 2)
+    assert layers.GlobalMaxPooling2D()(img).shape == (None, 2)
+    seq = tf.keras.Input((None, 4))
+    assert layers.GlobalAveragePooling1D()(seq).shape == (None, 4)
+    assert layers.MaxPooling1D(2)(tf.keras.Input((7, 4))).shape == (None, 3, 4)
+    with pytest.raises(ValueError, match=r"MaxPooling1D .* rank 3 .* \(None, 7\)"):
+        layers.MaxPooling1D()(tf.keras.Input((7,)))
+    with pytest.raises(ValueError, match="ZeroPadding2D: padding must be"):
+        layers.ZeroPadding2D((1, 2, 3))

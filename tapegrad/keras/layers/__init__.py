@@ -4,12 +4,14 @@ from ..base_layer import Layer
 from .core import Dense, Embedding, Identity, Input, InputLayer, Lambda
 from .activations import ELU, Activation, LeakyReLU, ReLU, Softmax
 from .regularization import Dropout
-from .reshaping import Flatten, Permute, RepeatVector, Reshape
+from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
 from .normalization import BatchNormalization, LayerNormalization
 from .convolutional import Conv1D, Conv2D
-from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
+from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .rnn import GRU, LSTM, Bidirectional, SimpleRNN
-from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                      GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+                      MaxPooling1D, MaxPooling2D)
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten",
            "Reshape", "Embedding",
@@ -18,4 +20,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
            "Identity", "Lambda", "ELU", "LeakyReLU", "ReLU", "Softmax", "Permute",
            "RepeatVector", "GRU", "LSTM", "SimpleRNN",
-           "Bidirectional"]
+           "Bidirectional", "Dot", "UpSampling2D", "ZeroPadding2D", "AveragePooling1D",
+           "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D"]

@@ -3,9 +3,10 @@
 from .add import Add
 from .average import Average
 from .concatenate import Concatenate
+from .dot import Dot
 from .maximum import Maximum
 from .minimum import Minimum
 from .multiply import Multiply
 from .subtract import Subtract
 
-__all__ = ["Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract"]
+__all__ = ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract"]
