@@ -102,7 +102,8 @@ def main():
              "GlobalAveragePooling1D": ({}, x3), "GlobalMaxPooling1D": ({}, x3),
              "GlobalMaxPooling2D": ({"keepdims": True}, x4),
              "UpSampling2D": ({"size": [2, 1]}, x4),
-             "ZeroPadding2D": ({"padding": [[1, 0], [0, 2]]}, x4)}
+             "ZeroPadding2D": ({"padding": [[1, 0], [0, 2]]}, x4),
+             "UnitNormalization": ({"axis": -1}, x3)}
     out["layers"] = {name: {"config": cfg, "x": x.tolist(),
                             "y": getattr(keras.layers, name)(**cfg)(x).numpy().tolist()}
                      for name, (cfg, x) in cases.items()}

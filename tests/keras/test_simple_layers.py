@@ -76,3 +76,26 @@ def test_pooling_padding_upsampling_symbolic_shapes():
         layers.MaxPooling1D()(tf.keras.Input((7,)))
     with pytest.raises(ValueError, match="ZeroPadding2D: padding must be"):
         layers.ZeroPadding2D((1, 2, 3))
+
+
+def test_prelu_and_time_distributed():
+    prelu = layers.PReLU(alpha_initializer=tf.keras.initializers.Constant(0.25),
+                         shared_axes=[1], dtype="float64")
+    x = np.random.default_rng(3).standard_normal((2, 3, 4)) + 0.01
+    y = prelu(x).numpy()
+    np.testing.assert_allclose(y, np.where(x > 0, x, 0.25 * x))
+    assert tuple(prelu.alpha.shape) == (1, 4)
+    check_grads(prelu, [x], order=2, modes=("rev", "fwd"))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(prelu(x))
+    np.testing.assert_allclose(tape.gradient(loss, prelu.alpha).numpy(),
+                               np.minimum(x, 0).sum(axis=(0, 1), keepdims=True)[0])
+    dense = layers.Dense(2, dtype="float64")
+    td = layers.TimeDistributed(dense, dtype="float64")
+    out = td(x)
+    np.testing.assert_allclose(out.numpy(), (x @ dense.kernel.numpy()) + dense.bias.numpy(),
+                               rtol=1e-12)
+    check_grads(td, [x], order=2, modes=("rev", "fwd"))
+    assert td(tf.keras.Input((None, 4))).shape == (None, None, 2)
+    with pytest.raises(ValueError, match="rank >= 3"):
+        td(tf.keras.Input((4,)))

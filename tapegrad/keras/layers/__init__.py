@@ -2,13 +2,13 @@
 
 from ..base_layer import Layer
 from .core import Dense, Embedding, Identity, Input, InputLayer, Lambda
-from .activations import ELU, Activation, LeakyReLU, ReLU, Softmax
+from .activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
 from .regularization import Dropout
 from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .convolutional import Conv1D, Conv2D
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
-from .rnn import GRU, LSTM, Bidirectional, SimpleRNN
+from .rnn import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
                       MaxPooling1D, MaxPooling2D)
@@ -21,4 +21,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "Identity", "Lambda", "ELU", "LeakyReLU", "ReLU", "Softmax", "Permute",
            "RepeatVector", "GRU", "LSTM", "SimpleRNN",
            "Bidirectional", "Dot", "UpSampling2D", "ZeroPadding2D", "AveragePooling1D",
-           "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D"]
+           "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D",
+           "PReLU", "UnitNormalization", "TimeDistributed"]

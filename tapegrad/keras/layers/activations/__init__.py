@@ -3,7 +3,8 @@
 from .activation import Activation
 from .elu import ELU
 from .leaky_relu import LeakyReLU
+from .prelu import PReLU
 from .relu import ReLU
 from .softmax import Softmax
 
-__all__ = ["Activation", "ELU", "LeakyReLU", "ReLU", "Softmax"]
+__all__ = ["Activation", "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"]
