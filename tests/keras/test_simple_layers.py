@@ -99,3 +99,20 @@ def test_prelu_and_time_distributed():
     assert td(tf.keras.Input((None, 4))).shape == (None, None, 2)
     with pytest.raises(ValueError, match="rank >= 3"):
         td(tf.keras.Input((4,)))
+
+
+def test_noise_and_spatial_dropout_only_while_training():
+    x = np.ones((4, 6, 8), np.float32)
+    for layer in (layers.GaussianNoise(0.5, seed=1), layers.SpatialDropout1D(0.5, seed=1)):
+        np.testing.assert_array_equal(layer(x).numpy(), x)
+    noisy = layers.GaussianNoise(0.5, seed=1)(np.zeros((200, 50), np.float32), training=True)
+    assert abs(float(np.std(noisy.numpy())) - 0.5) < 0.05
+    y = layers.SpatialDropout1D(0.5, seed=1)(x, training=True).numpy()
+    assert set(np.unique(y)) <= {0.0, 2.0}
+    assert (y == y[:, :1, :]).all()  # a channel is dropped at every step or at none
+    img = layers.SpatialDropout2D(0.5, seed=2)(np.ones((2, 3, 3, 4), np.float32), training=True)
+    assert (img.numpy() == img.numpy()[:, :1, :1, :]).all()
+    with pytest.raises(ValueError, match=r"SpatialDropout2D .* rank 4"):
+        layers.SpatialDropout2D(0.5)(x)
+    with pytest.raises(ValueError, match="stddev must be >= 0"):
+        layers.GaussianNoise(-1.0)

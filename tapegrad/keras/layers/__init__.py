@@ -3,7 +3,7 @@
 from ..base_layer import Layer
 from .core import Dense, Embedding, Identity, Input, InputLayer, Lambda
 from .activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
-from .regularization import Dropout
+from .regularization import Dropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
 from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
 from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .convolutional import Conv1D, Conv2D
@@ -22,4 +22,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "RepeatVector", "GRU", "LSTM", "SimpleRNN",
            "Bidirectional", "Dot", "UpSampling2D", "ZeroPadding2D", "AveragePooling1D",
            "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D",
-           "PReLU", "UnitNormalization", "TimeDistributed"]
+           "PReLU", "UnitNormalization", "TimeDistributed", "GaussianNoise",
+           "SpatialDropout1D", "SpatialDropout2D"]
