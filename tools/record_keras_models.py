@@ -141,6 +141,15 @@ def main():
     layer(xr)
     out["regularizers"]["dense_losses"] = [float(v) for v in layer.losses]
     out["rnn"] = _rnn_cases()
+    data = np.round(np.random.default_rng(8).standard_normal((6, 3)) * [1, 10, 0.1] + [0, 5, -2], 3)
+    norm = keras.layers.Normalization()
+    norm.adapt(data)
+    out["normalization"] = {"data": data.tolist(), "x": data[:2].tolist(),
+                            "y": norm(data[:2]).numpy().tolist(),
+                            "mean": np.asarray(norm.mean).tolist(),
+                            "variance": np.asarray(norm.variance).tolist(),
+                            "rescaled": keras.layers.Rescaling(1 / 127.5, -1)(
+                                np.array([[0, 127, 255]], np.uint8)).numpy().tolist()}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_models.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)
