@@ -63,3 +63,12 @@ def test_dot_matches_keras_and_differentiates():
     assert layers.Dot(1)([tf.keras.Input((4,)), tf.keras.Input((4,))]).shape == (None, 1)
     with pytest.raises(ValueError, match="dimension incompatibility 4 != 3"):
         layers.Dot(1)([tf.keras.Input((4,)), tf.keras.Input((3,))])
+
+
+def test_lower_case_functions_build_the_layers():
+    xs = [np.array(x, np.float32) for x in REF["x"]]
+    for name in NAMES:
+        out = getattr(layers, name.lower())(xs)
+        np.testing.assert_allclose(out.numpy(), REF["y"][name], rtol=1e-6)
+    np.testing.assert_allclose(layers.dot(xs, axes=1, normalize=True).numpy(), REF["y"]["Dot"],
+                               rtol=1e-5)

@@ -8,6 +8,7 @@ from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, Ze
 from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .convolutional import Conv1D, Conv2D
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
+from .merging import add, average, concatenate, dot, maximum, minimum, multiply, subtract
 from .preprocessing import Normalization, Rescaling
 from .rnn import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
@@ -24,4 +25,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "Bidirectional", "Dot", "UpSampling2D", "ZeroPadding2D", "AveragePooling1D",
            "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D",
            "PReLU", "UnitNormalization", "TimeDistributed", "GaussianNoise",
-           "SpatialDropout1D", "SpatialDropout2D", "Normalization", "Rescaling"]
+           "SpatialDropout1D", "SpatialDropout2D", "Normalization", "Rescaling",
+           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

@@ -10,3 +10,7 @@ from .multiply import Multiply
 from .subtract import Subtract
 
 __all__ = ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract"]
+from .functions import add, average, concatenate, dot, maximum, minimum, multiply, subtract
+
+__all__ += ["add", "average", "concatenate", "dot", "maximum", "minimum", "multiply",
+            "subtract"]
