@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 
 from ..engine import dtypes as _dt
+from ..engine import nest
 from ..ops import math as _m
 from ..engine.convert import convert_to_tensor
 from ..engine.state import name_scope
 from ..engine.tensor import Tensor
 from ..engine.variable import Variable
-from . import initializers
+from . import constraints, initializers, mixed_precision, regularizers
+from .keras_tensor import is_keras_tensor, symbolic_call
 from ..module import Module, _snake
 
 __all__ = ["Layer", "unique_name", "clear_session"]
@@ -39,6 +41,9 @@ def clear_session() -> None:
 
 
 _ACCEPTS_TRAINING: dict[type, bool] = {}
+# the number of the current outermost layer call, and how deep inside it we are: add_loss
+# tags each loss with the outermost call it belongs to, so `losses` are reset per call
+_CALLS = {"epoch": 0, "depth": 0}
 
 
 def _accepts_training(layer: Layer) -> bool:
@@ -76,7 +81,7 @@ class Layer(Module):
     """
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype: Any = None,
-                 **kwargs: Any):
+                 activity_regularizer: Any = None, **kwargs: Any):
         unknown = set(kwargs) - {"input_shape", "input_dim", "autocast", "dynamic"}
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
@@ -84,8 +89,13 @@ class Layer(Module):
         super().__init__(name or unique_name(_snake(type(self).__name__)))
         self.trainable = trainable
         self.built = False
-        self.dtype = _dt.as_dtype(dtype).name if dtype is not None else "float32"
+        self.dtype_policy = mixed_precision.get(dtype)
+        self.dtype = self.dtype_policy.variable_dtype  # Keras 3: the variables' dtype
         self._extra_weights: list[Variable] = []
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._weight_regularizers: list = []
+        self._losses: list = []
+        self._call_epoch = -1
         shape = kwargs.get("input_shape")
         if shape is None and kwargs.get("input_dim") is not None:
             shape = (kwargs["input_dim"],)
@@ -112,12 +122,14 @@ class Layer(Module):
         initializer, dtype = kwargs.pop("initializer", None), kwargs.pop("dtype", None)
         trainable = kwargs.pop("trainable", True)
         trainable = True if trainable is None else bool(trainable)
-        ignored = {"constraint", "use_resource", "synchronization", "aggregation", "autocast",
+        regularizer = regularizers.get(kwargs.pop("regularizer", None))
+        constraint = constraints.get(kwargs.pop("constraint", None))
+        ignored = {"use_resource", "synchronization", "aggregation", "autocast",
                    "experimental_autocast"}
         unknown = sorted(k for k in kwargs if k not in ignored and kwargs[k] is not None)
         if unknown:
             raise TypeError(f"{type(self).__name__}.add_weight: unsupported argument(s) "
-                            f"{unknown} (weight regularizers are not supported).")
+                            f"{unknown}.")
         shape = () if shape is None else shape
         if initializer is None:
             initializer = "glorot_uniform" if _dt.np_dtype(dtype or self.dtype).kind == "f" \
@@ -126,8 +138,11 @@ class Layer(Module):
         npd = _dt.np_dtype(dtype or self.dtype)
         value = np.asarray(init(tuple(int(d) for d in shape), dtype=npd), dtype=npd)
         with name_scope(self.name):
-            v = Variable(value, trainable=trainable, name=name or "Variable")
+            v = Variable(value, trainable=trainable, name=name or "Variable",
+                         constraint=constraint)
         self._extra_weights.append(v)
+        if regularizer is not None:
+            self._weight_regularizers.append((v, regularizer))
         return v
 
     def _attr_values(self) -> list:
@@ -179,12 +194,67 @@ class Layer(Module):
             return x
         t = x.read_value() if isinstance(x, Variable) else (
             x if isinstance(x, Tensor) else convert_to_tensor(x))
-        # as Keras's autocast: floating inputs compute in the layer's dtype
-        if t._value.dtype.kind == "f" and t.dtype.name != self.dtype:
-            t = _m.cast(t, self.dtype)
+        # as Keras's autocast: floating inputs compute in the layer's compute dtype
+        if t._value.dtype.kind == "f" and t.dtype.name != self.compute_dtype:
+            t = _m.cast(t, self.compute_dtype)
         return t
 
     def __call__(self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any) -> Any:
+        if _CALLS["depth"] == 0:
+            _CALLS["epoch"] += 1
+        self._call_epoch = _CALLS["epoch"]
+        _CALLS["depth"] += 1
+        try:
+            outputs = self._call(inputs, args, training, kwargs)
+        finally:
+            _CALLS["depth"] -= 1
+        if self.activity_regularizer is not None and not is_keras_tensor(outputs):
+            for y in nest.flatten(outputs):  # divided by the batch size, as Keras 3 does
+                loss = self.activity_regularizer(y)
+                self.add_loss(loss / y.shape[0] if len(y.shape) else loss)
+        return outputs
+
+    # -- losses ---------------------------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar to ``losses`` (kept until this layer's next outermost call, as Keras 3
+        resets them on every call)."""
+        epoch = _CALLS["epoch"]
+        if not _CALLS["depth"]:
+            self._call_epoch = epoch
+        if self._losses and self._losses[0][0] != epoch:
+            self._losses = []
+        self._losses.append((epoch, loss))
+
+    def _collect_losses(self, epoch: int, out: list, seen: set) -> None:
+        out.extend(loss for e, loss in self._losses if e == epoch)
+        out.extend(reg(v) for v, reg in self._weight_regularizers)
+        for module in self.submodules:
+            if isinstance(module, Layer) and id(module) not in seen:
+                seen.add(id(module))
+                out.extend(loss for e, loss in module._losses if e == epoch)
+                out.extend(reg(v) for v, reg in module._weight_regularizers)
+
+    @property
+    def losses(self) -> list:
+        """The losses of the last call (``add_loss``, activity regularizers) of this layer and
+        the layers inside it, then the weight regularization penalties, computed now.
+
+        >>> import tapegrad as tf
+        >>> d = tf.keras.layers.Dense(1, kernel_initializer="ones",
+        ...                           kernel_regularizer=tf.keras.regularizers.L2(0.5))
+        >>> _ = d(tf.ones((1, 2)))
+        >>> [float(x) for x in d.losses]
+        [1.0]
+        """
+        out: list = []
+        self._collect_losses(self._call_epoch, out, {id(self)})
+        return out
+
+    def _call(self, inputs: Any, args: tuple, training: Any, kwargs: dict) -> Any:
+        if any(is_keras_tensor(x) for x in nest.flatten((inputs, args, kwargs))):
+            if training is not None and _accepts_training(self):
+                kwargs["training"] = bool(training)
+            return symbolic_call(self, (inputs,) + args, kwargs)
         inputs = self._cast_input(inputs)
         if not self.built:
             self._build_on_call(_shape_struct(inputs))
@@ -192,6 +262,65 @@ class Layer(Module):
         if training is not None and _accepts_training(self):
             kwargs["training"] = bool(training)
         return self.call(inputs, *args, **kwargs)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for ``input_shape`` (``None`` for unknown dimensions). Layers that
+        do not define it get their symbolic outputs from two runs on zeros."""
+        raise NotImplementedError(f"{type(self).__name__} '{self.name}' does not define "
+                                  f"compute_output_shape.")
+
+    @property
+    def compute_dtype(self) -> str:
+        """The dtype the layer computes in (its policy's)."""
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self.dtype_policy.variable_dtype
+
+    def _autocast(self, v: Any) -> Any:
+        """A floating weight in the compute dtype (a float32 variable under mixed_float16)."""
+        if v is None or v.dtype.name == self.compute_dtype or v._value.dtype.kind != "f":
+            return v
+        return _m.cast(v, self.compute_dtype)
+
+    def get_config(self) -> dict:
+        """The arguments that rebuild this layer (without its weights)."""
+        return {"name": self.name, "trainable": self.trainable,
+                "dtype": self.dtype_policy.name}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Layer:
+        """A new layer from ``get_config()``'s dictionary."""
+        return cls(**config)
+
+    def _has_output_shape_rule(self) -> bool:
+        return type(self).compute_output_shape is not Layer.compute_output_shape
+
+    def _node(self, what: str) -> Any:
+        nodes = self.__dict__.get("_inbound_nodes")
+        if not nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a symbolic "
+                                 f"input (keras.Input), so it has no {what}.")
+        return nodes[0]
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of the layer's first call in a functional graph."""
+        node = self._node("input")
+        return node.args[0]
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of the layer's first call in a functional graph."""
+        return self._node("output").outputs
+
+    def count_params(self) -> int:
+        """The number of scalars in the layer's variables."""
+        if not self.built:
+            raise ValueError(f"Layer '{self.name}' is not built yet, so its weights do not "
+                             f"exist: call it on an input or build it first.")
+        return int(sum(int(np.prod(v.shape)) for v in self.variables))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -16,7 +16,7 @@ from ..ops.random import generator
 
 __all__ = ["Initializer", "GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform",
            "RandomNormal", "RandomUniform", "TruncatedNormal", "Zeros", "Ones", "Constant",
-           "get", "compute_fans"]
+           "Orthogonal", "get", "compute_fans"]
 
 # std of a unit normal truncated to [-2, 2]: dividing by it keeps the requested variance
 _TRUNC_STD = 0.87962566103423978
@@ -176,10 +176,36 @@ class HeUniform(_VarianceScaling):
     scale, mode = 2.0, "fan_in"
 
 
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (``gain`` times it), as Keras's recurrent kernels start:
+    the Q of a Gaussian matrix's QR, signs fixed by R's diagonal; shapes of rank > 2 are
+    flattened to (prod of all but the last, last).
+
+    >>> import numpy as np, tapegrad as tf
+    >>> q = tf.keras.initializers.Orthogonal(seed=1)((3, 3))
+    >>> bool(np.allclose(q @ q.T, np.eye(3), atol=1e-6))
+    True
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
+        super().__init__(seed)
+        self.gain = float(gain)
+
+    def __call__(self, shape: Any, dtype: Any = "float32") -> np.ndarray:
+        shape = tuple(shape)
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
+        q = q.T if rows < cols else q
+        return (self.gain * q).reshape(shape).astype(_dt.np_dtype(dtype))
+
+
 _BY_NAME = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
             "he_normal": HeNormal, "he_uniform": HeUniform, "random_normal": RandomNormal,
             "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
-            "zeros": Zeros, "ones": Ones, "constant": Constant}
+            "zeros": Zeros, "ones": Ones, "constant": Constant,
+            "orthogonal": Orthogonal}
 
 
 def get(identifier: Any) -> Any:

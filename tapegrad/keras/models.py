@@ -1,5 +1,6 @@
-"""``Model`` (subclass it and write ``call``) and ``Sequential``, with weights files; the
-training methods (``compile``, ``fit``, ``evaluate``, ``predict``) come from ``trainer.Trainer``.
+"""``Model`` (subclass it and write ``call``, or build it from ``keras.Input`` with the
+functional API) and ``Sequential``, with weights files; the training methods (``compile``,
+``fit``, ``evaluate``, ``predict``) come from ``trainer.Trainer``.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ import numpy as np
 
 from . import saving as _saving
 from .base_layer import Layer, _accepts_training
-from .layers.core import InputLayer
+from .functional import Graph
+from .keras_tensor import is_keras_tensor
+from .layers.core.input_layer import InputLayer
+from .model_structure import ModelStructure
 from ..module import _walk
 from .trainer import History, Trainer
 
 __all__ = ["Model", "Sequential", "History"]
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, ModelStructure, Layer):
     """A layer with training methods. Subclass it: create layers in ``__init__``, compute in
     ``call``; the layers' variables are tracked automatically.
 
@@ -37,13 +41,24 @@ class Model(Trainer, Layer):
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
-        if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError("Model(inputs, outputs) (the functional API) is not "
-                                      "supported: subclass Model and write call(), or use "
-                                      "Sequential.")
+        inputs = args[0] if args else kwargs.pop("inputs", None)
+        outputs = args[1] if len(args) > 1 else kwargs.pop("outputs", None)
+        if len(args) > 2:
+            raise TypeError(f"Model: takes (inputs, outputs) positionally, got {len(args)} "
+                            f"positional arguments.")
+        if (inputs is None) != (outputs is None):
+            raise ValueError("Model: give both inputs and outputs (the functional API), or "
+                             "neither (then subclass Model and write call()).")
         super().__init__(**kwargs)
+        self._graph: Graph | None = None
+        if inputs is not None:
+            self._graph = Graph(inputs, outputs)
+            self._functional_layers = list(self._graph.layers)  # tracked: their variables
+            self.built = True
 
     def call(self, inputs: Any, training: bool = False) -> Any:
+        if self._graph is not None:
+            return self._graph.run(inputs, training)
         raise NotImplementedError(f"{type(self).__name__}.call is not defined: a Model "
                                   f"subclass computes its outputs in call(inputs).")
 
@@ -63,7 +78,10 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self) -> list[Layer]:
-        """The direct sub-layers, in the order they were assigned."""
+        """The direct sub-layers, in the order they were assigned (a functional model's: its
+        InputLayers, then each layer in the order the graph runs them)."""
+        if self._graph is not None:
+            return list(self._graph.layers)
         out: list[Layer] = []
         for value in self._attr_values():
             for item in _walk(value):
@@ -73,24 +91,13 @@ class Model(Trainer, Layer):
 
     # -- weights files --------------------------------------------------------------------------
     def save_weights(self, filepath: str, overwrite: bool = True) -> None:
-        """Write every variable to ``filepath`` (``.npz``, or ``.safetensors`` when the
-        ``safetensors`` package is installed), atomically."""
+        """Write every variable to ``filepath`` (``.weights.h5`` in Keras 3's layout, ``.npz``,
+        or ``.safetensors`` when that package is installed), atomically."""
         _saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: str, **kwargs: Any) -> None:
         """Read variables written by ``save_weights``; names, shapes and dtypes must match."""
         _saving.load_weights(self, filepath)
-
-    def summary(self, print_fn: Any = print) -> None:
-        """Print each layer with its output size in parameters."""
-        print_fn(f'Model: "{self.name}"')
-        total = 0
-        for layer in self.layers:
-            n = sum(int(np.prod(v.shape)) for v in layer.variables)
-            total += n
-            print_fn(f"  {layer.name:<28} {type(layer).__name__:<24} {n:>10,}")
-        trainable = sum(int(np.prod(v.shape)) for v in self.trainable_variables)
-        print_fn(f"Total params: {total:,} (trainable: {trainable:,})")
 
 
 class Sequential(Model):
@@ -112,12 +119,15 @@ class Sequential(Model):
 
     def add(self, layer: Layer) -> None:
         """Append a layer."""
+        if is_keras_tensor(layer):  # keras.Input(...) in the first place
+            layer = layer._node.layer
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, got {type(layer).__name__} "
                             f"{layer!r}.")
         if isinstance(layer, InputLayer):
             if self._layers:
                 raise ValueError("Sequential.add: an Input/InputLayer must come first.")
+            self._input_layer = layer
             self._input_shape = layer._build_input_shape
             return
         self._layers.append(layer)
@@ -138,9 +148,14 @@ class Sequential(Model):
 
     def build(self, input_shape: Any = None) -> None:
         if input_shape is not None and not self.built and self._layers:
-            self.built = True  # each layer builds itself on this first call
-            shape = tuple(1 if d is None else int(d) for d in input_shape)
-            self(np.zeros(shape, np.float32))
+            self.built = True  # each layer builds itself on this symbolic call
+            if self.__dict__.get("_input_layer") is None:
+                self._input_layer = InputLayer(shape=tuple(input_shape)[1:],
+                                               batch_size=input_shape[0])
+            x = inputs = self._input_layer.output
+            for layer in self._layers:
+                x = layer(x)
+            self._graph = Graph(inputs, x)
         self.built = True
 
     def call(self, inputs: Any, training: bool = False) -> Any:

@@ -161,10 +161,16 @@ class Trainer:
     # -- one step -------------------------------------------------------------------------------
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
                      sample_weight: Any = None, training: bool = True) -> Tensor:
-        """The compiled loss (summed over outputs with ``loss_weights``) of one batch."""
-        if self.loss is None:
+        """The compiled loss (summed over outputs with ``loss_weights``) of one batch, plus the
+        model's own losses (``add_loss``, weight and activity regularizers), as Keras 3."""
+        if self.loss is None and not self.losses:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        return _total_loss(self.loss, self.loss_weights, y, y_pred, sample_weight)
+        total = None
+        if self.loss is not None:
+            total = _total_loss(self.loss, self.loss_weights, y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        return total
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict:
         """Update the compiled metrics with this batch and return every metric's result."""

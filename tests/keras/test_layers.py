@@ -306,7 +306,7 @@ def test_add_weight_takes_tf2_and_keras3_argument_orders():
         ("scale/c:0", (3,), "float32", False)]
     np.testing.assert_array_equal(layer.a.numpy(), [1, 1, 1, 1])
     with pytest.raises(TypeError, match="unsupported argument"):
-        Scale().add_weight("w", (1,), regularizer=lambda w: w)
+        Scale().add_weight("w", (1,), colour="red")
 
 
 def test_input_layer_in_sequential():

@@ -1,11 +1,29 @@
-"""Keras layers (``tf.keras.layers``)."""
+"""Keras layers (``tf.keras.layers``), one layer a file, grouped by kind as Keras 3 groups them."""
 
 from ..base_layer import Layer
-from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Reshape
-from .normalization import BatchNormalization, LayerNormalization
-from .conv import AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling2D, MaxPooling2D
+from .core import Dense, Embedding, Identity, Input, InputLayer, Lambda
+from .activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
+from .regularization import Dropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
+from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
+from .convolutional import Conv1D, Conv2D
+from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
+from .merging import add, average, concatenate, dot, maximum, minimum, multiply, subtract
+from .preprocessing import Normalization, Rescaling
+from .rnn import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
+from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                      GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+                      MaxPooling1D, MaxPooling2D)
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Flatten",
            "Reshape", "Embedding",
            "LayerNormalization", "BatchNormalization", "Conv1D", "Conv2D", "MaxPooling2D",
-           "AveragePooling2D", "GlobalAveragePooling2D"]
+           "AveragePooling2D", "GlobalAveragePooling2D",
+           "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
+           "Identity", "Lambda", "ELU", "LeakyReLU", "ReLU", "Softmax", "Permute",
+           "RepeatVector", "GRU", "LSTM", "SimpleRNN",
+           "Bidirectional", "Dot", "UpSampling2D", "ZeroPadding2D", "AveragePooling1D",
+           "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D",
+           "PReLU", "UnitNormalization", "TimeDistributed", "GaussianNoise",
+           "SpatialDropout1D", "SpatialDropout2D", "Normalization", "Rescaling",
+           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

@@ -1,81 +1,17 @@
-"""LayerNormalization and BatchNormalization (moving statistics as non-trainable variables)."""
+"""``BatchNormalization`` (moving statistics as non-trainable variables)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...custom import stop_gradient
-from ...ops import nn as _nn
-from ...ops.array import reshape
-from .. import initializers
-from ..base_layer import Layer
+from ....custom import stop_gradient
+from ....ops import nn as _nn
+from ....ops.array import reshape
+from ... import initializers
+from ...base_layer import Layer
+from .axes import _axes, _broadcastable, _moments, _param_shape
 
-__all__ = ["LayerNormalization", "BatchNormalization"]
-
-
-def _axes(axis: Any, rank: int, layer: Layer) -> tuple:
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -rank <= a < rank:
-            raise ValueError(f"{type(layer).__name__} '{layer.name}': axis {a} is out of range "
-                             f"for inputs of rank {rank}.")
-        out.append(a % rank)
-    return tuple(sorted(out))
-
-
-def _moments(x: Any, axes: tuple) -> tuple:
-    """Mean and (biased) variance over ``axes``, keeping dims."""
-    return _nn.moments(x, axes=list(axes), keepdims=True)
-
-
-def _param_shape(input_shape: tuple, axes: tuple) -> tuple:
-    return tuple(input_shape[a] for a in axes)
-
-
-def _broadcastable(v: Any, rank: int, axes: tuple) -> Any:
-    """A parameter of shape ``input_shape[axes]`` reshaped to broadcast against the input."""
-    shape = [1] * rank
-    for i, a in enumerate(axes):
-        shape[a] = v.shape[i]
-    return reshape(v, shape)
-
-
-class LayerNormalization(Layer):
-    """Normalizes each example over ``axis`` (default the last): ``gamma (x - mean) /
-    sqrt(var + epsilon) + beta``.
-
-    >>> import tapegrad as tf
-    >>> ln = tf.keras.layers.LayerNormalization()
-    >>> y = ln(tf.constant([[1.0, 2.0, 3.0]]))
-    >>> [round(float(v), 3) for v in y[0]]
-    [-1.224, 0.0, 1.224]
-    """
-
-    def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True,
-                 scale: bool = True, beta_initializer: Any = "zeros",
-                 gamma_initializer: Any = "ones", **kwargs: Any):
-        super().__init__(**kwargs)
-        self.axis, self.epsilon = axis, float(epsilon)
-        self.center, self.scale = center, scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-
-    def build(self, input_shape: Any) -> None:
-        self._norm_axes = _axes(self.axis, len(input_shape), self)
-        shape = _param_shape(input_shape, self._norm_axes)
-        self.gamma = (self.add_weight("gamma", shape, initializer=self.gamma_initializer)
-                      if self.scale else None)
-        self.beta = (self.add_weight("beta", shape, initializer=self.beta_initializer)
-                     if self.center else None)
-        self.built = True
-
-    def call(self, inputs: Any) -> Any:
-        axes = self._norm_axes
-        mean, var = _moments(inputs, axes)
-        gamma = None if self.gamma is None else _broadcastable(self.gamma, inputs.ndim, axes)
-        beta = None if self.beta is None else _broadcastable(self.beta, inputs.ndim, axes)
-        return _nn.batch_normalization(inputs, mean, var, beta, gamma, self.epsilon)
+__all__ = ["BatchNormalization"]
 
 
 class BatchNormalization(Layer):
@@ -115,6 +51,9 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight("moving_variance", shape, initializer=mv,
                                                trainable=False)
         self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         rank = inputs.ndim

@@ -1,0 +1,91 @@
+"""The shared argument checks and the base class of the convolution layers (channels-last)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import activations, constraints, initializers, regularizers
+from ...base_layer import Layer
+
+
+def _tuple(v: Any, n: int, what: str, layer: str) -> tuple:
+    t = (int(v),) * n if isinstance(v, int) else tuple(int(d) for d in v)
+    if len(t) != n or any(d <= 0 for d in t):
+        raise ValueError(f"{layer}: {what} must be a positive int or {n} positive ints, "
+                         f"got {v!r}.")
+    return t
+
+
+def _padding(p: str, layer: str) -> str:
+    if str(p).lower() not in ("valid", "same"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same', got {p!r}.")
+    return str(p).upper()
+
+
+def conv_output_length(n: Any, k: int, padding: str, stride: int, dilation: int = 1) -> Any:
+    """The output length of a window ``k`` (dilated by ``dilation``) sliding by ``stride``
+    over ``n`` positions: ``ceil(n / stride)`` with SAME padding; ``None`` stays unknown."""
+    if n is None:
+        return None
+    if padding == "SAME":
+        return -(-n // stride)
+    return max((n - (k - 1) * dilation - 1) // stride + 1, 0)
+
+
+def _channels_last(data_format: Any, layer: str) -> None:
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{layer}: only data_format='channels_last' is supported, got "
+                         f"{data_format!r}; transpose the inputs to channels-last.")
+
+
+class _Conv(Layer):
+    rank = 2
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: Any = None, dilation_rate: Any = 1, activation: Any = None,
+                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        who = type(self).__name__
+        _channels_last(data_format, who)
+        self.filters = int(filters)
+        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size", who)
+        self.strides = _tuple(strides, self.rank, "strides", who)
+        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate", who)
+        self.padding = _padding(padding, who)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape: Any) -> None:
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
+                             f"{self.rank + 2} (batch, {'spatial, ' * self.rank}channels), got "
+                             f"shape {tuple(input_shape)}.")
+        shape = self.kernel_size + (input_shape[-1], self.filters)
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint)
+                     if self.use_bias else None)
+        self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        spatial = tuple(conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+                        zip(tuple(input_shape)[1:-1], self.kernel_size, self.strides,
+                            self.dilation_rate))
+        return (input_shape[0],) + spatial + (self.filters,)
+
+    def _finish(self, y: Any) -> Any:
+        if self.bias is not None:
+            y = y + self._autocast(self.bias)
+        return y if self.activation is activations.linear else self.activation(y)

@@ -1,0 +1,55 @@
+"""``Concatenate``: joins its inputs along ``axis``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ....ops import array as _a
+from ...base_layer import Layer
+
+__all__ = ["Concatenate"]
+
+
+class Concatenate(Layer):
+    """Joins a list of tensors along ``axis`` (default the last); the other dimensions must
+    agree.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.layers.Concatenate()([tf.zeros((2, 3)), tf.ones((2, 1))]).shape
+    TensorShape([2, 4])
+    """
+
+    def __init__(self, axis: int = -1, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+
+    def build(self, input_shape: Any) -> None:
+        self.compute_output_shape(input_shape)
+        self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shapes = [tuple(s) for s in input_shape] if isinstance(input_shape, (list, tuple)) \
+            and all(isinstance(s, (list, tuple)) for s in input_shape) else None
+        if not shapes or len(shapes) < 2 or len({len(s) for s in shapes}) != 1:
+            raise ValueError(f"Concatenate '{self.name}' must be called on a list of at least "
+                             f"2 inputs of one rank, got shapes {input_shape!r}.")
+        axis = self.axis % len(shapes[0])
+        out = []
+        for i, dims in enumerate(zip(*shapes)):
+            if i == axis:
+                out.append(None if None in dims else sum(dims))
+                continue
+            known = {d for d in dims if d is not None}
+            if len(known) > 1:
+                raise ValueError(f"Concatenate '{self.name}' requires inputs with matching "
+                                 f"shapes except for the concatenation axis {self.axis}, got "
+                                 f"shapes {shapes}.")
+            out.append(known.pop() if known else None)
+        return tuple(out)
+
+    def call(self, inputs: Any) -> Any:
+        self.compute_output_shape([tuple(x.shape) for x in inputs])
+        return _a.concat(list(inputs), axis=self.axis)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), axis=self.axis)

@@ -1,0 +1,36 @@
+"""The base class of the global pooling layers: a reduction over every spatial axis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...base_layer import Layer
+from ..convolutional.base_conv import _channels_last
+
+
+class _GlobalPool(Layer):
+    """``(batch, *spatial, channels) -> (batch, channels)`` (or keeping the axes as 1)."""
+
+    rank = 2
+
+    def __init__(self, data_format: Any = None, keepdims: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        _channels_last(data_format, type(self).__name__)
+        self.keepdims = bool(keepdims)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        s = tuple(input_shape)
+        if len(s) != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
+                             f"{self.rank + 2}, got shape {s}.")
+        return (s[0],) + (1,) * self.rank + (s[-1],) if self.keepdims else (s[0], s[-1])
+
+    def _reduce(self, x: Any, axes: list) -> Any:
+        raise NotImplementedError
+
+    def call(self, inputs: Any) -> Any:
+        self.compute_output_shape(tuple(inputs.shape))
+        return self._reduce(inputs, list(range(1, self.rank + 1)))
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), keepdims=self.keepdims)

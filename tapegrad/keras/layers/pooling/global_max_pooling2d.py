@@ -1,0 +1,24 @@
+"""``GlobalMaxPooling2D``: the maximum over height and width: ``(batch, h, w, c) -> (batch, c)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ....ops import reduce as _r
+from .base_global_pooling import _GlobalPool
+
+__all__ = ["GlobalMaxPooling2D"]
+
+
+class GlobalMaxPooling2D(_GlobalPool):
+    """the maximum over height and width: ``(batch, h, w, c) -> (batch, c)``.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.layers.GlobalMaxPooling2D()(tf.ones((2, 3, 3, 5))).shape
+    TensorShape([2, 5])
+    """
+
+    rank = 2
+
+    def _reduce(self, x: Any, axes: list) -> Any:
+        return _r.reduce_max(x, axis=axes, keepdims=self.keepdims)

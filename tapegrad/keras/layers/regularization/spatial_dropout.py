@@ -1,0 +1,44 @@
+"""``SpatialDropout1D`` and ``SpatialDropout2D``: drop whole channels while training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ....ops import nn as _nn
+from .dropout import Dropout
+
+__all__ = ["SpatialDropout1D", "SpatialDropout2D"]
+
+
+class _SpatialDropout(Dropout):
+    rank = 1
+
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        if inputs.ndim != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
+                             f"{self.rank + 2}, got shape {tuple(inputs.shape)}.")
+        if not training or self.rate == 0:
+            return inputs
+        shape = (inputs.shape[0],) + (1,) * self.rank + (inputs.shape[-1],)
+        return _nn.dropout(inputs, rate=self.rate, noise_shape=shape, seed=self.seed)
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Zeroes whole feature maps of ``(batch, steps, channels)`` (the same channels at every
+    step) while training.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.layers.SpatialDropout1D(0.5)(tf.ones((1, 3, 2))).shape
+    TensorShape([1, 3, 2])
+    """
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Zeroes whole channels of ``(batch, h, w, channels)`` while training.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.layers.SpatialDropout2D(0.5)(tf.ones((1, 2, 2, 3))).shape
+    TensorShape([1, 2, 2, 3])
+    """
+
+    rank = 2

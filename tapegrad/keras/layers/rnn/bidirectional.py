@@ -1,0 +1,84 @@
+"""``Bidirectional``: a recurrent layer run forwards and backwards, outputs merged."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ....ops import array as _a
+from ....ops import math as _m
+from ...base_layer import Layer
+from .base_rnn import _RNN
+
+__all__ = ["Bidirectional"]
+
+_MERGES = ("concat", "sum", "mul", "ave", None)
+
+
+class Bidirectional(Layer):
+    """Runs ``layer`` and a copy with ``go_backwards`` flipped, and merges their outputs
+    (``merge_mode``: ``"concat"`` (default), ``"sum"``, ``"mul"``, ``"ave"`` or ``None`` for
+    the pair). Backward sequences are reversed back to the input's time order.
+
+    >>> import tapegrad as tf
+    >>> bi = tf.keras.layers.Bidirectional(tf.keras.layers.LSTM(4, return_sequences=True))
+    >>> bi(tf.zeros((2, 5, 3))).shape, len(bi.variables)
+    (TensorShape([2, 5, 8]), 6)
+    """
+
+    def __init__(self, layer: Any, merge_mode: Any = "concat", weights: Any = None,
+                 backward_layer: Any = None, **kwargs: Any):
+        if not isinstance(layer, _RNN):
+            raise ValueError(f"Bidirectional: layer must be a SimpleRNN, LSTM or GRU, got "
+                             f"{type(layer).__name__}.")
+        if merge_mode not in _MERGES:
+            raise ValueError(f"Bidirectional: merge_mode must be one of {list(_MERGES)}, got "
+                             f"{merge_mode!r}.")
+        super().__init__(name=kwargs.pop("name", None) or f"bidirectional_{layer.name}",
+                         **kwargs)
+        if backward_layer is None:
+            backward_layer = copy.deepcopy(layer)
+            backward_layer.go_backwards = not layer.go_backwards
+        layer.name, backward_layer.name = f"forward_{layer.name}", f"backward_{layer.name}"
+        self.forward_layer, self.backward_layer = layer, backward_layer
+        self.merge_mode = merge_mode
+        self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        out = self.forward_layer.compute_output_shape(input_shape)
+        states = out[1:] if self.return_state else []
+        y = out[0] if self.return_state else out
+        if self.merge_mode == "concat":
+            y = tuple(y[:-1]) + (2 * y[-1],)
+        ys = [y, y] if self.merge_mode is None else [y]
+        return ys + list(states) * 2 if self.return_state else (ys if len(ys) > 1 else y)
+
+    def _merge(self, y: Any, y_rev: Any) -> Any:
+        mode = self.merge_mode
+        if mode == "concat":
+            return _a.concat([y, y_rev], axis=-1)
+        if mode == "sum":
+            return y + y_rev
+        if mode == "mul":
+            return y * y_rev
+        if mode == "ave":
+            return (y + y_rev) * _m.cast(0.5, y.dtype)
+        return [y, y_rev]
+
+    def call(self, inputs: Any, initial_state: Any = None, training: Any = None) -> Any:
+        forward_state = backward_state = None
+        if initial_state is not None:
+            half = len(initial_state) // 2
+            forward_state, backward_state = initial_state[:half], initial_state[half:]
+        y = self.forward_layer(inputs, initial_state=forward_state)
+        y_rev = self.backward_layer(inputs, initial_state=backward_state)
+        states: list = []
+        if self.return_state:
+            states = list(y[1:]) + list(y_rev[1:])
+            y, y_rev = y[0], y_rev[0]
+        if self.return_sequences:
+            y_rev = _a.reverse(y_rev, [1])
+        out = self._merge(y, y_rev)
+        if not self.return_state:
+            return out
+        return (out if isinstance(out, list) else [out]) + states

@@ -1,0 +1,57 @@
+"""``LSTM``: Keras 3's long short-term memory layer (gates i, f, c, o in that order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ....ops import array as _a
+from ....ops import linalg as _la
+from ... import activations, initializers
+from .base_rnn import _RNN
+
+__all__ = ["LSTM"]
+
+
+class LSTM(_RNN):
+    """``z = x @ kernel + h @ recurrent_kernel + bias`` split into i, f, g, o;
+    ``c = sigmoid(f) c + sigmoid(i) tanh(g)``, ``h = sigmoid(o) tanh(c)``. States ``[h, c]``;
+    with ``unit_forget_bias`` the forget gate's bias starts at 1.
+
+    >>> import tapegrad as tf
+    >>> out, h, c = tf.keras.layers.LSTM(4, return_state=True)(tf.zeros((2, 5, 3)))
+    >>> out.shape, c.shape
+    (TensorShape([2, 4]), TensorShape([2, 4]))
+    """
+
+    gates = 4
+    n_states = 2
+
+    def __init__(self, units: int, activation: Any = "tanh",
+                 recurrent_activation: Any = "sigmoid", unit_forget_bias: bool = True,
+                 **kwargs: Any):
+        super().__init__(units, activation=activation, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = bool(unit_forget_bias)
+
+    def _bias_initializer(self) -> Any:
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        base, units = initializers.get(self.bias_initializer), self.units
+
+        def init(shape: Any, dtype: Any = "float32") -> np.ndarray:
+            b = np.asarray(base((units * 4,), dtype=dtype))
+            b[units:2 * units] = 1.0
+            return b
+        return init
+
+    def step(self, x_t: Any, states: list) -> list:
+        h, c = states
+        z = x_t + _la.matmul(h, self._autocast(self.recurrent_kernel))
+        if self.bias is not None:
+            z = z + self._autocast(self.bias)
+        i, f, g, o = _a.split(z, 4, axis=-1)
+        sig = self.recurrent_activation
+        c = sig(f) * c + sig(i) * self.activation(g)
+        return [sig(o) * self.activation(c), c]

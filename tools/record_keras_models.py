@@ -1,0 +1,159 @@
+"""Record Keras 3 reference values for tests/keras/test_functional.py and test_merging.py:
+model summaries and forward outputs of small models with fixed weights.
+
+Run with an environment that has TensorFlow 2.21 and Keras 3:
+    python tools/record_keras_models.py
+It writes tests/data/keras_models.json.
+"""
+
+import contextlib
+import io
+import json
+import os
+
+import numpy as np
+import keras
+import tensorflow as tf
+
+
+def _summary(model):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        model.summary()
+    return buf.getvalue().splitlines()
+
+
+def _weights(model, seed):
+    rng = np.random.default_rng(seed)
+    ws = [np.round(rng.standard_normal(w.shape), 3) for w in model.get_weights()]
+    model.set_weights(ws)
+    return [w.tolist() for w in ws]
+
+
+def _rnn_cases():
+    rng = np.random.default_rng(7)
+    x = np.round(rng.standard_normal((2, 5, 3)), 3).astype(np.float32)
+    cases = {}
+    for key, name, cfg in (("SimpleRNN", "SimpleRNN", {}), ("LSTM", "LSTM", {}),
+                           ("GRU", "GRU", {}), ("GRU_backwards", "GRU", {"go_backwards": True}),
+                           ("GRU_reset_before", "GRU", {"reset_after": False})):
+        layer = getattr(keras.layers, name)(4, return_sequences=True, return_state=True, **cfg)
+        layer.build((None, 5, 3))
+        ws = [np.round(rng.standard_normal(w.shape) * 0.5, 3).astype(np.float32)
+              for w in layer.get_weights()]
+        layer.set_weights(ws)
+        coeff = np.round(rng.standard_normal((2, 5, 4)), 3).astype(np.float32)
+        with tf.GradientTape() as tape:
+            outs = layer(x)
+            loss = tf.reduce_sum(outs[0] * coeff)
+        grads = tape.gradient(loss, layer.trainable_variables)
+        cases[key] = {"name": name, "config": cfg, "weights": [w.tolist() for w in ws],
+                      "x": x.tolist(), "coeff": coeff.tolist(),
+                      "outputs": [np.asarray(o).tolist() for o in outs],
+                      "grads": [np.asarray(g).tolist() for g in grads]}
+    for key, inner, mode in (("bi_lstm_concat", keras.layers.LSTM(4, return_sequences=True),
+                               "concat"), ("bi_gru_ave", keras.layers.GRU(3), "ave"),
+                              ("bi_rnn_sum_state", keras.layers.SimpleRNN(
+                                  2, return_sequences=True, return_state=True), "sum")):
+        layer = keras.layers.Bidirectional(inner, merge_mode=mode)
+        layer.build((None, 5, 3))
+        ws = [np.round(rng.standard_normal(w.shape) * 0.5, 3).astype(np.float32)
+              for w in layer.get_weights()]
+        layer.set_weights(ws)
+        outs = layer(x)
+        outs = outs if isinstance(outs, (list, tuple)) else [outs]
+        cases[key] = {"inner": type(inner).__name__, "units": inner.units, "mode": mode,
+                      "return_sequences": inner.return_sequences,
+                      "return_state": inner.return_state, "weights": [w.tolist() for w in ws],
+                      "x": x.tolist(), "outputs": [np.asarray(o).tolist() for o in outs]}
+    return cases
+
+
+def main():
+    out = {}
+    inp = keras.Input(shape=(3,), name="x")
+    h = keras.layers.Dense(4, name="d1", activation="tanh")(inp)
+    m = keras.Model(inp, keras.layers.Dense(2, name="d2")(h), name="m")
+    x = np.round(np.random.default_rng(1).standard_normal((2, 3)), 3)
+    out["chain"] = {"summary": _summary(m), "weights": _weights(m, 0), "x": x.tolist(),
+                    "y": m(x).numpy().tolist()}
+    a, b = keras.Input((3,), name="a"), keras.Input((3,), name="b")
+    da = keras.layers.Dense(3, name="da")
+    s = keras.layers.Add(name="add")([da(a), b])
+    m2 = keras.Model([a, b], s)
+    out["two_inputs"] = {"summary": _summary(m2)}
+    seq = keras.Sequential([keras.Input((None, None, 3)), keras.layers.Conv2D(4, 3),
+                            keras.layers.BatchNormalization()])
+    out["conv_unknown_dims"] = {"summary": _summary(seq)}
+    xs = [np.round(np.random.default_rng(i).standard_normal((2, 3)), 3) for i in (2, 3)]
+    merging = {}
+    for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+                 "Concatenate"):
+        merging[name] = getattr(keras.layers, name)()(xs).numpy().tolist()
+    merging["Dot"] = keras.layers.Dot(axes=1, normalize=True)(xs).numpy().tolist()
+    out["merging"] = {"x": [x.tolist() for x in xs], "y": merging}
+    x3 = np.round(np.random.default_rng(4).standard_normal((2, 3, 4)), 3)
+    x4 = np.round(np.random.default_rng(6).standard_normal((2, 3, 3, 2)), 3)
+    cases = {"ReLU": ({"max_value": 2.0, "negative_slope": 0.1, "threshold": 0.5}, x3),
+             "LeakyReLU": ({}, x3), "ELU": ({"alpha": 0.5}, x3), "Softmax": ({"axis": 1}, x3),
+             "Permute": ({"dims": [2, 1]}, x3), "RepeatVector": ({"n": 2}, x3[:, 0]),
+             "MaxPooling1D": ({"pool_size": 2}, x3),
+             "AveragePooling1D": ({"pool_size": 2, "strides": 1, "padding": "same"}, x3),
+             "GlobalAveragePooling1D": ({}, x3), "GlobalMaxPooling1D": ({}, x3),
+             "GlobalMaxPooling2D": ({"keepdims": True}, x4),
+             "UpSampling2D": ({"size": [2, 1]}, x4),
+             "ZeroPadding2D": ({"padding": [[1, 0], [0, 2]]}, x4),
+             "UnitNormalization": ({"axis": -1}, x3)}
+    out["layers"] = {name: {"config": cfg, "x": x.tolist(),
+                            "y": getattr(keras.layers, name)(**cfg)(x).numpy().tolist()}
+                     for name, (cfg, x) in cases.items()}
+    shapes = {}
+    for name, cfg in (("Conv2D", {"filters": 2, "kernel_size": 3, "strides": 2}),
+                      ("Conv2D", {"filters": 2, "kernel_size": 3, "dilation_rate": 2,
+                                  "padding": "same"}),
+                      ("Conv1D", {"filters": 2, "kernel_size": 4, "strides": 3}),
+                      ("MaxPooling2D", {"pool_size": 3, "strides": 2}),
+                      ("AveragePooling2D", {"pool_size": 2, "padding": "same"})):
+        rank = 3 if name.endswith("1D") else 4
+        inp = keras.Input((None,) + (11,) * (rank - 3) + (3,)) if rank == 4 else \
+            keras.Input((11, 3))
+        key = name + json.dumps(cfg, sort_keys=True)
+        shapes[key] = list(getattr(keras.layers, name)(**cfg)(inp).shape)
+    out["shapes"] = shapes
+    w = np.round(np.random.default_rng(5).standard_normal((3, 4)), 3)
+    regs = {"L1": {"l1": 0.3}, "L2": {"l2": 0.2}, "L1L2": {"l1": 0.1, "l2": 0.2},
+            "OrthogonalRegularizer": {"factor": 0.5, "mode": "columns"}}
+    cons = {"MaxNorm": {"max_value": 1.0, "axis": 0}, "UnitNorm": {"axis": 1},
+            "MinMaxNorm": {"min_value": 0.5, "max_value": 1.5, "rate": 0.7}, "NonNeg": {}}
+    out["regularizers"] = {
+        "w": w.tolist(),
+        "values": {k: float(getattr(keras.regularizers, k)(**c)(
+            keras.ops.convert_to_tensor(w, "float32"))) for k, c in regs.items()},
+        "configs": regs,
+        "constraints": {k: keras.ops.convert_to_numpy(getattr(keras.constraints, k)(**c)(
+            keras.ops.convert_to_tensor(w, "float32"))).tolist() for k, c in cons.items()},
+        "constraint_configs": cons}
+    layer = keras.layers.Dense(4, kernel_regularizer=keras.regularizers.L2(0.1),
+                               activity_regularizer=keras.regularizers.L1(0.01))
+    xr = w[:2, :3]
+    layer.build((None, 3))
+    layer.set_weights([w, np.zeros(4)])
+    layer(xr)
+    out["regularizers"]["dense_losses"] = [float(v) for v in layer.losses]
+    out["rnn"] = _rnn_cases()
+    data = np.round(np.random.default_rng(8).standard_normal((6, 3)) * [1, 10, 0.1] + [0, 5, -2], 3)
+    norm = keras.layers.Normalization()
+    norm.adapt(data)
+    out["normalization"] = {"data": data.tolist(), "x": data[:2].tolist(),
+                            "y": norm(data[:2]).numpy().tolist(),
+                            "mean": np.asarray(norm.mean).tolist(),
+                            "variance": np.asarray(norm.variance).tolist(),
+                            "rescaled": keras.layers.Rescaling(1 / 127.5, -1)(
+                                np.array([[0, 127, 255]], np.uint8)).numpy().tolist()}
+    path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_models.json")
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
