@@ -46,6 +46,10 @@ class Communicator:
         """The elementwise sum of ``buf`` over all ranks (a new array on every rank)."""
         raise NotImplementedError
 
+    def allreduce_sum_inplace(self, buf: np.ndarray) -> np.ndarray:
+        """Sum the contiguous ``buf`` over all ranks, in place (no copy); returns ``buf``."""
+        raise NotImplementedError
+
     def bcast(self, buf: np.ndarray, root: int = 0) -> np.ndarray:
         """``buf`` of rank ``root`` on every rank (written into ``buf`` in place)."""
         raise NotImplementedError
@@ -68,6 +72,9 @@ class LocalCommunicator(Communicator):
     def allreduce_sum(self, buf: np.ndarray) -> np.ndarray:
         return np.array(buf)
 
+    def allreduce_sum_inplace(self, buf: np.ndarray) -> np.ndarray:
+        return buf
+
     def bcast(self, buf: np.ndarray, root: int = 0) -> np.ndarray:
         return buf
 
@@ -83,9 +90,12 @@ class MPICommunicator(Communicator):
         self.rank, self.size = comm.Get_rank(), comm.Get_size()
 
     def allreduce_sum(self, buf: np.ndarray) -> np.ndarray:
-        out = np.array(buf, order="C")  # a copy; ascontiguousarray would make a 0-d array 1-d
-        self._comm.Allreduce(self._mpi.IN_PLACE, out, op=self._mpi.SUM)
-        return out
+        # a copy (np.ascontiguousarray would turn a 0-d array into a 1-d one)
+        return self.allreduce_sum_inplace(np.array(buf, order="C"))
+
+    def allreduce_sum_inplace(self, buf: np.ndarray) -> np.ndarray:
+        self._comm.Allreduce(self._mpi.IN_PLACE, buf, op=self._mpi.SUM)
+        return buf
 
     def bcast(self, buf: np.ndarray, root: int = 0) -> np.ndarray:
         self._comm.Bcast(buf, root=root)

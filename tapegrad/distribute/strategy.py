@@ -203,8 +203,8 @@ class Strategy:
         out: list = [None] * len(arrays)
         for dtype in dict.fromkeys(a.dtype for a in arrays):
             idx = [i for i, a in enumerate(arrays) if a.dtype == dtype]
-            flat = np.concatenate([arrays[i].ravel() for i in idx])
-            summed = self._comm.allreduce_sum(flat)
+            flat = np.concatenate([arrays[i].ravel() for i in idx])  # a fresh buffer
+            summed = self._comm.allreduce_sum_inplace(flat)
             start = 0
             for i in idx:
                 n = arrays[i].size
