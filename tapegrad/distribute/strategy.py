@@ -175,11 +175,10 @@ class Strategy:
             h.update(np.ascontiguousarray(a).tobytes())
         digests = self._comm.allgather(np.frombuffer(h.digest(), np.uint8))
         if not (digests == digests[0]).all():
-            raise ValueError("experimental_distribute_dataset: the ranks read different first "
-                             "batches, so each rank's part would not add up to one global "
-                             "batch. Give shuffle() a seed (or call tf.random.set_seed) so every "
-                             "rank reads the same order, or shard per rank with "
-                             "distribute_datasets_from_function.")
+            raise ValueError("tf.distribute: the ranks read different first batches, so each "
+                             "rank's part would not add up to one global batch. Give shuffle() "
+                             "a seed (or call tf.random.set_seed) so every rank reads the same "
+                             "order, or shard per rank with distribute_datasets_from_function.")
 
     def distribute_datasets_from_function(self, dataset_fn: Callable, options: Any = None
                                           ) -> DistributedDataset:

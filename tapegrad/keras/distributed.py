@@ -49,10 +49,15 @@ def in_model_scope(method: Callable) -> Callable:
     return scoped
 
 
-def local_batch(model: Any, batch: Any) -> Any:
-    """This replica's rows of a global batch."""
+def local_batch(model: Any, batch: Any, first: bool = False) -> Any:
+    """This replica's rows of a global batch. On an epoch's ``first`` batch the ranks also
+    check that they read the same global batch (an unseeded shuffle would differ)."""
     s = replicated(model)
-    return batch if s is None else s._local_batch(batch)
+    if s is None:
+        return batch
+    if first:
+        s._same_on_every_rank(batch)
+    return s._local_batch(batch)
 
 
 def scale_loss(model: Any, loss: Any) -> Any:

@@ -295,7 +295,7 @@ class Trainer:
         for step, batch in data.epoch():
             cbs.on_train_batch_begin(step)
             logs = {k: _float(v) for k, v in
-                    self.train_step(_dist.local_batch(self, batch)).items()}
+                    self.train_step(_dist.local_batch(self, batch, step == 0)).items()}
             cbs.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
@@ -328,7 +328,7 @@ class Trainer:
         for step, batch in data.epoch():
             cbs.on_test_batch_begin(step)
             logs = {k: _float(v) for k, v in
-                    self.test_step(_dist.local_batch(self, batch)).items()}
+                    self.test_step(_dist.local_batch(self, batch, step == 0)).items()}
             cbs.on_test_batch_end(step, logs)
         logs = self.get_metrics_result() if not logs else logs
         cbs.on_test_end(logs)

@@ -95,6 +95,13 @@ def test_unseeded_shuffle_is_refused():
     ds = tf.data.Dataset.from_tensor_slices(np.arange(1000.0)).shuffle(1000).batch(10)
     with pytest.raises(ValueError, match="different first batches"):
         list(STRATEGY.experimental_distribute_dataset(ds))
+    with STRATEGY.scope():
+        model = _model()
+        model.compile("sgd", "mse")
+    x, y = _data(40)
+    xs = x + np.float32(RANK)  # each rank's "global batch" differs, as an unseeded shuffle's
+    with pytest.raises(ValueError, match="different first batches"):
+        model.fit(xs, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
 
 
 def _data(n):
