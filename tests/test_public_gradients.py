@@ -31,6 +31,7 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     # tf.image: boxes, indices and random draws
     "non_max_suppression", "non_max_suppression_with_scores", "non_max_suppression_padded",
     "non_max_suppression_overlaps", "combined_non_max_suppression",
+    "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
 }
 
 

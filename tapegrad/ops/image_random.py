@@ -27,7 +27,8 @@ __all__ = ["random_flip_left_right", "random_flip_up_down", "random_brightness",
            "random_contrast", "random_saturation", "random_hue", "random_crop",
            "stateless_random_flip_left_right", "stateless_random_flip_up_down",
            "stateless_random_brightness", "stateless_random_contrast",
-           "stateless_random_saturation", "stateless_random_hue", "stateless_random_crop"]
+           "stateless_random_saturation", "stateless_random_hue", "stateless_random_crop",
+           "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box"]
 
 
 def _stateless(seed: Any, op: str):
@@ -253,3 +254,126 @@ def stateless_random_crop(value: Any, size: Any, seed: Any, name: str | None = N
     def offsets(limits):
         return _stateless(seed, "stateless_random_crop").integers(0, limits)
     return _crop_at(value, size, offsets, "stateless_random_crop")
+
+
+# -- sample_distorted_bounding_box -----------------------------------------------------------------
+def _random_crop_rect(draws, width: int, height: int, lo: float, hi: float, ratio: float):
+    """TF's GenerateRandomCrop: a (x, y, w, h) crop of the aspect ``ratio`` whose area is within
+    ``[lo, hi]`` of the image, or None; ``draws`` yields U[0, 1) numbers."""
+    min_area, max_area = lo * width * height, hi * width * height
+    h = int(np.rint(np.sqrt(min_area / ratio)))
+    max_h = int(np.rint(np.sqrt(max_area / ratio)))
+    if np.rint(max_h * ratio) > width:
+        max_h = int((width + 0.5 - 1e-7) / ratio)
+        if np.rint(max_h * ratio) > width:
+            max_h -= 1
+    max_h = min(max_h, height)
+    h = min(h, max_h)
+    if h < max_h:
+        h += int(next(draws) * (max_h - h + 1))
+    w = int(np.rint(h * ratio))
+    if w * h < min_area:
+        h += 1
+        w = int(np.rint(h * ratio))
+    if w * h > max_area:
+        h -= 1
+        w = int(np.rint(h * ratio))
+    if not (min_area <= w * h <= max_area) or w > width or h > height or w <= 0 or h <= 0:
+        return None
+    y = int(next(draws) * (height - h)) if h < height else 0
+    x = int(next(draws) * (width - w)) if w < width else 0
+    return x, y, w, h
+
+
+def _covers(rect, boxes, minimum: float) -> bool:
+    """TF's SatisfiesOverlapConstraints: the crop covers ``minimum`` of some box's area."""
+    x, y, w, h = rect
+    if w * h < 1:
+        return False
+    for x0, y0, x1, y1 in boxes:
+        area = (x1 - x0) * (y1 - y0)
+        if area < 1:
+            continue
+        inter = max(min(x + w, x1) - max(x, x0), 0) * max(min(y + h, y1) - max(y, y0), 0)
+        if inter / area >= minimum:
+            return True
+    return False
+
+
+def _distorted_box(image_size: Any, bounding_boxes: Any, uniforms, min_object_covered: float,
+                   aspect_ratio_range, area_range, max_attempts: int, use_image: bool, op: str):
+    size = np.asarray(image_size.numpy() if isinstance(image_size, _Base) else image_size)
+    if size.shape != (3,) or size.dtype.kind not in "iu":
+        raise InvalidArgumentError(f"image.{op}: image_size must be [height, width, channels] "
+                                   f"integers, got {size.tolist()!r}.")
+    height, width = int(size[0]), int(size[1])
+    b = np.asarray(bounding_boxes.numpy() if isinstance(bounding_boxes, _Base)
+                   else bounding_boxes, np.float32).reshape(-1, 4)
+    if not len(b) and not use_image:
+        raise InvalidArgumentError(f"image.{op}: No bounding boxes provided as input. One must "
+                                   f"enable use_image_if_no_bounding_boxes if you wish to not "
+                                   f"provide any bounding boxes.")
+    boxes = [(int(r[1] * width), int(r[0] * height), int(r[3] * width), int(r[2] * height))
+             for r in b] or [(0, 0, width, height)]
+    (lo_r, hi_r), (lo_a, hi_a) = aspect_ratio_range, area_range
+    draws = iter(uniforms(4 * int(max_attempts)))
+    rect = (0, 0, width, height)
+    for _ in range(int(max_attempts)):
+        ratio = next(draws) * (hi_r - lo_r) + lo_r
+        got = _random_crop_rect(draws, width, height, lo_a, hi_a, ratio)
+        if got is not None and _covers(got, boxes, float(min_object_covered)):
+            rect = got
+            break
+    x, y, w, h = rect
+    begin = convert_to_tensor(np.asarray([y, x, 0], size.dtype))
+    out_size = convert_to_tensor(np.asarray([h, w, -1], size.dtype))
+    box = np.asarray([[[y / height, x / width, (y + h) / height, (x + w) / width]]], np.float32)
+    return begin, out_size, convert_to_tensor(box)
+
+
+def sample_distorted_bounding_box(image_size: Any, bounding_boxes: Any, seed: int = 0,
+                                  min_object_covered: float = 0.1,
+                                  aspect_ratio_range: Any = None, area_range: Any = None,
+                                  max_attempts: Any = None,
+                                  use_image_if_no_bounding_boxes: Any = None,
+                                  name: str | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """A random crop ``(begin, size, bboxes)`` that covers at least ``min_object_covered`` of
+    one of ``bounding_boxes``, TF's search (``tf.image.sample_distorted_bounding_box``); feed
+    ``begin`` and ``size`` to ``tf.slice``.
+
+    >>> import tapegrad as tf
+    >>> begin, size, box = tf.image.sample_distorted_bounding_box(
+    ...     [40, 60, 3], [[[0.1, 0.1, 0.9, 0.9]]], seed=1)
+    >>> tf.slice(tf.zeros([40, 60, 3]), begin, size).shape.rank, box.shape
+    (3, TensorShape([1, 1, 4]))
+    """
+    return _distorted_box(
+        image_size, bounding_boxes,
+        lambda n: uniform([n], seed=seed or None).numpy().astype(np.float64),
+        min_object_covered, aspect_ratio_range or (0.75, 1.33), area_range or (0.05, 1.0),
+        max_attempts or 100, bool(use_image_if_no_bounding_boxes),
+        "sample_distorted_bounding_box")
+
+
+def stateless_sample_distorted_bounding_box(image_size: Any, bounding_boxes: Any, seed: Any,
+                                            min_object_covered: float = 0.1,
+                                            aspect_ratio_range: Any = None,
+                                            area_range: Any = None, max_attempts: Any = None,
+                                            use_image_if_no_bounding_boxes: Any = None,
+                                            name: str | None = None) -> tuple:
+    """``sample_distorted_bounding_box`` fixed by a two-integer ``seed``
+    (``tf.image.stateless_sample_distorted_bounding_box``).
+
+    >>> import tapegrad as tf
+    >>> a = tf.image.stateless_sample_distorted_bounding_box([40, 60, 3], [[[0, 0, 1, 1]]],
+    ...                                                      (1, 2))
+    >>> b = tf.image.stateless_sample_distorted_bounding_box([40, 60, 3], [[[0, 0, 1, 1]]],
+    ...                                                      (1, 2))
+    >>> a[0].numpy().tolist() == b[0].numpy().tolist()
+    True
+    """
+    op = "stateless_sample_distorted_bounding_box"
+    return _distorted_box(
+        image_size, bounding_boxes, lambda n: _stateless(seed, op).random(n),
+        min_object_covered, aspect_ratio_range or (0.75, 1.33), area_range or (0.05, 1.0),
+        max_attempts or 100, bool(use_image_if_no_bounding_boxes), op)

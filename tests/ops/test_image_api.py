@@ -20,8 +20,7 @@ NOT_PROVIDED = {
     "decode_jpeg", "decode_jxl", "decode_png", "decode_webp",
     "encode_jpeg", "encode_png", "extract_jpeg_shape",
     "generate_bounding_box_proposals", "is_jpeg", "random_jpeg_quality",
-    "sample_distorted_bounding_box", "stateless_random_jpeg_quality",
-    "stateless_sample_distorted_bounding_box",
+    "stateless_random_jpeg_quality",
 }
 FUNCTIONS = sorted(n for n, e in API.items() if e["kind"] == "function" and n not in
                    NOT_PROVIDED)

@@ -1,6 +1,8 @@
 """tf.image random augmentations (ops/image_random.py): tapegrad's seed rules for the stateful
-ops, fixed results for the stateless ones, the drawn ranges and frequencies, gradients w.r.t. the
-image, and TF's argument errors."""
+ops, fixed results for the stateless ones, the drawn ranges and frequencies (distorted boxes
+against the distribution of 400 TF 2.21 draws), gradients w.r.t. the image, TF's errors."""
+
+import os
 
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ import tapegrad as tf
 from tapegrad.errors import InvalidArgumentError
 from tapegrad.testing import GradCase
 
+DATA = np.load(os.path.join(os.path.dirname(__file__), "..", "data", "tf_image.npz"))
 im = tf.image
 IMAGES = [((3, 4, 3),), ((2, 2, 3, 3),)]
 
@@ -120,3 +123,36 @@ def test_errors_as_tf():
         im.random_crop(X, [3, 3, 3, 1])
     with pytest.raises(InvalidArgumentError, match="seed must be a shape"):
         im.stateless_random_flip_up_down(X, 3)
+
+
+def test_distorted_boxes_are_distributed_as_tf():
+    want = DATA["distorted/stats"]
+    tf.random.set_seed(7)
+    got = []
+    for _ in range(len(want)):
+        begin, size, box = im.sample_distorted_bounding_box(
+            [40, 60, 3], [[[0.1, 0.1, 0.9, 0.9]]], min_object_covered=0.3,
+            aspect_ratio_range=(0.75, 1.33), area_range=(0.1, 0.8))
+        (y, x, z), (h, w, c) = begin.numpy(), size.numpy()
+        assert z == 0 and c == -1 and 0 <= y <= 40 - h and 0 <= x <= 60 - w
+        np.testing.assert_allclose(box.numpy(), [[[y / 40, x / 60, (y + h) / 40, (x + w) / 60]]],
+                                   rtol=1e-6)
+        got.append([h * w / 2400.0, w / h])
+    got = np.asarray(got)
+    spread = np.sqrt(got.var(0) / len(got) + want.var(0) / len(want))
+    assert (np.abs(got.mean(0) - want.mean(0)) < 4 * spread).all()
+    np.testing.assert_allclose(got.std(0), want.std(0), rtol=0.2)
+    assert 0.1 <= got[:, 0].min() and got[:, 0].max() <= 0.8 + 1e-6
+
+
+def test_stateless_distorted_box_and_errors():
+    a = im.stateless_sample_distorted_bounding_box([30, 20, 1], np.zeros([1, 0, 4]), (3, 4),
+                                                   use_image_if_no_bounding_boxes=True)
+    b = im.stateless_sample_distorted_bounding_box([30, 20, 1], np.zeros([1, 0, 4]), (3, 4),
+                                                   use_image_if_no_bounding_boxes=True)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u.numpy(), v.numpy())
+    with pytest.raises(InvalidArgumentError, match="No bounding boxes provided as input"):
+        im.sample_distorted_bounding_box([30, 20, 1], np.zeros([1, 0, 4]))
+    with pytest.raises(InvalidArgumentError, match="image_size must be"):
+        im.sample_distorted_bounding_box([30, 20], [[[0, 0, 1, 1]]])
