@@ -161,10 +161,49 @@ def _distorted(rec, rng):
     rec["distorted/stats"] = np.asarray(stats, np.float32)
 
 
+GRAD_OPS = {  # name: (function of the image, input shape); gradients of sum(f(x) * weights)
+    "resize_bilinear": (lambda x: tf.image.resize(x, (7, 4)), (1, 5, 6, 2)),
+    "resize_bicubic": (lambda x: tf.image.resize(x, (3, 9), "bicubic"), (1, 5, 6, 2)),
+    "resize_nearest": (lambda x: tf.image.resize(x, (7, 4), "nearest"), (1, 5, 6, 2)),
+    "resize_bilinear_aa": (lambda x: tf.image.resize(x, (3, 2), antialias=True), (1, 5, 6, 2)),
+    "rgb_to_hsv": (tf.image.rgb_to_hsv, (4, 5, 3)),
+    "grayscale": (tf.image.rgb_to_grayscale, (4, 5, 3)),
+    "gamma": (lambda x: tf.image.adjust_gamma(x, 1.7, 0.8), (4, 5, 3)),
+    "standardize": (tf.image.per_image_standardization, (4, 5, 3)),
+    "psnr": (lambda x: tf.image.psnr(x, tf.ones_like(x) * 0.5, 1.0), (2, 4, 5, 3)),
+    "ssim": (lambda x: tf.image.ssim(x, tf.ones_like(x) * 0.5, 1.0, filter_size=3),
+             (2, 6, 5, 3)),
+    "sobel": (tf.image.sobel_edges, (1, 4, 5, 2)),
+    "total_variation": (tf.image.total_variation, (2, 4, 5, 3)),
+    "patches": (lambda x: tf.image.extract_patches(x, [1, 2, 3, 1], [1, 2, 1, 1], [1, 1, 1, 1],
+                                                   "SAME"), (1, 5, 6, 2)),
+}
+
+
+def _grads(rec, rng):
+    """TF's gradients (float32) of ``sum(f(x) * weights)`` for the differentiable ops."""
+    for name, (f, shape) in GRAD_OPS.items():
+        x = tf.Variable(rng.uniform(0.1, 0.9, shape).astype(np.float32))
+        weights = rng.standard_normal(f(x).shape).astype(np.float32)
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(f(x) * weights)
+        rec[f"grad/{name}/x"], rec[f"grad/{name}/w"] = x.numpy(), weights
+        rec[f"grad/{name}/dx"] = tape.gradient(y, x).numpy()
+    img = tf.Variable(rng.random((2, 5, 6, 2)).astype(np.float32))
+    boxes = tf.Variable([[0.1, 0.2, 0.7, 0.9], [0.3, 0.05, 0.8, 0.6]])
+    weights = rng.standard_normal((2, 3, 4, 2)).astype(np.float32)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.image.crop_and_resize(img, boxes, [1, 0], (3, 4)) * weights)
+    d_img, d_boxes = tape.gradient(y, [img, boxes])
+    rec.update({"grad/car/img": img.numpy(), "grad/car/boxes": boxes.numpy(),
+                "grad/car/w": weights, "grad/car/dimg": d_img.numpy(),
+                "grad/car/dboxes": d_boxes.numpy()})
+
+
 def main() -> None:
     rng = np.random.default_rng(13)
     rec: dict = {}
-    for part in (_resize, _colour, _metrics, _boxes, _geometry, _distorted):
+    for part in (_resize, _colour, _metrics, _boxes, _geometry, _distorted, _grads):
         part(rec, rng)
     rec["tensorflow"] = np.array(tf.__version__)
     np.savez_compressed(OUT, **rec)
