@@ -13,8 +13,8 @@ import tapegrad as tf
 with open(os.path.join(os.path.dirname(__file__), "..", "data", "tf_api.json")) as _f:
     API = json.load(_f)["namespaces"]["tf.image"]
 
-# decode_*/encode_*/is_jpeg/extract_jpeg_shape are file codecs (tf.io's); the rest is listed in
-# docs/image.md under "Not provided".
+# decode_*/encode_*/is_jpeg/extract_jpeg_shape are file codecs (tf.io's); the JPEG-quality ops
+# need a codec; generate_bounding_box_proposals has only a GPU kernel in TF (docs/image.md).
 NOT_PROVIDED = {
     "adjust_jpeg_quality", "decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image",
     "decode_jpeg", "decode_jxl", "decode_png", "decode_webp",
