@@ -3,7 +3,8 @@ model summaries and forward outputs of small models with fixed weights.
 
 Run with an environment that has TensorFlow 2.21 and Keras 3:
     python tools/record_keras_models.py
-It writes tests/data/keras_models.json.
+It writes tests/data/keras_models.json and tests/data/keras_layers.json (masks, attention,
+recurrent cells, convolution variants and preprocessing).
 """
 
 import contextlib
@@ -155,5 +156,72 @@ def main():
         json.dump(out, f, indent=1, ensure_ascii=False)
 
 
+def _set_random(layer, rng, scale=0.5):
+    ws = [np.round(rng.standard_normal(w.shape) * scale, 3).astype(np.float32)
+          for w in layer.get_weights()]
+    layer.set_weights(ws)
+    return [w.tolist() for w in ws]
+
+
+def _fit_grads(layer, inputs, rng, **kwargs):
+    """Outputs and the gradients of sum(out[0] * coeff) w.r.t. the weights."""
+    with tf.GradientTape() as tape:
+        outs = layer(*inputs, **kwargs)
+        flat = outs if isinstance(outs, (list, tuple)) else [outs]
+        coeff = np.round(rng.standard_normal(flat[0].shape), 3).astype(np.float32)
+        loss = tf.reduce_sum(flat[0] * coeff)
+    grads = tape.gradient(loss, layer.trainable_variables)
+    return {"coeff": coeff.tolist(), "outputs": [np.asarray(o).tolist() for o in flat],
+            "grads": [np.asarray(g).tolist() for g in grads]}
+
+
+def _mask_cases(rng):
+    x = np.round(rng.standard_normal((3, 5, 2)), 3).astype(np.float32)
+    x[0, 3:] = 0.0
+    x[1, 1] = 0.0
+    x[2, :2] = 0.0
+    ids = np.array([[3, 1, 4, 0, 0], [2, 0, 5, 1, 0], [0, 0, 1, 2, 3]], np.int32)
+    cases = {"x": x.tolist(), "ids": ids.tolist()}
+    for key, rnn, cfg in (("lstm", "LSTM", {"return_state": True}),
+                          ("gru_backwards", "GRU", {"go_backwards": True}),
+                          ("simple_last", "SimpleRNN", {"return_sequences": False})):
+        cfg = dict({"return_sequences": True}, **cfg)
+        layer = getattr(keras.layers, rnn)(3, **cfg)
+        layer.build((None, 5, 2))
+        ws = _set_random(layer, rng)
+        masked = keras.layers.Masking()(x)
+        case = {"layer": rnn, "config": cfg, "weights": ws,
+                "mask": np.asarray(masked._keras_mask).tolist()}
+        case.update(_fit_grads(layer, [masked], rng))
+        cases[key] = case
+    bi = keras.layers.Bidirectional(keras.layers.LSTM(2, return_sequences=True))
+    bi.build((None, 5, 2))
+    cases["bidirectional"] = {"weights": _set_random(bi, rng),
+                              "y": np.asarray(bi(keras.layers.Masking()(x))).tolist()}
+    model = keras.Sequential([keras.Input((5,), dtype="int32"),
+                              keras.layers.Embedding(6, 2, mask_zero=True),
+                              keras.layers.GRU(3, return_sequences=True),
+                              keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1)])
+    cases["sequential"] = {"weights": _set_random(model, rng),
+                           "y": np.asarray(model(ids)).tolist()}
+    a, b = keras.Input((5,), dtype="int32"), keras.Input((5, 2))
+    cat = keras.layers.Concatenate()([keras.layers.Embedding(6, 2, mask_zero=True)(a),
+                                      keras.layers.Masking()(b)])
+    out = keras.layers.LSTM(2)(keras.layers.Add()([cat, cat]))
+    model = keras.Model([a, b], out)
+    cases["functional"] = {"weights": _set_random(model, rng),
+                           "y": np.asarray(model([ids, x])).tolist()}
+    return cases
+
+
+def layers():
+    rng = np.random.default_rng(15)
+    out = {"masks": _mask_cases(rng)}
+    path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+
+
 if __name__ == "__main__":
     main()
+    layers()

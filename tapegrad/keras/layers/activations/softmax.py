@@ -18,6 +18,8 @@ class Softmax(Layer):
     array([[0.5, 0.5]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axis: int = -1, **kwargs: Any):
         super().__init__(**kwargs)
         self.axis = axis

@@ -32,6 +32,8 @@ class SpatialDropout1D(_SpatialDropout):
     TensorShape([1, 3, 2])
     """
 
+    supports_masking = True
+
 
 class SpatialDropout2D(_SpatialDropout):
     """Zeroes whole channels of ``(batch, h, w, channels)`` while training.

@@ -9,14 +9,33 @@ import numpy as np
 
 from ....engine.convert import convert_to_tensor
 from ....ops import array as _a
+from ....ops import creation as _c
+from ....ops import indexing as _ix
+from ....ops import math as _m
 from ....ops import linalg as _la
 from ... import activations, initializers, regularizers
 from ...base_layer import Layer
 
 
+def masked_step(step: Any, x_t: Any, states: list, mask_t: Any, prev: Any,
+                zero_output: bool = False) -> tuple[list, Any]:
+    """One step of a recurrent layer: ``step(x_t, states)``; where ``mask_t`` (batch, 1) is
+    False the states carry over and the output repeats the previous one (zeros before the
+    first step, or always with ``zero_output``), as Keras's ``rnn`` loop."""
+    new = step(x_t, states)
+    if mask_t is None:
+        return new, new[0]
+    zeros = _c.zeros_like(new[0])
+    held = zeros if prev is None or zero_output else prev
+    return ([_ix.where(mask_t, n, s) for n, s in zip(new, states)],
+            _ix.where(mask_t, new[0], held))
+
+
 class _RNN(Layer):
     """``units`` and the sequence options shared by SimpleRNN, LSTM and GRU. Subclasses give
     ``gates`` (how many blocks of ``units`` the kernels hold), ``n_states`` and ``step``."""
+
+    supports_masking = True
 
     gates = 1
     n_states = 1
@@ -45,6 +64,7 @@ class _RNN(Layer):
                              (kernel_regularizer, recurrent_regularizer, bias_regularizer)]
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
+        self.zero_output_for_mask = False
 
     def _bias_shape(self) -> tuple:
         return (self.gates * self.units,)
@@ -84,20 +104,26 @@ class _RNN(Layer):
 
     def call(self, inputs: Any, initial_state: Any = None, mask: Any = None,
              training: Any = None) -> Any:
-        if mask is not None:
-            raise NotImplementedError(f"{type(self).__name__} '{self.name}': masks are not "
-                                      f"supported yet.")
         if inputs.ndim != 3:
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank 3 "
                              f"(batch, timesteps, features), got shape {tuple(inputs.shape)}.")
         states = self._initial_states(inputs, initial_state)
         steps = _a.unstack(self._project(inputs), axis=1)
-        outputs = []
-        for x_t in (reversed(steps) if self.go_backwards else steps):
-            states = self.step(x_t, states)
-            outputs.append(states[0])
+        masks = [None] * len(steps) if mask is None else \
+            _a.unstack(_a.expand_dims(_m.cast(mask, "bool"), -1), axis=1)
+        order = range(len(steps) - 1, -1, -1) if self.go_backwards else range(len(steps))
+        outputs, y = [], None
+        for t in order:
+            states, y = masked_step(self.step, steps[t], states, masks[t], y,
+                                    self.zero_output_for_mask)
+            outputs.append(y)
         y = _a.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         return [y] + list(states) if self.return_state else y
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The input's time mask goes on with the sequence output; states carry none."""
+        out = previous_mask if self.return_sequences else None
+        return [out] + [None] * self.n_states if self.return_state else out
 
     def _initial_states(self, inputs: Any, initial_state: Any) -> list:
         if initial_state is None:
