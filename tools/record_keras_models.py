@@ -214,9 +214,65 @@ def _mask_cases(rng):
     return cases
 
 
+def _attention_cases(rng):
+    q = np.round(rng.standard_normal((2, 4, 5)), 3).astype(np.float32)
+    v = np.round(rng.standard_normal((2, 6, 5)), 3).astype(np.float32)
+    k = np.round(rng.standard_normal((2, 6, 3)), 3).astype(np.float32)
+    am = rng.random((2, 4, 6)) > 0.3
+    qm = np.array([[True, True, False, True], [True, False, False, False]])
+    vm = np.array([[True, True, True, False, True, False], [True, True, False, True, True, True]])
+    cases = {"q": q.tolist(), "v": v.tolist(), "k": k.tolist(), "attention_mask": am.tolist(),
+             "query_mask": qm.tolist(), "value_mask": vm.tolist()}
+    mha_cases = {
+        "mha_scores": ({"num_heads": 2, "key_dim": 3}, {"return_attention_scores": True},
+                       False),
+        "mha_masks": ({"num_heads": 3, "key_dim": 2, "value_dim": 4, "output_shape": 7},
+                      {"attention_mask": am, "use_causal_mask": True}, True),
+        "mha_masks_scores": ({"num_heads": 2, "key_dim": 2, "use_bias": False},
+                             {"attention_mask": am, "return_attention_scores": True}, True),
+        "mha_causal": ({"num_heads": 2, "key_dim": 4}, {"use_causal_mask": True}, False)}
+    for key, (cfg, call, masked) in mha_cases.items():
+        layer = keras.layers.MultiHeadAttention(**cfg)
+        query = keras.ops.convert_to_tensor(q)
+        value = keras.ops.convert_to_tensor(v if key != "mha_causal" else q)
+        layer(query, value, k if key == "mha_masks" else None)
+        ws = _set_random(layer, rng)
+        if masked:  # MultiHeadAttention removes its inputs' masks: set them after the build
+            query._keras_mask = keras.ops.convert_to_tensor(qm)
+            value._keras_mask = keras.ops.convert_to_tensor(vm)
+        case = {"config": cfg, "call": {n: (c.tolist() if isinstance(c, np.ndarray) else c)
+                                        for n, c in call.items()},
+                "masked": masked, "weights": ws}
+        case.update(_fit_grads(layer, [query, value, k if key == "mha_masks" else None], rng,
+                               **call))
+        cases[key] = case
+    for key, name, cfg, call in (
+            ("attention_dot", "Attention", {"use_scale": True}, {"use_causal_mask": True}),
+            ("attention_concat", "Attention", {"score_mode": "concat", "use_scale": True},
+             {"return_attention_scores": True}),
+            ("additive", "AdditiveAttention", {}, {"return_attention_scores": True})):
+        layer = getattr(keras.layers, name)(**cfg)
+        inputs = [q, v[..., :5], v[..., :5] * 0.5]
+        layer(inputs)
+        ws = _set_random(layer, rng, 1.0)
+        case = {"layer": name, "config": cfg, "call": call, "weights": ws}
+        case.update(_fit_grads(layer, [inputs], rng, mask=[qm, vm], **call))
+        cases[key] = case
+    for key, eq, shape, bias in (("einsum_heads", "abc,cde->abde", [None, 2, 3], "de"),
+                                 ("einsum_ellipsis", "...b,bc->...c", 4, "c"),
+                                 ("einsum_project", "abc,cd->abd", [None, 3], None)):
+        layer = keras.layers.EinsumDense(eq, output_shape=shape, bias_axes=bias)
+        layer.build(q.shape)
+        ws = _set_random(layer, rng, 1.0)
+        case = {"equation": eq, "output_shape": shape, "bias_axes": bias, "weights": ws}
+        case.update(_fit_grads(layer, [q], rng))
+        cases[key] = case
+    return cases
+
+
 def layers():
     rng = np.random.default_rng(15)
-    out = {"masks": _mask_cases(rng)}
+    out = {"masks": _mask_cases(rng), "attention": _attention_cases(rng)}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

@@ -1,7 +1,8 @@
 """Keras layers (``tf.keras.layers``), one layer a file, grouped by kind as Keras 3 groups them."""
 
 from ..base_layer import Layer
-from .core import Dense, Embedding, Identity, Input, InputLayer, Lambda, Masking
+from .core import Dense, EinsumDense, Embedding, Identity, Input, InputLayer, Lambda, Masking
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
 from .regularization import Dropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
 from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
@@ -26,5 +27,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D",
            "PReLU", "UnitNormalization", "TimeDistributed", "GaussianNoise",
            "SpatialDropout1D", "SpatialDropout2D", "Normalization", "Rescaling",
-           "Masking",
+           "Masking", "EinsumDense", "Attention", "AdditiveAttention", "MultiHeadAttention",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
