@@ -270,9 +270,64 @@ def _attention_cases(rng):
     return cases
 
 
+class MinimalCell(keras.layers.Layer):
+    """The user-written cell of Keras's RNN documentation."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = self.state_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units),
+                                                name="recurrent_kernel")
+
+    def call(self, inputs, states):
+        h = keras.ops.matmul(inputs, self.kernel) + keras.ops.matmul(states[0],
+                                                                     self.recurrent_kernel)
+        return h, [h]
+
+
+def _cell_cases(rng):
+    x = np.round(rng.standard_normal((2, 5, 3)), 3).astype(np.float32)
+    mask = np.array([[True, True, True, False, False], [True, False, True, True, True]])
+    cases = {"x": x.tolist(), "mask": mask.tolist()}
+    for key, cells, cfg, masked in (
+            ("simple", ["SimpleRNNCell"], {"return_sequences": True, "return_state": True},
+             False),
+            ("lstm_backwards_masked", ["LSTMCell"], {"go_backwards": True,
+                                                     "return_sequences": True}, True),
+            ("stacked", ["LSTMCell", "GRUCell"], {"return_state": True}, False),
+            ("minimal", ["MinimalCell"], {"return_sequences": True}, False)):
+        made = [MinimalCell(3) if c == "MinimalCell" else getattr(keras.layers, c)(3 - i)
+                for i, c in enumerate(cells)]
+        layer = keras.layers.RNN(made if len(made) > 1 else made[0], **cfg)
+        layer.build((None, 5, 3))
+        ws = _set_random(layer, rng)
+        case = {"cells": cells, "config": cfg, "masked": masked, "weights": ws}
+        kwargs = {"mask": mask} if masked else {}
+        case.update(_fit_grads(layer, [x], rng, **kwargs))
+        case["outputs"] = [np.asarray(o).tolist() for o in tree_flatten(layer(x, **kwargs))]
+        cases[key] = case
+    inp = keras.Input((5, 3), batch_size=2)
+    lstm = keras.layers.LSTM(3, stateful=True, return_sequences=True)
+    keras.Model(inp, lstm(inp))
+    ws = _set_random(lstm, rng)
+    first, second = np.asarray(lstm(x)), np.asarray(lstm(x[:, ::-1]))
+    lstm.reset_states()
+    cases["stateful"] = {"weights": ws, "first": first.tolist(), "second": second.tolist(),
+                         "after_reset": np.asarray(lstm(x[:, ::-1])).tolist()}
+    return cases
+
+
+def tree_flatten(x):
+    return keras.tree.flatten(x)
+
+
 def layers():
     rng = np.random.default_rng(15)
-    out = {"masks": _mask_cases(rng), "attention": _attention_cases(rng)}
+    out = {"masks": _mask_cases(rng), "attention": _attention_cases(rng),
+           "cells": _cell_cases(rng)}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

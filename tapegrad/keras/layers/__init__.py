@@ -11,7 +11,8 @@ from .convolutional import Conv1D, Conv2D
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .merging import add, average, concatenate, dot, maximum, minimum, multiply, subtract
 from .preprocessing import Normalization, Rescaling
-from .rnn import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
+from .rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
+                  StackedRNNCells, TimeDistributed)
 from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
                       MaxPooling1D, MaxPooling2D)
@@ -28,4 +29,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "PReLU", "UnitNormalization", "TimeDistributed", "GaussianNoise",
            "SpatialDropout1D", "SpatialDropout2D", "Normalization", "Rescaling",
            "Masking", "EinsumDense", "Attention", "AdditiveAttention", "MultiHeadAttention",
+           "RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

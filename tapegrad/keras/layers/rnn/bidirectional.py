@@ -8,7 +8,7 @@ from typing import Any
 from ....ops import array as _a
 from ....ops import math as _m
 from ...base_layer import Layer
-from .base_rnn import _RNN
+from .base_rnn import _Recurrent, _sizes
 
 __all__ = ["Bidirectional"]
 
@@ -30,9 +30,9 @@ class Bidirectional(Layer):
 
     def __init__(self, layer: Any, merge_mode: Any = "concat", weights: Any = None,
                  backward_layer: Any = None, **kwargs: Any):
-        if not isinstance(layer, _RNN):
-            raise ValueError(f"Bidirectional: layer must be a SimpleRNN, LSTM or GRU, got "
-                             f"{type(layer).__name__}.")
+        if not isinstance(layer, _Recurrent):
+            raise ValueError(f"Bidirectional: layer must be a SimpleRNN, LSTM or GRU layer "
+                             f"or an RNN(cell), got {type(layer).__name__}.")
         if merge_mode not in _MERGES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {list(_MERGES)}, got "
                              f"{merge_mode!r}.")
@@ -74,7 +74,7 @@ class Bidirectional(Layer):
         outs = [out, out] if self.merge_mode is None else [out]
         if not self.return_state:
             return outs if self.merge_mode is None else out
-        return outs + [None] * (2 * self.forward_layer.n_states)
+        return outs + [None] * (2 * len(_sizes(self.forward_layer.state_size)))
 
     def call(self, inputs: Any, initial_state: Any = None, mask: Any = None,
              training: Any = None) -> Any:
