@@ -320,6 +320,51 @@ def _cell_cases(rng):
     return cases
 
 
+CONV_CASES = (
+    ("conv3d_same", "Conv3D", {"filters": 3, "kernel_size": [2, 3, 2], "strides": [2, 1, 2],
+                               "padding": "same"}, (2, 5, 6, 7, 2)),
+    ("conv3d_dilated", "Conv3D", {"filters": 2, "kernel_size": 2, "dilation_rate": [2, 1, 1]},
+     (1, 5, 4, 4, 3)),
+    ("conv2d_groups", "Conv2D", {"filters": 4, "kernel_size": 3, "groups": 2}, (2, 6, 6, 4)),
+    ("conv1d_groups", "Conv1D", {"filters": 6, "kernel_size": 3, "groups": 3,
+                                 "dilation_rate": 2, "padding": "same"}, (2, 9, 3)),
+    ("conv1d_transpose_same", "Conv1DTranspose", {"filters": 3, "kernel_size": 3, "strides": 2,
+                                                  "padding": "same"}, (2, 5, 2)),
+    ("conv1d_transpose_outpad", "Conv1DTranspose", {"filters": 2, "kernel_size": 4,
+                                                    "strides": 3, "output_padding": 1},
+     (2, 4, 3)),
+    ("conv2d_transpose_valid", "Conv2DTranspose", {"filters": 3, "kernel_size": [3, 2],
+                                                   "strides": [2, 3]}, (2, 4, 3, 2)),
+    ("conv2d_transpose_same", "Conv2DTranspose", {"filters": 2, "kernel_size": 3,
+                                                  "strides": 2, "padding": "same"},
+     (1, 3, 4, 3)),
+    ("conv3d_transpose_same", "Conv3DTranspose", {"filters": 2, "kernel_size": [3, 2, 2],
+                                                  "strides": [2, 1, 2], "padding": "same"},
+     (2, 3, 4, 3, 2)),
+    ("conv3d_transpose_valid", "Conv3DTranspose", {"filters": 2, "kernel_size": [1, 3, 2],
+                                                   "strides": [2, 2, 1]}, (1, 3, 3, 2, 3)),
+    ("depthwise2d", "DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2, "strides": 2,
+                                        "padding": "same"}, (2, 5, 6, 3)),
+    ("depthwise1d", "DepthwiseConv1D", {"kernel_size": 3, "dilation_rate": 2}, (2, 8, 3)),
+    ("separable2d", "SeparableConv2D", {"filters": 5, "kernel_size": 3,
+                                        "depth_multiplier": 2}, (2, 6, 5, 3)),
+    ("separable1d", "SeparableConv1D", {"filters": 4, "kernel_size": 3, "strides": 2,
+                                        "padding": "same"}, (2, 7, 3)))
+
+
+def _conv_cases(rng):
+    cases = {}
+    for key, name, cfg, shape in CONV_CASES:
+        layer = getattr(keras.layers, name)(**cfg)
+        layer.build(shape)
+        x = np.round(rng.standard_normal(shape), 3).astype(np.float32)
+        case = {"layer": name, "config": cfg, "x": x.tolist(),
+                "weights": _set_random(layer, rng)}
+        case.update(_fit_grads(layer, [x], rng))
+        cases[key] = case
+    return cases
+
+
 def tree_flatten(x):
     return keras.tree.flatten(x)
 
@@ -327,7 +372,7 @@ def tree_flatten(x):
 def layers():
     rng = np.random.default_rng(15)
     out = {"masks": _mask_cases(rng), "attention": _attention_cases(rng),
-           "cells": _cell_cases(rng)}
+           "cells": _cell_cases(rng), "conv": _conv_cases(rng)}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

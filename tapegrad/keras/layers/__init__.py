@@ -7,7 +7,9 @@ from .activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
 from .regularization import Dropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
 from .reshaping import Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
 from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
-from .convolutional import Conv1D, Conv2D
+from .convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D,
+                            Conv3DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D,
+                            SeparableConv2D)
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .merging import add, average, concatenate, dot, maximum, minimum, multiply, subtract
 from .preprocessing import Normalization, Rescaling
@@ -30,4 +32,6 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "SpatialDropout1D", "SpatialDropout2D", "Normalization", "Rescaling",
            "Masking", "EinsumDense", "Attention", "AdditiveAttention", "MultiHeadAttention",
            "RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
+           "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "DepthwiseConv1D",
+           "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
