@@ -365,6 +365,40 @@ def _conv_cases(rng):
     return cases
 
 
+SHAPE_CASES = (
+    ("max_pool3d_same", "MaxPooling3D", {"pool_size": [2, 3, 2], "strides": [2, 2, 1],
+                                         "padding": "same"}, (2, 5, 4, 3, 2)),
+    ("avg_pool3d_same", "AveragePooling3D", {"pool_size": 3, "strides": 2, "padding": "same"},
+     (1, 5, 6, 4, 2)),
+    ("avg_pool3d_valid", "AveragePooling3D", {"pool_size": [2, 2, 3]}, (2, 4, 5, 6, 3)),
+    ("global_avg_pool3d", "GlobalAveragePooling3D", {}, (2, 3, 2, 4, 3)),
+    ("global_max_pool3d", "GlobalMaxPooling3D", {"keepdims": True}, (2, 3, 2, 4, 3)),
+    ("up_sampling1d", "UpSampling1D", {"size": 3}, (2, 4, 3)),
+    ("up_sampling3d", "UpSampling3D", {"size": [2, 1, 3]}, (1, 2, 3, 2, 2)),
+    ("zero_padding1d", "ZeroPadding1D", {"padding": [2, 1]}, (2, 4, 3)),
+    ("zero_padding3d", "ZeroPadding3D", {"padding": [[1, 0], [0, 2], [1, 1]]}, (1, 2, 3, 2, 2)),
+    ("cropping1d", "Cropping1D", {"cropping": [1, 2]}, (2, 6, 3)),
+    ("cropping2d", "Cropping2D", {"cropping": [[1, 0], [2, 1]]}, (2, 5, 6, 3)),
+    ("cropping3d", "Cropping3D", {"cropping": [1, [0, 1], 2]}, (1, 4, 5, 6, 2)),
+    ("group_norm", "GroupNormalization", {"groups": 2}, (2, 3, 4, 6)),
+    ("group_norm_axis1", "GroupNormalization", {"groups": 3, "axis": 1, "epsilon": 0.1},
+     (2, 6, 5)),
+    ("instance_norm", "GroupNormalization", {"groups": -1, "center": False}, (2, 5, 3)))
+
+
+def _shape_cases(rng):
+    cases = {}
+    for key, name, cfg, shape in SHAPE_CASES:
+        layer = getattr(keras.layers, name)(**cfg)
+        layer.build(shape)
+        x = np.round(rng.standard_normal(shape), 3).astype(np.float32)
+        case = {"layer": name, "config": cfg, "x": x.tolist(),
+                "weights": _set_random(layer, rng)}
+        case.update(_fit_grads(layer, [x], rng))
+        cases[key] = case
+    return cases
+
+
 def tree_flatten(x):
     return keras.tree.flatten(x)
 
@@ -372,7 +406,8 @@ def tree_flatten(x):
 def layers():
     rng = np.random.default_rng(15)
     out = {"masks": _mask_cases(rng), "attention": _attention_cases(rng),
-           "cells": _cell_cases(rng), "conv": _conv_cases(rng)}
+           "cells": _cell_cases(rng), "conv": _conv_cases(rng),
+           "shapes": _shape_cases(rng)}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)
