@@ -399,6 +399,59 @@ def _shape_cases(rng):
     return cases
 
 
+IMAGE_CASES = (
+    ("resize_bilinear", "Resizing", {"height": 3, "width": 5}, (2, 4, 7, 2)),
+    ("resize_nearest", "Resizing", {"height": 5, "width": 3, "interpolation": "nearest"},
+     (1, 4, 7, 2)),
+    ("resize_crop", "Resizing", {"height": 4, "width": 4, "crop_to_aspect_ratio": True},
+     (1, 5, 8, 1)),
+    ("center_crop", "CenterCrop", {"height": 3, "width": 4}, (2, 6, 7, 2)),
+    ("center_crop_small", "CenterCrop", {"height": 6, "width": 5}, (1, 4, 4, 1)),
+    ("rotate_90_reflect", "RandomRotation", {"factor": [0.25, 0.25]}, (1, 4, 5, 2)),
+    ("rotate_30_constant", "RandomRotation", {"factor": [1 / 12, 1 / 12],
+                                              "fill_mode": "constant", "fill_value": 0.5},
+     (2, 6, 5, 1)),
+    ("rotate_30_reflect", "RandomRotation", {"factor": [1 / 12, 1 / 12]}, (1, 6, 5, 1)),
+    ("zoom_in", "RandomZoom", {"height_factor": [-0.3, -0.3]}, (1, 6, 6, 2)),
+    ("zoom_out_nearest", "RandomZoom", {"height_factor": [0.4, 0.4],
+                                        "width_factor": [0.2, 0.2], "fill_mode": "nearest"},
+     (1, 5, 6, 1)),
+    ("translate_wrap", "RandomTranslation", {"height_factor": [0.2, 0.2],
+                                             "width_factor": [-0.3, -0.3],
+                                             "fill_mode": "wrap"}, (1, 5, 6, 1)),
+    ("translate_reflect_nearest", "RandomTranslation", {
+        "height_factor": [-0.25, -0.25], "width_factor": [0.35, 0.35],
+        "interpolation": "nearest"}, (1, 6, 6, 1)))
+
+
+def _preprocessing_cases(rng):
+    cases = {"images": {}}
+    for key, name, cfg, shape in IMAGE_CASES:
+        x = np.round(rng.uniform(0, 10, shape), 2).astype(np.float32)
+        y = getattr(keras.layers, name)(**cfg)(x, training=True)
+        cases["images"][key] = {"layer": name, "config": cfg, "x": x.tolist(),
+                                "y": np.asarray(y).tolist()}
+    data = np.round(rng.standard_normal((60, 1)) * 3, 3).astype(np.float32)
+    disc = keras.layers.Discretization(num_bins=4)
+    disc.adapt(data)
+    cases["discretization"] = {"data": data.tolist(), "boundaries": disc.bin_boundaries,
+                               "x": data[:6, 0].tolist(),
+                               "int": np.asarray(disc(data[:6, 0])).tolist()}
+    for mode in ("one_hot", "multi_hot", "count"):
+        d = keras.layers.Discretization(bin_boundaries=[-1.0, 0.0, 2.0], output_mode=mode)
+        cases["discretization"][mode] = np.asarray(d(data[:4].reshape(2, 2))).tolist()
+    ids = np.array([[0, 3, 3], [2, 1, 0]])
+    weights = np.array([[0.5, 1.0, 2.0], [1.0, 1.0, 3.0]], np.float32)
+    cases["category_encoding"] = {
+        "ids": ids.tolist(), "weights": weights.tolist(),
+        "multi_hot": np.asarray(keras.layers.CategoryEncoding(5)(ids)).tolist(),
+        "count": np.asarray(keras.layers.CategoryEncoding(5, output_mode="count")(
+            ids, count_weights=weights)).tolist(),
+        "one_hot": np.asarray(keras.layers.CategoryEncoding(4, output_mode="one_hot")(
+            ids[:, :1])).tolist()}
+    return cases
+
+
 def tree_flatten(x):
     return keras.tree.flatten(x)
 
@@ -407,7 +460,7 @@ def layers():
     rng = np.random.default_rng(15)
     out = {"masks": _mask_cases(rng), "attention": _attention_cases(rng),
            "cells": _cell_cases(rng), "conv": _conv_cases(rng),
-           "shapes": _shape_cases(rng)}
+           "shapes": _shape_cases(rng), "preprocessing": _preprocessing_cases(rng)}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

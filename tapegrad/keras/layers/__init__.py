@@ -15,7 +15,9 @@ from .convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Co
                             SeparableConv2D)
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .merging import add, average, concatenate, dot, maximum, minimum, multiply, subtract
-from .preprocessing import Normalization, Rescaling
+from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normalization,
+                            RandomContrast, RandomCrop, RandomFlip, RandomRotation,
+                            RandomTranslation, RandomZoom, Rescaling, Resizing)
 from .rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
                   StackedRNNCells, TimeDistributed)
 from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
@@ -41,4 +43,6 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "AveragePooling3D", "MaxPooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D",
            "Cropping1D", "Cropping2D", "Cropping3D", "UpSampling1D", "UpSampling3D",
            "ZeroPadding1D", "ZeroPadding3D", "GroupNormalization",
+           "CategoryEncoding", "CenterCrop", "Discretization", "RandomContrast", "RandomCrop",
+           "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
