@@ -374,6 +374,8 @@ SHAPE_CASES = (
     ("global_avg_pool3d", "GlobalAveragePooling3D", {}, (2, 3, 2, 4, 3)),
     ("global_max_pool3d", "GlobalMaxPooling3D", {"keepdims": True}, (2, 3, 2, 4, 3)),
     ("up_sampling1d", "UpSampling1D", {"size": 3}, (2, 4, 3)),
+    ("up_sampling2d_bilinear", "UpSampling2D", {"size": [2, 3], "interpolation": "bilinear"},
+     (2, 3, 4, 2)),
     ("up_sampling3d", "UpSampling3D", {"size": [2, 1, 3]}, (1, 2, 3, 2, 2)),
     ("zero_padding1d", "ZeroPadding1D", {"padding": [2, 1]}, (2, 4, 3)),
     ("zero_padding3d", "ZeroPadding3D", {"padding": [[1, 0], [0, 2], [1, 1]]}, (1, 2, 3, 2, 2)),

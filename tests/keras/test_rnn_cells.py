@@ -159,3 +159,11 @@ def test_bidirectional_rnn_of_a_cell():
     rnn.build((None, 5, 3))
     rnn.set_weights(bi.forward_layer.get_weights())
     _close(bi(X)[..., :2], rnn(X))
+
+
+def test_bidirectional_builds_its_layers_on_a_symbolic_call():
+    inp = tf.keras.Input((None, 3))
+    bi = layers.Bidirectional(layers.RNN(layers.LSTMCell(4), return_sequences=True))
+    model = tf.keras.Model(inp, bi(inp))
+    assert bi.count_params() == 2 * (3 * 16 + 4 * 16 + 16)
+    assert model.count_params() == bi.count_params()

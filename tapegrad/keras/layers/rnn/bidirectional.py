@@ -48,6 +48,14 @@ class Bidirectional(Layer):
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
 
+    def build(self, input_shape: Any) -> None:
+        """Build both directions, so a symbolic call creates the weights too."""
+        for inner in (self.forward_layer, self.backward_layer):
+            if not inner.built:
+                inner._build_on_call(tuple(input_shape))
+                inner.built = True
+        self.built = True
+
     def compute_output_shape(self, input_shape: Any) -> Any:
         out = self.forward_layer.compute_output_shape(input_shape)
         states = out[1:] if self.return_state else []
