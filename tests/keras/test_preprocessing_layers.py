@@ -85,7 +85,9 @@ def test_gradients_through_image_layers():
     x = rng.uniform(0, 1, (1, 4, 5, 2))
     for layer in (layers.Resizing(3, 7, dtype="float64"), layers.CenterCrop(5, 3, dtype="float64"),
                   layers.RandomRotation((0.1, 0.1), fill_mode="constant", dtype="float64"),
-                  layers.RandomZoom((0.2, 0.2), dtype="float64")):
+                  layers.RandomZoom((0.2, 0.2), dtype="float64"),
+                  layers.RandomTranslation((0.1, 0.1), (-0.3, -0.3), fill_mode="wrap",
+                                          dtype="float64")):
         check_grads(lambda x, layer=layer: layer(x), [x], order=2, modes=("rev", "fwd"))
 
 
