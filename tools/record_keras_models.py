@@ -464,8 +464,19 @@ def layers():
            "cells": _cell_cases(rng), "conv": _conv_cases(rng),
            "shapes": _shape_cases(rng), "preprocessing": _preprocessing_cases(rng)}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_layers.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=1, ensure_ascii=False)
+    with open(path, "w") as f:  # 8 significant digits, no indentation: a small file
+        json.dump(_rounded(out), f, separators=(",", ":"))
+        f.write("\n")
+
+
+def _rounded(x):
+    if isinstance(x, float):
+        return float(f"{x:.8g}")
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_rounded(v) for v in x]
+    return x
 
 
 if __name__ == "__main__":
