@@ -65,3 +65,22 @@ def test_defaults_and_errors():
         layers.MaxPooling3D()(np.zeros((1, 4, 4, 2), np.float32))
     with pytest.raises(ValueError, match="padding must be"):
         layers.ZeroPadding3D(((1, 2), (1, 2)))
+
+
+def test_spatial_dropout3d_and_gaussian_dropout():
+    x = np.ones((64, 2, 2, 2, 8), np.float32)
+    y = layers.SpatialDropout3D(0.5, seed=1)(x, training=True).numpy()
+    assert np.all(y.max(axis=(1, 2, 3)) == y.min(axis=(1, 2, 3)))  # whole channels
+    assert set(np.unique(y)) == {0.0, 2.0}
+    _close(layers.SpatialDropout3D(0.5)(x), x)
+    noisy = layers.GaussianDropout(0.2, seed=3)(np.ones((200, 50), np.float32), training=True)
+    std = float(np.std(noisy.numpy()))
+    assert abs(float(np.mean(noisy.numpy())) - 1) < 0.02 and abs(std - 0.5) < 0.02
+    _close(layers.GaussianDropout(0.2)(x), x)
+    layer = layers.GaussianDropout(0.3, seed=2)
+    assert layers.GaussianDropout.from_config(layer.get_config()).get_config() == \
+        layer.get_config()
+    with pytest.raises(ValueError, match="rate must be in"):
+        layers.GaussianDropout(1.0)
+    with pytest.raises(ValueError, match="expects inputs of rank 5"):
+        layers.SpatialDropout3D(0.5)(np.ones((1, 2, 2, 3), np.float32), training=True)

@@ -4,7 +4,8 @@ from ..base_layer import Layer
 from .core import Dense, EinsumDense, Embedding, Identity, Input, InputLayer, Lambda, Masking
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
-from .regularization import Dropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .regularization import (Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
+                             SpatialDropout2D, SpatialDropout3D)
 from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Flatten, Permute, RepeatVector,
                         Reshape, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
                         ZeroPadding2D, ZeroPadding3D)
@@ -45,4 +46,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "ZeroPadding1D", "ZeroPadding3D", "GroupNormalization",
            "CategoryEncoding", "CenterCrop", "Discretization", "RandomContrast", "RandomCrop",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing",
+           "GaussianDropout", "SpatialDropout3D",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
