@@ -1,7 +1,7 @@
 """Image sampling for the preprocessing layers, written with tapegrad ops (so the layers are
-differentiable in their inputs): TF's half-pixel bilinear/nearest resize, center crops to an
-aspect ratio, and the projective transform behind the random rotation, zoom and translation
-(TF's ``ImageProjectiveTransformV3``: fill modes reflect, wrap, nearest and constant)."""
+differentiable in their inputs): resizing (``tf.image.resize``), center crops to an aspect
+ratio, and the projective transform behind the random rotation, zoom and translation (TF's
+``ImageProjectiveTransformV3``: fill modes reflect, wrap, nearest and constant)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 
 from ....engine.convert import convert_to_tensor
 from ....ops import array as _a
+from ....ops import image_resize as _image
 from ....ops import indexing as _ix
 from ....ops import math as _m
 
@@ -24,38 +25,12 @@ def check_choice(value: str, choices: tuple, who: str, what: str) -> str:
     return value
 
 
-def _axis_weights(n_in: int, n_out: int, nearest: bool) -> tuple[np.ndarray, np.ndarray,
-                                                                  np.ndarray]:
-    """For each output position: the two source indices and the weight of the second."""
-    scale = n_in / n_out
-    pos = (np.arange(n_out) + 0.5) * scale
-    if nearest:
-        i = np.minimum(np.floor(pos).astype(np.int64), n_in - 1)
-        return i, i, np.zeros(n_out)
-    pos = pos - 0.5
-    low = np.floor(pos)
-    frac = pos - low
-    return (np.clip(low, 0, n_in - 1).astype(np.int64),
-            np.clip(low + 1, 0, n_in - 1).astype(np.int64), frac)
-
-
-def resize(images: Any, height: int, width: int, interpolation: str = "bilinear") -> Any:
-    """``(batch, h, w, c)`` resized to ``(batch, height, width, c)`` as ``tf.image.resize``
-    (half-pixel centers, no antialiasing)."""
-    nearest = interpolation == "nearest"
-    x = images
-    for axis, n_out in ((1, height), (2, width)):
-        lo, hi, frac = _axis_weights(x.shape[axis], n_out, nearest)
-        a = _ix.gather(x, convert_to_tensor(lo), axis=axis)
-        if nearest:
-            x = a
-            continue
-        b = _ix.gather(x, convert_to_tensor(hi), axis=axis)
-        shape = [1] * 4
-        shape[axis] = n_out
-        w = convert_to_tensor(frac.reshape(shape).astype(x.dtype.name))
-        x = a + (b - a) * w
-    return x
+def resize(images: Any, height: int, width: int, interpolation: str = "bilinear",
+           antialias: bool = False) -> Any:
+    """``(batch, h, w, c)`` resized to ``(batch, height, width, c)`` by ``tf.image.resize``
+    (half-pixel centers), as Keras 3's TensorFlow backend does."""
+    return _m.cast(_image.resize(images, [height, width], method=interpolation,
+                                 antialias=antialias), images.dtype)
 
 
 def crop_box(height: int, width: int, target_h: int, target_w: int) -> tuple:
