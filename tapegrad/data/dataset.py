@@ -19,6 +19,7 @@ from ..engine.convert import constant
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
+from .parallel import interleave, parallel_map, workers_for
 
 __all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Options"]
 
@@ -184,7 +185,8 @@ class Dataset:
     # -- transformations ----------------------------------------------------------------------
     def map(self, map_func: Callable, num_parallel_calls: int | None = None,
             deterministic: bool | None = None, name: str | None = None) -> Dataset:
-        return _Map(self, map_func)
+        return _Map(self, map_func, workers_for(num_parallel_calls, AUTOTUNE),
+                    deterministic is not False)
 
     def filter(self, predicate: Callable, name: str | None = None) -> Dataset:
         return _Filter(self, predicate)
@@ -236,7 +238,9 @@ class Dataset:
                    block_length: int = 1, num_parallel_calls: int | None = None,
                    deterministic: bool | None = None, name: str | None = None) -> Dataset:
         cycle = 8 if cycle_length in (None, AUTOTUNE) else int(cycle_length)
-        return _Interleave(self, map_func, cycle, int(block_length))
+        workers = min(workers_for(num_parallel_calls, AUTOTUNE), cycle)
+        return _Interleave(self, map_func, cycle, _positive(block_length, "interleave",
+                                                            "block_length"), workers)
 
     def window(self, size: int, shift: int | None = None, stride: int = 1,
                drop_remainder: bool = False, name: str | None = None) -> Dataset:
@@ -481,10 +485,19 @@ def _cast_to(a: np.ndarray, spec: Any) -> np.ndarray:
 
 
 class _Map(Dataset):
-    def __init__(self, source: Dataset, fn: Callable):
+    """``fn`` on each element; with ``workers`` > 1 on a thread pool (in order when
+    ``deterministic``, TF's default)."""
+
+    def __init__(self, source: Dataset, fn: Callable, workers: int = 1,
+                 deterministic: bool = True):
         self.source, self.fn = source, fn
+        self.workers, self.deterministic = workers, deterministic
 
     def _iter(self) -> Iterator[Any]:
+        if self.workers > 1:
+            yield from parallel_map(self.apply, self.source._iter(), self.workers,
+                                    self.deterministic)
+            return
         for i, element in enumerate(self.source._iter()):
             yield self.apply(i, element)
 
@@ -751,32 +764,16 @@ class _Cache(Dataset):
 
 
 class _Interleave(Dataset):
-    """``cycle`` inner datasets open at once; ``block`` elements from each in turn."""
+    """``cycle`` inner datasets open at once; ``block`` elements from each in turn (each
+    fetching ahead on ``workers`` threads when more than one)."""
 
-    def __init__(self, source: Dataset, fn: Callable, cycle: int, block: int):
+    def __init__(self, source: Dataset, fn: Callable, cycle: int, block: int, workers: int = 1):
         self.source, self.fn, self.cycle, self.block = source, fn, cycle, block
+        self.workers = workers
 
     def _iter(self) -> Iterator[Any]:
-        outer = self.source._iter()
-        slots: list = []
-        exhausted = False
-        while True:
-            while not exhausted and len(slots) < self.cycle:
-                element = next(outer, _END)
-                if element is _END:
-                    exhausted = True
-                else:
-                    slots.append(_call(self.fn, element)._iter())
-            if not slots:
-                return
-            for it in list(slots):
-                for _ in range(self.block):
-                    element = next(it, _END)
-                    if element is _END:
-                        slots[slots.index(it)] = None
-                        break
-                    yield element
-            slots = [it for it in slots if it is not None]
+        return interleave(lambda element: _call(self.fn, element)._iter(), self.source._iter(),
+                          self.cycle, self.block, self.workers)
 
 
 class _Window(Dataset):
