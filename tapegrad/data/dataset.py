@@ -7,8 +7,11 @@ structures); they become tapegrad tensors only where the user sees them (iterati
 from __future__ import annotations
 
 import collections
+import glob
+import os
 import queue
 import threading
+import uuid
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -16,9 +19,10 @@ import numpy as np
 from ..engine import dtypes as _dt
 from ..engine import nest
 from ..engine.convert import constant
-from ..engine.errors import InvalidArgumentError
+from ..engine.errors import InvalidArgumentError, NotFoundError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
+from . import storage
 from .parallel import interleave, parallel_map, workers_for
 
 __all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Options"]
@@ -43,25 +47,76 @@ class Options:
 
 
 def _to_numpy(x: Any) -> np.ndarray:
-    """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32)."""
+    """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32);
+    text as byte strings (NumPy ``S``), TF's ``tf.string`` values."""
     if isinstance(x, _Base):
         return x.numpy()
     if isinstance(x, Dataset):
         return x
-    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
-        return np.asarray(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return _bytes_if_text(np.asarray(x))
+    if _is_text(x):
+        return _bytes_if_text(np.asarray(x))
     return constant(x).numpy()
+
+
+def _is_text(x: Any) -> bool:
+    while isinstance(x, list) and x:
+        x = x[0]
+    return isinstance(x, (str, bytes))
+
+
+def _bytes_if_text(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "U":
+        return np.char.encode(a, "utf-8")
+    if a.dtype.kind == "O" and a.size and isinstance(a.flat[0], (str, bytes)):
+        return np.array([v.encode() if isinstance(v, str) else v for v in a.flat],
+                        "S").reshape(a.shape)
+    return a
+
+
+def _user_leaf(a: Any) -> Any:
+    """A leaf for the user: a tensor; byte strings stay NumPy ``bytes`` arrays while tapegrad
+    has no string tensors."""
+    if isinstance(a, Dataset):
+        return a
+    if a.dtype.kind == "S" and getattr(_dt, "string", None) is None:
+        return _numpy_value(a)
+    return constant(a)
+
+
+def _numpy_value(a: Any) -> Any:
+    """A NumPy scalar for a 0-d leaf, as TF's ``as_numpy_iterator`` gives (bytes for text)."""
+    if isinstance(a, np.generic) or isinstance(a, Dataset):
+        return a
+    return a[()] if a.ndim == 0 else a
 
 
 def _to_user(element: Any) -> Any:
     """An element as the user sees it: tapegrad tensors (windows stay datasets)."""
-    return nest.map_structure(lambda a: a if isinstance(a, Dataset) else constant(a), element)
+    return nest.map_structure(_user_leaf, element)
+
+
+class _StringDType:
+    """``tf.string`` in an ``element_spec`` while tapegrad has no string DType."""
+
+    name = "string"
+
+    def __repr__(self) -> str:
+        return "tf.string"
+
+
+def _tensor_spec(shape: Any, np_dtype: np.dtype) -> TensorSpec:
+    if np.dtype(np_dtype).kind != "S":
+        return TensorSpec(shape, _dt.as_dtype(np_dtype))
+    spec = TensorSpec(shape, _dt.float32)
+    spec.dtype = getattr(_dt, "string", None) or _StringDType()
+    return spec
 
 
 def _spec_of(element: Any, batch_dim: bool = False) -> Any:
     def spec(a: np.ndarray) -> TensorSpec:
-        shape = a.shape[1:] if batch_dim else a.shape
-        return TensorSpec(shape, _dt.as_dtype(a.dtype))
+        return _tensor_spec(a.shape[1:] if batch_dim else a.shape, a.dtype)
     return nest.map_structure(spec, element)
 
 
@@ -123,7 +178,7 @@ class Dataset:
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements as NumPy arrays (``tf.data.Dataset.as_numpy_iterator``)."""
         for element in self._iter():
-            yield nest.map_structure(lambda a: a[()] if a.ndim == 0 else a, element)
+            yield nest.map_structure(_numpy_value, element)
 
     def cardinality(self) -> Any:
         return constant(np.int64(self._cardinality()))
@@ -155,7 +210,7 @@ class Dataset:
         return self._options or Options()
 
     def with_options(self, options: Options) -> Dataset:
-        out = _Wrap(self)
+        out: Dataset = _Wrap(self)
         out._options = options
         return out
 
@@ -181,6 +236,41 @@ class Dataset:
     def from_generator(generator: Callable, output_types: Any = None, output_shapes: Any = None,
                        args: Any = None, output_signature: Any = None) -> Dataset:
         return _Generator(generator, tuple(args or ()), output_signature, output_types)
+
+    @staticmethod
+    def list_files(file_pattern: Any, shuffle: bool | None = None, seed: int | None = None,
+                   name: str | None = None) -> Dataset:
+        """The files matching a glob pattern (or a list of patterns), as byte strings; sorted,
+        then shuffled (a new order each pass) unless ``shuffle=False``."""
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else file_pattern
+        patterns = [p.decode() if isinstance(p, bytes) else str(p)
+                    for p in np.asarray(_to_numpy(patterns)).ravel().tolist()]
+        files = sorted({f for p in patterns for f in glob.glob(p)})
+        if not files:
+            raise InvalidArgumentError(f"Dataset.list_files: no files matched pattern: "
+                                       f"{', '.join(patterns)}")
+        ds = _Slices(np.array([f.encode() for f in files]))
+        return ds if shuffle is False else ds.shuffle(len(files), seed=seed)
+
+    @staticmethod
+    def load(path: str, element_spec: Any = None, compression: str | None = None,
+             reader_func: Callable | None = None, wait: bool = False) -> Dataset:
+        """A dataset written by ``Dataset.save`` (tapegrad's own format, see ``storage``);
+        ``reader_func`` gets the dataset of its shards (each a dataset), as in TF."""
+        spec_file = os.path.join(str(path), _SPEC_FILE)
+        if not os.path.exists(spec_file):
+            raise NotFoundError(f"Dataset.load: {path} holds no saved dataset (no "
+                                f"{_SPEC_FILE}); save one with Dataset.save.")
+        spec = storage.read_json(spec_file)
+        if spec.get("format") != _FORMAT:
+            raise InvalidArgumentError(f"Dataset.load: {spec_file} is not in the format "
+                                       f"{_FORMAT!r}.")
+        shards = [_RecordFile(os.path.join(str(path), os.path.basename(f)),
+                              spec.get("compression"), int(n)) for f, n in spec["shards"]]
+        if reader_func is not None:
+            return _Wrap(reader_func(_Elements(shards)), element_spec)
+        return _Wrap(_Elements(shards).flat_map(lambda shard: shard), element_spec,
+                     int(spec["cardinality"]))
 
     # -- transformations ----------------------------------------------------------------------
     def map(self, map_func: Callable, num_parallel_calls: int | None = None,
@@ -223,7 +313,36 @@ class Dataset:
         return _Prefetch(self, size)
 
     def cache(self, filename: str = "", name: str | None = None) -> Dataset:
-        return _Cache(self)
+        return _FileCache(self, f"{filename}.tgds") if filename else _Cache(self)
+
+    def save(self, path: str, compression: str | None = None, shard_func: Callable | None = None,
+             checkpoint_args: Any = None) -> None:
+        """Write the dataset to the folder ``path`` (read it back with ``Dataset.load``):
+        record files of checked elements and ``dataset_spec.json``, each moved into place when
+        complete; ``shard_func(element)`` picks an element's shard (one shard by default)."""
+        os.makedirs(path, exist_ok=True)
+        run, writers = uuid.uuid4().hex[:8], {}
+        try:
+            for element in self._iter():
+                k = 0 if shard_func is None else int(_to_numpy(_call(shard_func, element)))
+                if k not in writers:
+                    writers[k] = storage.RecordWriter(
+                        os.path.join(path, f"shard-{run}-{k:05d}.tgds"), element, compression)
+                writers[k].write(element)
+        except BaseException:
+            for w in writers.values():
+                w.abort()
+            raise
+        for w in writers.values():
+            w.commit()
+        names = [[os.path.basename(w.path), w.count] for _, w in sorted(writers.items())]
+        storage.write_json_atomic(os.path.join(path, _SPEC_FILE), {
+            "format": _FORMAT, "compression": compression,
+            "cardinality": sum(n for _, n in names), "shards": names})
+        kept = {n for n, _ in names}
+        for f in glob.glob(os.path.join(glob.escape(path), "shard-*.tgds")):
+            if os.path.basename(f) not in kept:
+                os.remove(f)  # a previous save's shards
 
     def enumerate(self, start: int = 0, name: str | None = None) -> Dataset:
         return _Zip((_Range(range(start, 2 ** 62), np.int64), self))
@@ -299,6 +418,8 @@ class Dataset:
 
 
 _END = object()
+_SPEC_FILE = "dataset_spec.json"
+_FORMAT = "tapegrad.data.save/1"
 
 
 def _positive(n: int, op: str, what: str) -> int:
@@ -309,13 +430,61 @@ def _positive(n: int, op: str, what: str) -> int:
 
 
 class _Wrap(Dataset):
-    _same_spec = True
+    """The source as it is, with options, a given ``element_spec`` or a known cardinality."""
 
-    def __init__(self, source: Dataset):
-        self.source = source
+    def __init__(self, source: Dataset, spec: Any = None, cardinality: int | None = None):
+        self.source, self.spec, self.n = source, spec, cardinality
 
     def _iter(self) -> Iterator[Any]:
         return iter(self.source._iter())
+
+    def _first_spec(self) -> Any:
+        return self.spec if self.spec is not None else self.source.element_spec
+
+    def _cardinality(self) -> int:
+        return self.n if self.n is not None else self.source._cardinality()
+
+
+class _RecordFile(Dataset):
+    """The elements of one record file (``storage``): a shard of a saved dataset."""
+
+    def __init__(self, path: str, compression: str | None, count: int):
+        self.path, self.compression, self.count = path, compression, count
+
+    def _iter(self) -> Iterator[Any]:
+        return storage.read_records(self.path, self.compression)
+
+    def _cardinality(self) -> int:
+        return self.count
+
+
+class _FileCache(Dataset):
+    """``cache(filename)``: the first complete pass is written to a record file, moved into
+    place only when the pass ends; later passes (and later programs) read it. A pass left
+    early leaves no file, so a partial cache is never reused."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, path: str):
+        self.source, self.path = source, path
+
+    def _iter(self) -> Iterator[Any]:
+        if storage.is_complete(self.path):
+            yield from storage.read_records(self.path)
+            return
+        writer = None
+        try:
+            for element in self.source._iter():
+                if writer is None:
+                    writer = storage.RecordWriter(self.path, element)
+                writer.write(element)
+                yield element
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        if writer is not None:
+            writer.commit()
 
     def _cardinality(self) -> int:
         return self.source._cardinality()
