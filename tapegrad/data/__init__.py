@@ -8,9 +8,11 @@
 from types import SimpleNamespace
 
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options
+from .readers import CsvDataset, TextLineDataset, make_csv_dataset
 
 experimental = SimpleNamespace(AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE_CARDINALITY,
-                               UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY)
+                               UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY, CsvDataset=CsvDataset,
+                               make_csv_dataset=make_csv_dataset)
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Options",
-           "experimental"]
+           "TextLineDataset", "experimental"]

@@ -1003,6 +1003,9 @@ class _IgnoreErrors(Dataset):
         self.source = source
 
     def _iter(self) -> Iterator[Any]:
+        if hasattr(self.source, "_iter_skipping_errors"):  # a reader that drops bad records
+            yield from self.source._iter_skipping_errors()
+            return
         if isinstance(self.source, _Map):  # a failing map drops its element only
             for i, element in enumerate(self.source.source._iter()):
                 try:
