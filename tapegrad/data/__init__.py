@@ -5,14 +5,13 @@
 3
 """
 
-from types import SimpleNamespace
+from . import experimental
+from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset,
+                      DatasetIterator)
+from .options import Options, ThreadingOptions
+from .readers import TextLineDataset
 
-from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options
-from .readers import CsvDataset, TextLineDataset, make_csv_dataset
+Iterator = DatasetIterator
 
-experimental = SimpleNamespace(AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE_CARDINALITY,
-                               UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY, CsvDataset=CsvDataset,
-                               make_csv_dataset=make_csv_dataset)
-
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Options",
-           "TextLineDataset", "experimental"]
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Iterator",
+           "Options", "TextLineDataset", "ThreadingOptions", "experimental"]

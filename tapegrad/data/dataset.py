@@ -19,31 +19,19 @@ import numpy as np
 from ..engine import dtypes as _dt
 from ..engine import nest
 from ..engine.convert import constant
-from ..engine.errors import InvalidArgumentError, NotFoundError
+from ..engine.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
 from . import storage
+from .options import Options
 from .parallel import interleave, parallel_map, workers_for
 
-__all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Options"]
+__all__ = ["Dataset", "DatasetIterator", "AUTOTUNE", "INFINITE_CARDINALITY",
+           "UNKNOWN_CARDINALITY", "Options"]
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
-
-
-class Options:
-    """``tf.data.Options``: accepted and kept; tapegrad's pipeline has nothing to tune.
-
-    >>> import tapegrad as tf
-    >>> tf.data.Options().deterministic
-    True
-    """
-
-    def __init__(self) -> None:
-        self.deterministic = True
-        self.experimental_optimization = None
-        self.threading = None
 
 
 def _to_numpy(x: Any) -> np.ndarray:
@@ -171,9 +159,8 @@ class Dataset:
     def element_spec(self) -> Any:
         return self._first_spec()
 
-    def __iter__(self) -> Iterator[Any]:
-        for element in self._iter():
-            yield _to_user(element)
+    def __iter__(self) -> DatasetIterator:
+        return DatasetIterator(self)
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements as NumPy arrays (``tf.data.Dataset.as_numpy_iterator``)."""
@@ -207,7 +194,25 @@ class Dataset:
         return _to_user(first)
 
     def options(self) -> Options:
-        return self._options or Options()
+        """The options set by ``with_options`` here and upstream, merged (later ones win)."""
+        out = Options()
+        for ds in reversed(self._lineage()):
+            if ds._options is not None:
+                out = out.merge(ds._options)
+        return out
+
+    def _lineage(self) -> list:
+        """This dataset and every dataset upstream of it."""
+        out, stack = [], [self]
+        while stack:
+            ds = stack.pop()
+            out.append(ds)
+            for name in ("source", "first", "second"):
+                if isinstance(getattr(ds, name, None), Dataset):
+                    stack.append(getattr(ds, name))
+            if isinstance(getattr(ds, "structure", None), (Dataset, tuple, dict)):
+                stack.extend(d for d in nest.flatten(ds.structure) if isinstance(d, Dataset))
+        return out
 
     def with_options(self, options: Options) -> Dataset:
         out: Dataset = _Wrap(self)
@@ -236,6 +241,43 @@ class Dataset:
     def from_generator(generator: Callable, output_types: Any = None, output_shapes: Any = None,
                        args: Any = None, output_signature: Any = None) -> Dataset:
         return _Generator(generator, tuple(args or ()), output_signature, output_types)
+
+    @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = _dt.int64,
+                name: str | None = None) -> Dataset:
+        """``start``, ``start + step``, ... for ever."""
+        return _Counter(start, step, _dt.np_dtype(_dt.as_dtype(dtype)))
+
+    @staticmethod
+    def random(seed: int | None = None, rerandomize_each_iteration: bool | None = None,
+               name: str | None = None) -> Dataset:
+        """Random int64 values for ever (a seeded stream repeats unless rerandomized)."""
+        return _RandomInts(seed, bool(rerandomize_each_iteration))
+
+    @staticmethod
+    def sample_from_datasets(datasets: list, weights: Any = None, seed: int | None = None,
+                             stop_on_empty_dataset: bool = False,
+                             rerandomize_each_iteration: bool | None = None) -> Dataset:
+        """Each element from ``datasets[i]`` with probability ``weights[i]`` (uniform when
+        None); an exhausted input drops out (or ends it all with ``stop_on_empty_dataset``)."""
+        w = np.full(len(datasets), 1.0) if weights is None else np.asarray(
+            _to_numpy(weights), np.float64).ravel()
+        if len(w) != len(datasets) or (w < 0).any() or w.sum() <= 0:
+            raise InvalidArgumentError(f"Dataset.sample_from_datasets: weights must be "
+                                       f"{len(datasets)} non-negative numbers with a positive "
+                                       f"sum, got {w.tolist()}.")
+        return _Sample(list(datasets), w, seed, stop_on_empty_dataset,
+                       bool(rerandomize_each_iteration))
+
+    @staticmethod
+    def choose_from_datasets(datasets: list, choice_dataset: Dataset,
+                             stop_on_empty_dataset: bool = True) -> Dataset:
+        """The next element of ``datasets[c]`` for each ``c`` of ``choice_dataset`` (int64)."""
+        spec = choice_dataset.element_spec
+        if not isinstance(spec, TensorSpec) or spec.dtype != _dt.int64 or spec.shape != ():
+            raise TypeError(f"Dataset.choose_from_datasets: choice_dataset must be a dataset "
+                            f"of scalar tf.int64 tensors, got {spec}.")
+        return _Choose(list(datasets), choice_dataset, stop_on_empty_dataset)
 
     @staticmethod
     def list_files(file_pattern: Any, shuffle: bool | None = None, seed: int | None = None,
@@ -374,7 +416,7 @@ class Dataset:
         if not 0 <= int(index) < int(num_shards):
             raise InvalidArgumentError(f"Dataset.shard: index must be in [0, num_shards), got "
                                        f"index={index}, num_shards={num_shards}")
-        return self.enumerate().filter(lambda i, x: i % num_shards == index).map(lambda i, x: x)
+        return _Shard(self, int(num_shards), int(index))
 
     def rebatch(self, batch_size: int, drop_remainder: bool = False,
                 name: str | None = None) -> Dataset:
@@ -406,6 +448,33 @@ class Dataset:
         return self.group_by_window(key, reduce, window_size_func=lambda k: bucket_batch_sizes[
             int(k)])
 
+    def take_while(self, predicate: Callable, name: str | None = None) -> Dataset:
+        """Elements until the first one for which ``predicate`` is False."""
+        return _TakeWhile(self, predicate)
+
+    def unique(self, name: str | None = None) -> Dataset:
+        """Each distinct scalar element once, at its first occurrence."""
+        return _Unique(self)
+
+    def rejection_resample(self, class_func: Callable, target_dist: Any,
+                           initial_dist: Any = None, seed: int | None = None,
+                           name: str | None = None) -> Dataset:
+        """``(class, element)`` pairs, resampled by rejection so that the classes follow
+        ``target_dist``: an element of class ``c`` is kept with probability
+        ``r_c / max(r)``, ``r = target_dist / initial_dist`` (``initial_dist`` estimated from
+        the classes seen so far when not given)."""
+        target = np.asarray(_to_numpy(target_dist), np.float64).ravel()
+        initial = None if initial_dist is None else np.asarray(_to_numpy(initial_dist),
+                                                                np.float64).ravel()
+        return _Resample(self, class_func, target, initial, seed)
+
+    def snapshot(self, path: str, compression: str = "AUTO", reader_func: Callable | None = None,
+                 shard_func: Callable | None = None, name: str | None = None) -> Dataset:
+        """``cache`` in the folder ``path``: the first complete pass is written there, later
+        passes and programs read it (tapegrad's record format, not TF's snapshot format)."""
+        os.makedirs(path, exist_ok=True)
+        return _FileCache(self, os.path.join(path, "snapshot.tgds"))
+
     def apply(self, transformation_func: Callable) -> Dataset:
         return transformation_func(self)
 
@@ -415,6 +484,43 @@ class Dataset:
             args = element if isinstance(element, tuple) else (element,)
             state = reduce_func(state, *args)
         return state
+
+
+class DatasetIterator:
+    """``tf.data.Iterator``, what ``iter(dataset)`` gives: ``next(it)``, ``it.get_next()``
+    (``OutOfRangeError`` at the end, as TF's), ``element_spec``. Dropping it stops the
+    pipeline's threads.
+
+    >>> import tapegrad as tf
+    >>> it = iter(tf.data.Dataset.range(2))
+    >>> int(it.get_next()), int(next(it))
+    (0, 1)
+    """
+
+    def __init__(self, dataset: Dataset):
+        self._dataset, self._it = dataset, dataset._iter()
+
+    def __iter__(self) -> DatasetIterator:
+        return self
+
+    def __next__(self) -> Any:
+        return _to_user(next(self._it))
+
+    def get_next(self) -> Any:
+        try:
+            return next(self)
+        except StopIteration:
+            raise OutOfRangeError("End of sequence") from None
+
+    def close(self) -> None:
+        """Stop the pipeline now (its threads are joined), as closing a generator does."""
+        close = getattr(self._it, "close", None)
+        if close is not None:
+            close()
+
+    @property
+    def element_spec(self) -> Any:
+        return self._dataset.element_spec
 
 
 _END = object()
@@ -664,13 +770,13 @@ class _Map(Dataset):
 
     def _iter(self) -> Iterator[Any]:
         if self.workers > 1:
-            yield from parallel_map(self.apply, self.source._iter(), self.workers,
+            yield from parallel_map(self.call_on, self.source._iter(), self.workers,
                                     self.deterministic)
             return
         for i, element in enumerate(self.source._iter()):
-            yield self.apply(i, element)
+            yield self.call_on(i, element)
 
-    def apply(self, i: int, element: Any) -> Any:
+    def call_on(self, i: int, element: Any) -> Any:
         """``fn`` on element ``i``; an error says which element and which function."""
         try:
             return _normalize(_call(self.fn, element))
@@ -798,14 +904,15 @@ class _Unbatch(Dataset):
                 yield nest.pack_sequence_as(element, [a[i] for a in leaves])
 
 
-class _Shuffle(Dataset):
-    """TF's buffer algorithm: fill ``buffer_size`` elements, emit a random one, refill its slot."""
+class _Seeded(Dataset):
+    """A stage drawing random numbers: one stream per pass, drawn from ``seed`` (fresh entropy
+    when None) and the pass number; the same stream again unless ``reshuffle``."""
 
-    _same_spec = True
+    epoch = 0
+    reshuffle = True
 
-    def __init__(self, source: Dataset, size: int, seed: int | None, reshuffle: bool):
-        self.source, self.size, self.seed, self.reshuffle = source, size, seed, reshuffle
-        self.epoch = 0
+    def _seed(self, seed: int | None, reshuffle: bool) -> None:
+        self.seed, self.reshuffle = seed, reshuffle
         self.base = np.random.SeedSequence(seed).entropy
 
     def _rng(self) -> np.random.Generator:
@@ -813,6 +920,16 @@ class _Shuffle(Dataset):
         if self.reshuffle:
             self.epoch += 1
         return rng
+
+
+class _Shuffle(_Seeded):
+    """TF's buffer algorithm: fill ``buffer_size`` elements, emit a random one, refill its slot."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, size: int, seed: int | None, reshuffle: bool):
+        self.source, self.size = source, size
+        self._seed(seed, reshuffle)
 
     def _iter(self) -> Iterator[Any]:
         if isinstance(self.source, _Slices):
@@ -979,6 +1096,33 @@ class _Window(Dataset):
             if not buf and done:
                 return
 
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        if n < 0:
+            return n
+        if self.drop:
+            rest = n - ((self.size - 1) * self.stride + 1)
+            return 0 if rest < 0 else rest // self.shift + 1
+        return -(-n // self.shift)
+
+
+class _Shard(Dataset):
+    """Every ``num``-th element, starting at ``index``."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, num: int, index: int):
+        self.source, self.num, self.index = source, num, index
+
+    def _iter(self) -> Iterator[Any]:
+        for i, element in enumerate(self.source._iter()):
+            if i % self.num == self.index:
+                yield element
+
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        return n if n < 0 else n // self.num + (self.index < n % self.num)
+
 
 class _Scan(Dataset):
     def __init__(self, source: Dataset, state: Any, fn: Callable):
@@ -1009,7 +1153,7 @@ class _IgnoreErrors(Dataset):
         if isinstance(self.source, _Map):  # a failing map drops its element only
             for i, element in enumerate(self.source.source._iter()):
                 try:
-                    yield self.source.apply(i, element)
+                    yield self.source.call_on(i, element)
                 except Exception:
                     continue
             return
@@ -1057,6 +1201,136 @@ class _Elements(Dataset):
 
     def _cardinality(self) -> int:
         return len(self.elements)
+
+
+class _Counter(Dataset):
+    def __init__(self, start: int, step: int, dtype: Any):
+        self.start, self.step, self.dtype = start, step, np.dtype(dtype)
+
+    def _iter(self) -> Iterator[Any]:
+        v = self.start
+        while True:
+            yield np.asarray(v, self.dtype)
+            v += self.step
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _first_spec(self) -> Any:
+        return TensorSpec((), _dt.as_dtype(self.dtype))
+
+
+class _RandomInts(_Seeded):
+    def __init__(self, seed: int | None, reshuffle: bool):
+        self._seed(seed, reshuffle)
+
+    def _iter(self) -> Iterator[Any]:
+        rng = self._rng()
+        while True:
+            yield np.asarray(rng.integers(-2 ** 63, 2 ** 63 - 1, dtype=np.int64))
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _first_spec(self) -> Any:
+        return TensorSpec((), _dt.int64)
+
+
+class _Sample(_Seeded):
+    def __init__(self, datasets: list, weights: np.ndarray, seed: int | None, stop: bool,
+                 reshuffle: bool):
+        self.datasets, self.weights, self.stop = datasets, weights, stop
+        self._seed(seed, reshuffle)
+
+    def _iter(self) -> Iterator[Any]:
+        rng, its, w = self._rng(), [d._iter() for d in self.datasets], self.weights.copy()
+        while w.sum() > 0:
+            k = int(rng.choice(len(w), p=w / w.sum()))
+            element = next(its[k], _END)
+            if element is not _END:
+                yield element
+            elif self.stop:
+                return
+            else:
+                w[k] = 0.0
+
+    def _first_spec(self) -> Any:
+        return self.datasets[0].element_spec
+
+
+class _Choose(Dataset):
+    def __init__(self, datasets: list, choices: Dataset, stop: bool):
+        self.datasets, self.choices, self.stop = datasets, choices, stop
+
+    def _iter(self) -> Iterator[Any]:
+        its = [d._iter() for d in self.datasets]
+        for c in self.choices._iter():
+            k = int(c)
+            if not 0 <= k < len(its):
+                raise InvalidArgumentError(f"Dataset.choose_from_datasets: choice {k} is out of "
+                                           f"range [0, {len(its)}).")
+            element = next(its[k], _END)
+            if element is not _END:
+                yield element
+            elif self.stop:
+                return
+
+    def _first_spec(self) -> Any:
+        return self.datasets[0].element_spec
+
+
+class _TakeWhile(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset, predicate: Callable):
+        self.source, self.predicate = source, predicate
+
+    def _iter(self) -> Iterator[Any]:
+        for element in self.source._iter():
+            if not bool(_to_numpy(_call(self.predicate, element))):
+                return
+            yield element
+
+
+class _Unique(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset):
+        self.source = source
+
+    def _iter(self) -> Iterator[Any]:
+        seen: set = set()
+        for element in self.source._iter():
+            if not isinstance(element, (np.ndarray, np.generic)) or np.ndim(element) != 0:
+                raise TypeError("Dataset.unique: the elements must be scalars (int32, int64 or "
+                                "string), got a structure or a non-scalar.")
+            key = element.item()
+            if key not in seen:
+                seen.add(key)
+                yield element
+
+
+class _Resample(_Seeded):
+    def __init__(self, source: Dataset, class_func: Callable, target: np.ndarray,
+                 initial: np.ndarray | None, seed: int | None):
+        self.source, self.class_func = source, class_func
+        self.target, self.initial = target, initial
+        self._seed(seed, True)
+
+    def _iter(self) -> Iterator[Any]:
+        rng, counts = self._rng(), np.ones_like(self.target)
+        for element in self.source._iter():
+            c = np.asarray(_to_numpy(_call(self.class_func, element)))
+            k = int(c)
+            if self.initial is not None:
+                initial = self.initial
+            else:  # the classes seen so far, one imagined example of each to start
+                counts[k] += 1
+                initial = counts / counts.sum()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(initial > 0, self.target / initial, 0.0)
+            if rng.random() < ratio[k] / ratio.max():
+                yield (c.astype(np.int32), element)
 
 
 class _Concat(Dataset):
