@@ -145,3 +145,23 @@ def test_iterator_get_next_and_experimental_functions(tmp_path):
     assert len(calls) == 3                                 # the second pass read the snapshot
     ex.save(D.range(3), str(tmp_path / "saved"))
     assert [int(v) for v in ex.load(str(tmp_path / "saved"))] == [0, 1, 2]
+
+
+def test_bucket_padding_recorded_with_tf():
+    ds = D.from_generator(lambda: ([1] * n for n in [1, 2, 3, 5, 6, 1]),
+                          output_signature=tf.TensorSpec([None], tf.int32))
+    # recorded with TF 2.21 (the groups left at the end come out in key order)
+    to_boundary = ds.bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3, 8], [2, 2, 2],
+                                               pad_to_bucket_boundary=True)
+    assert [v.shape for v in to_boundary.as_numpy_iterator()] == [(2, 2), (2, 7), (1, 2), (1, 7)]
+    longest = ds.bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3, 8], [2, 2, 2],
+                                           padded_shapes=[None])
+    assert [v.shape for v in longest.as_numpy_iterator()] == [(2, 2), (2, 5), (1, 1), (1, 6)]
+    with pytest.raises(ValueError, match="bucket_batch_sizes"):
+        ds.bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3, 8], [2, 2])
+    pairs = D.from_generator(lambda: (([1] * n, n) for n in [1, 2, 3]),
+                             output_signature=(tf.TensorSpec([None], tf.int32),
+                                               tf.TensorSpec([], tf.int32)))
+    a, b = next(iter(pairs.padded_batch(3, padded_shapes=([4], []), padding_values=(-1, 0))))
+    assert a.numpy().tolist() == [[1, -1, -1, -1], [1, 1, -1, -1], [1, 1, 1, -1]]
+    assert b.numpy().tolist() == [1, 2, 3]

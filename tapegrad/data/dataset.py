@@ -437,13 +437,19 @@ class Dataset:
                                   drop_remainder: bool = False, name: str | None = None) -> Dataset:
         """Batches of elements of similar length (``tf.data.Dataset.bucket_by_sequence_length``)."""
         bounds = [int(b) for b in bucket_boundaries]
+        if len(bucket_batch_sizes) != len(bounds) + 1:
+            raise ValueError(f"len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1, "
+                             f"got {len(bucket_batch_sizes)} and {len(bounds)}.")
 
         def key(*element: Any) -> Any:
             n = int(element_length_func(*element))
             return np.int64(sum(n >= b for b in bounds))
 
         def reduce(k: Any, window: Dataset) -> Dataset:
-            return window.padded_batch(int(bucket_batch_sizes[int(k)]), padded_shapes,
+            shapes = padded_shapes
+            if pad_to_bucket_boundary:
+                shapes = _to_boundary(window, padded_shapes, bounds, int(k))
+            return window.padded_batch(int(bucket_batch_sizes[int(k)]), shapes,
                                        padding_values, drop_remainder)
         return self.group_by_window(key, reduce, window_size_func=lambda k: bucket_batch_sizes[
             int(k)])
@@ -526,6 +532,26 @@ class DatasetIterator:
 _END = object()
 _SPEC_FILE = "dataset_spec.json"
 _FORMAT = "tapegrad.data.save/1"
+
+
+def _to_boundary(window: Dataset, padded_shapes: Any, bounds: list, k: int) -> Any:
+    """``pad_to_bucket_boundary``: unknown dimensions (None/-1 in ``padded_shapes``; without
+    it, each component's first) padded to the bucket's boundary minus one."""
+    if k >= len(bounds):
+        raise InvalidArgumentError(f"bucket_by_sequence_length: with pad_to_bucket_boundary "
+                                   f"every element must be shorter than max(bucket_boundaries) "
+                                   f"= {max(bounds)}.")
+    spec = window.element_spec
+    specs = nest.flatten(spec)
+    if padded_shapes is None:
+        shapes = [[None] * len(s.shape) for s in specs]
+    else:
+        shapes = [list(s) for s in nest.flatten_up_to(spec, padded_shapes, check_types=False)]
+        shapes = [[None if d == -1 else d for d in s] for s in shapes]
+    for s in shapes:  # TF pads the unknown dimensions; tapegrad knows none: the first
+        if s and (padded_shapes is None or None in s):
+            s[s.index(None) if None in s else 0] = bounds[k] - 1
+    return shapes[0] if not nest.is_nested(spec) else nest.pack_sequence_as(spec, shapes)
 
 
 def _positive(n: int, op: str, what: str) -> int:
@@ -871,15 +897,16 @@ class _Batch(Dataset):
 
     def _collate(self, buf: list) -> Any:
         flats = [nest.flatten(e) for e in buf]
-        cols = []
-        for k in range(len(flats[0])):
-            pad = None
-            if self.pad is not None:
-                shapes = nest.flatten(self.pad[0]) if self.pad[0] is not None else None
-                values = nest.flatten(self.pad[1]) if self.pad[1] is not None else None
-                pad = (tuple(shapes[k]) if shapes else None,
-                       values[k] if values and len(values) > k else None)
-            cols.append(_stack([f[k] for f in flats], pad, "batch"))
+        n = len(flats[0])
+        shapes = values = [None] * n
+        if self.pad is not None:  # one shape (a list of dims) and one value per component
+            if self.pad[0] is not None:
+                shapes = [None if s is None else tuple(s)
+                          for s in nest.flatten_up_to(buf[0], self.pad[0], check_types=False)]
+            if self.pad[1] is not None:
+                values = nest.flatten_up_to(buf[0], self.pad[1], check_types=False)
+        cols = [_stack([f[k] for f in flats], None if self.pad is None else (shapes[k], values[k]),
+                       "batch") for k in range(n)]
         return nest.pack_sequence_as(buf[0], cols)
 
     def _cardinality(self) -> int:
@@ -1182,8 +1209,8 @@ class _GroupByWindow(Dataset):
             group.append(element)
             if len(group) == int(self.size_fn(np.int64(k))):
                 yield from self._reduce(k, groups.pop(k))
-        for k, group in groups.items():
-            yield from self._reduce(k, group)
+        for k in sorted(groups):  # TF keeps its groups in a map ordered by key
+            yield from self._reduce(k, groups[k])
 
     def _reduce(self, k: int, group: list) -> Iterator[Any]:
         window = _Elements(group)
