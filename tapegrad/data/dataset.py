@@ -245,13 +245,24 @@ class Dataset:
     @staticmethod
     def counter(start: int = 0, step: int = 1, dtype: Any = _dt.int64,
                 name: str | None = None) -> Dataset:
-        """``start``, ``start + step``, ... for ever."""
+        """``start``, ``start + step``, ... for ever.
+
+        >>> import tapegrad as tf
+        >>> [int(v) for v in tf.data.Dataset.counter(2, 3).take(3)]
+        [2, 5, 8]
+        """
         return _Counter(start, step, _dt.np_dtype(_dt.as_dtype(dtype)))
 
     @staticmethod
     def random(seed: int | None = None, rerandomize_each_iteration: bool | None = None,
                name: str | None = None) -> Dataset:
-        """Random int64 values for ever (a seeded stream repeats unless rerandomized)."""
+        """Random int64 values for ever (a seeded stream repeats unless rerandomized).
+
+        >>> import tapegrad as tf
+        >>> a = [int(v) for v in tf.data.Dataset.random(seed=4).take(2)]
+        >>> a == [int(v) for v in tf.data.Dataset.random(seed=4).take(2)]
+        True
+        """
         return _RandomInts(seed, bool(rerandomize_each_iteration))
 
     @staticmethod
@@ -259,7 +270,14 @@ class Dataset:
                              stop_on_empty_dataset: bool = False,
                              rerandomize_each_iteration: bool | None = None) -> Dataset:
         """Each element from ``datasets[i]`` with probability ``weights[i]`` (uniform when
-        None); an exhausted input drops out (or ends it all with ``stop_on_empty_dataset``)."""
+        None); an exhausted input drops out (or ends it all with ``stop_on_empty_dataset``).
+
+        >>> import tapegrad as tf
+        >>> ds = tf.data.Dataset.sample_from_datasets(
+        ...     [tf.data.Dataset.range(3), tf.data.Dataset.range(10, 13)], seed=1)
+        >>> sorted(int(v) for v in ds)
+        [0, 1, 2, 10, 11, 12]
+        """
         w = np.full(len(datasets), 1.0) if weights is None else np.asarray(
             _to_numpy(weights), np.float64).ravel()
         if len(w) != len(datasets) or (w < 0).any() or w.sum() <= 0:
@@ -272,7 +290,14 @@ class Dataset:
     @staticmethod
     def choose_from_datasets(datasets: list, choice_dataset: Dataset,
                              stop_on_empty_dataset: bool = True) -> Dataset:
-        """The next element of ``datasets[c]`` for each ``c`` of ``choice_dataset`` (int64)."""
+        """The next element of ``datasets[c]`` for each ``c`` of ``choice_dataset`` (int64).
+
+        >>> import tapegrad as tf
+        >>> a, b = tf.data.Dataset.range(3), tf.data.Dataset.range(10, 13)
+        >>> choices = tf.data.Dataset.from_tensor_slices(tf.constant([0, 1, 1, 0], tf.int64))
+        >>> [int(v) for v in tf.data.Dataset.choose_from_datasets([a, b], choices)]
+        [0, 10, 11, 1]
+        """
         spec = choice_dataset.element_spec
         if not isinstance(spec, TensorSpec) or spec.dtype != _dt.int64 or spec.shape != ():
             raise TypeError(f"Dataset.choose_from_datasets: choice_dataset must be a dataset "
@@ -283,7 +308,16 @@ class Dataset:
     def list_files(file_pattern: Any, shuffle: bool | None = None, seed: int | None = None,
                    name: str | None = None) -> Dataset:
         """The files matching a glob pattern (or a list of patterns), as byte strings; sorted,
-        then shuffled (a new order each pass) unless ``shuffle=False``."""
+        then shuffled (a new order each pass) unless ``shuffle=False``.
+
+        >>> import os, pathlib, tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> for n in ("b.txt", "a.txt"):
+        ...     _ = pathlib.Path(d, n).write_text("x")
+        >>> [os.path.basename(f) for f in tf.data.Dataset.list_files(
+        ...     os.path.join(d, "*.txt"), shuffle=False).as_numpy_iterator()]
+        [b'a.txt', b'b.txt']
+        """
         patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else file_pattern
         patterns = [p.decode() if isinstance(p, bytes) else str(p)
                     for p in np.asarray(_to_numpy(patterns)).ravel().tolist()]
@@ -298,7 +332,14 @@ class Dataset:
     def load(path: str, element_spec: Any = None, compression: str | None = None,
              reader_func: Callable | None = None, wait: bool = False) -> Dataset:
         """A dataset written by ``Dataset.save`` (tapegrad's own format, see ``storage``);
-        ``reader_func`` gets the dataset of its shards (each a dataset), as in TF."""
+        ``reader_func`` gets the dataset of its shards (each a dataset), as in TF.
+
+        >>> import tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> tf.data.Dataset.from_tensor_slices(([1, 2], [0.5, 1.5])).save(d)
+        >>> [(int(a), float(b)) for a, b in tf.data.Dataset.load(d)]
+        [(1, 0.5), (2, 1.5)]
+        """
         spec_file = os.path.join(str(path), _SPEC_FILE)
         if not os.path.exists(spec_file):
             raise NotFoundError(f"Dataset.load: {path} holds no saved dataset (no "
@@ -361,7 +402,14 @@ class Dataset:
              checkpoint_args: Any = None) -> None:
         """Write the dataset to the folder ``path`` (read it back with ``Dataset.load``):
         record files of checked elements and ``dataset_spec.json``, each moved into place when
-        complete; ``shard_func(element)`` picks an element's shard (one shard by default)."""
+        complete; ``shard_func(element)`` picks an element's shard (one shard by default).
+
+        >>> import os, tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> tf.data.Dataset.range(4).save(d, shard_func=lambda x: x % 2)
+        >>> sorted(f.split("-")[-1] for f in os.listdir(d) if f.endswith(".tgds"))
+        ['00000.tgds', '00001.tgds']
+        """
         os.makedirs(path, exist_ok=True)
         run, writers = uuid.uuid4().hex[:8], {}
         try:
@@ -455,11 +503,21 @@ class Dataset:
             int(k)])
 
     def take_while(self, predicate: Callable, name: str | None = None) -> Dataset:
-        """Elements until the first one for which ``predicate`` is False."""
+        """Elements until the first one for which ``predicate`` is False.
+
+        >>> import tapegrad as tf
+        >>> [int(v) for v in tf.data.Dataset.range(9).take_while(lambda x: x < 3)]
+        [0, 1, 2]
+        """
         return _TakeWhile(self, predicate)
 
     def unique(self, name: str | None = None) -> Dataset:
-        """Each distinct scalar element once, at its first occurrence."""
+        """Each distinct scalar element once, at its first occurrence.
+
+        >>> import tapegrad as tf
+        >>> [int(v) for v in tf.data.Dataset.from_tensor_slices([1, 37, 2, 37, 2, 1]).unique()]
+        [1, 37, 2]
+        """
         return _Unique(self)
 
     def rejection_resample(self, class_func: Callable, target_dist: Any,
@@ -468,7 +526,14 @@ class Dataset:
         """``(class, element)`` pairs, resampled by rejection so that the classes follow
         ``target_dist``: an element of class ``c`` is kept with probability
         ``r_c / max(r)``, ``r = target_dist / initial_dist`` (``initial_dist`` estimated from
-        the classes seen so far when not given)."""
+        the classes seen so far when not given).
+
+        >>> import tapegrad as tf
+        >>> ds = tf.data.Dataset.from_tensor_slices([0, 1, 0, 1]).rejection_resample(
+        ...     lambda y: y, target_dist=[0.0, 1.0], initial_dist=[0.5, 0.5], seed=0)
+        >>> [(int(c), int(y)) for c, y in ds]
+        [(1, 1), (1, 1)]
+        """
         target = np.asarray(_to_numpy(target_dist), np.float64).ravel()
         initial = None if initial_dist is None else np.asarray(_to_numpy(initial_dist),
                                                                 np.float64).ravel()
@@ -477,7 +542,13 @@ class Dataset:
     def snapshot(self, path: str, compression: str = "AUTO", reader_func: Callable | None = None,
                  shard_func: Callable | None = None, name: str | None = None) -> Dataset:
         """``cache`` in the folder ``path``: the first complete pass is written there, later
-        passes and programs read it (tapegrad's record format, not TF's snapshot format)."""
+        passes and programs read it (tapegrad's record format, not TF's snapshot format).
+
+        >>> import tempfile, tapegrad as tf
+        >>> ds = tf.data.Dataset.range(3).map(lambda x: x * x).snapshot(tempfile.mkdtemp())
+        >>> [int(v) for v in ds] == [int(v) for v in ds] == [0, 1, 4]
+        True
+        """
         os.makedirs(path, exist_ok=True)
         return _FileCache(self, os.path.join(path, "snapshot.tgds"))
 

@@ -39,17 +39,34 @@ load = Dataset.load
 
 def save(dataset: Dataset, path: str, compression: str | None = None,
          shard_func: Callable | None = None, checkpoint_args: Any = None) -> None:
-    """``tf.data.experimental.save``: ``dataset.save(path, ...)``."""
+    """``tf.data.experimental.save``: ``dataset.save(path, ...)``.
+
+    >>> import tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp()
+    >>> tf.data.experimental.save(tf.data.Dataset.range(2), d)
+    >>> [int(v) for v in tf.data.experimental.load(d)]
+    [0, 1]
+    """
     dataset.save(path, compression, shard_func, checkpoint_args)
 
 
 def cardinality(dataset: Dataset) -> Any:
-    """``dataset.cardinality()``: an int64 tensor, -1 infinite, -2 unknown."""
+    """``dataset.cardinality()``: an int64 tensor, -1 infinite, -2 unknown.
+
+    >>> import tapegrad as tf
+    >>> int(tf.data.experimental.cardinality(tf.data.Dataset.range(3).repeat()))
+    -1
+    """
     return dataset.cardinality()
 
 
 def get_single_element(dataset: Dataset) -> Any:
-    """``dataset.get_single_element()``."""
+    """``dataset.get_single_element()``.
+
+    >>> import tapegrad as tf
+    >>> int(tf.data.experimental.get_single_element(tf.data.Dataset.range(1)))
+    0
+    """
     return dataset.get_single_element()
 
 
@@ -103,31 +120,85 @@ def assert_cardinality(expected_cardinality: Any) -> Transformation:
 
 
 def enumerate_dataset(start: int = 0) -> Transformation:
+    """``dataset.enumerate(start)``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> [tuple(map(int, p)) for p in tf.data.Dataset.range(2).apply(ex.enumerate_dataset(5))]
+    [(5, 0), (6, 1)]
+    """
     return lambda dataset: dataset.enumerate(start)
 
 
 def ignore_errors(log_warning: bool = False) -> Transformation:
+    """``dataset.ignore_errors()``: elements whose computation fails are dropped.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> ds = tf.data.Dataset.from_tensor_slices([1.0, -1.0, 4.0]).map(
+    ...     lambda x: tf.debugging.check_numerics(tf.sqrt(x), 'sqrt'))
+    >>> [float(v) for v in ds.apply(ex.ignore_errors())]
+    [1.0, 2.0]
+    """
     return lambda dataset: dataset.ignore_errors(log_warning)
 
 
 def take_while(predicate: Callable) -> Transformation:
+    """``dataset.take_while(predicate)``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> [int(v) for v in tf.data.Dataset.range(5).apply(ex.take_while(lambda x: x < 2))]
+    [0, 1]
+    """
     return lambda dataset: dataset.take_while(predicate)
 
 
 def unbatch() -> Transformation:
+    """``dataset.unbatch()``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> [int(v) for v in tf.data.Dataset.range(3).batch(2).apply(ex.unbatch())]
+    [0, 1, 2]
+    """
     return lambda dataset: dataset.unbatch()
 
 
 def unique() -> Transformation:
+    """``dataset.unique()``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> [int(v) for v in tf.data.Dataset.from_tensor_slices([1, 1, 2]).apply(ex.unique())]
+    [1, 2]
+    """
     return lambda dataset: dataset.unique()
 
 
 def scan(initial_state: Any, scan_func: Callable) -> Transformation:
+    """``dataset.scan(initial_state, scan_func)``: running state.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> zero = tf.constant(0, tf.int64)
+    >>> [int(v) for v in tf.data.Dataset.range(4).apply(ex.scan(zero, lambda s, x: (s + x, s + x)))]
+    [0, 1, 3, 6]
+    """
     return lambda dataset: dataset.scan(initial_state, scan_func)
 
 
 def group_by_window(key_func: Callable, reduce_func: Callable, window_size: int | None = None,
                     window_size_func: Callable | None = None) -> Transformation:
+    """``dataset.group_by_window(...)``: windows of elements of one key.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> ds = tf.data.Dataset.range(6).apply(ex.group_by_window(
+    ...     lambda x: x % 2, lambda k, w: w.batch(3), 3))
+    >>> [b.tolist() for b in ds.as_numpy_iterator()]
+    [[0, 2, 4], [1, 3, 5]]
+    """
     return lambda dataset: dataset.group_by_window(key_func, reduce_func, window_size,
                                                    window_size_func)
 
@@ -137,6 +208,15 @@ def bucket_by_sequence_length(element_length_func: Callable, bucket_boundaries: 
                               padding_values: Any = None, pad_to_bucket_boundary: bool = False,
                               no_padding: bool = False,
                               drop_remainder: bool = False) -> Transformation:
+    """``dataset.bucket_by_sequence_length(...)``: batches by length bucket.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> ds = tf.data.Dataset.from_tensor_slices([1, 5, 2, 6]).apply(
+    ...     ex.bucket_by_sequence_length(lambda x: x, [4], [2, 2]))
+    >>> [b.tolist() for b in ds.as_numpy_iterator()]
+    [[1, 2], [5, 6]]
+    """
     return lambda dataset: dataset.bucket_by_sequence_length(
         element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
         padding_values, pad_to_bucket_boundary, drop_remainder)
@@ -144,22 +224,54 @@ def bucket_by_sequence_length(element_length_func: Callable, bucket_boundaries: 
 
 def rejection_resample(class_func: Callable, target_dist: Any, initial_dist: Any = None,
                        seed: int | None = None) -> Transformation:
+    """``dataset.rejection_resample(...)``: ``(class, element)`` pairs.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> ds = tf.data.Dataset.from_tensor_slices([0, 1, 1]).apply(
+    ...     ex.rejection_resample(lambda y: y, [1.0, 0.0], seed=0))
+    >>> [int(c) for c, _ in ds]
+    [0]
+    """
     return lambda dataset: dataset.rejection_resample(class_func, target_dist, initial_dist, seed)
 
 
 def snapshot(path: str, compression: str = "AUTO", reader_func: Callable | None = None,
              shard_func: Callable | None = None) -> Transformation:
+    """``dataset.snapshot(path)``: a cache in the folder ``path``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> import tempfile
+    >>> [int(v) for v in tf.data.Dataset.range(2).apply(ex.snapshot(tempfile.mkdtemp()))]
+    [0, 1]
+    """
     return lambda dataset: dataset.snapshot(path, compression, reader_func, shard_func)
 
 
 def shuffle_and_repeat(buffer_size: int, count: int | None = None,
                        seed: int | None = None) -> Transformation:
+    """``dataset.shuffle(buffer_size, seed).repeat(count)``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> sorted(int(v) for v in tf.data.Dataset.range(2).apply(ex.shuffle_and_repeat(2, 2, seed=0)))
+    [0, 0, 1, 1]
+    """
     return lambda dataset: dataset.shuffle(buffer_size, seed).repeat(count)
 
 
 def map_and_batch(map_func: Callable, batch_size: int, num_parallel_batches: int | None = None,
                   drop_remainder: bool = False,
                   num_parallel_calls: int | None = None) -> Transformation:
+    """``dataset.map(map_func).batch(batch_size)``.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> ds = tf.data.Dataset.range(3).apply(ex.map_and_batch(lambda x: x * 2, 2))
+    >>> [b.tolist() for b in ds.as_numpy_iterator()]
+    [[0, 2], [4]]
+    """
     return lambda dataset: dataset.map(map_func, num_parallel_calls).batch(batch_size,
                                                                           drop_remainder)
 
@@ -167,5 +279,14 @@ def map_and_batch(map_func: Callable, batch_size: int, num_parallel_batches: int
 def parallel_interleave(map_func: Callable, cycle_length: int, block_length: int = 1,
                         sloppy: bool = False, buffer_output_elements: int | None = None,
                         prefetch_input_elements: int | None = None) -> Transformation:
+    """``dataset.interleave(map_func, cycle_length, block_length)`` on threads.
+
+    >>> import tapegrad as tf
+    >>> ex = tf.data.experimental
+    >>> ds = tf.data.Dataset.range(2).apply(ex.parallel_interleave(
+    ...     lambda x: tf.data.Dataset.from_tensors(x).repeat(2), 2))
+    >>> [int(v) for v in ds]
+    [0, 1, 0, 1]
+    """
     return lambda dataset: dataset.interleave(map_func, cycle_length, block_length,
                                               num_parallel_calls=cycle_length)
