@@ -2,9 +2,14 @@
 threads, tape misuse named, TF's refusals, and the edge cases that used to fail."""
 
 import gc
+import io
+import os
+import subprocess
+import sys
 import threading
 import warnings
 import weakref
+import zipfile
 
 import numpy as np
 import pytest
@@ -171,3 +176,59 @@ def test_function_replays_casts_of_python_values():
 
     for _ in range(5):  # trace, checked replays, then trusted replays
         np.testing.assert_array_equal(f(tf.constant([1.0, 2.0])).numpy(), [3.0, 6.0])
+
+
+# -- weights files as an attack surface ---------------------------------------------------------
+def _saved(tmp_path):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,))])
+    path = str(tmp_path / "w.npz")
+    model.save_weights(path)
+    return model, path
+
+
+def test_a_header_claiming_terabytes_is_refused_before_allocating(tmp_path):
+    model, path = _saved(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False,
+                                                  "shape": (10 ** 14,)})
+    first = next(iter(members))
+    members[first] = header.getvalue() + bytes(64)
+    bad = str(tmp_path / "bad.npz")
+    with zipfile.ZipFile(bad, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    with pytest.raises(ValueError, match=r"declares shape \[100000000000000\]"):
+        model.load_weights(bad)
+    model.load_weights(path)  # the real file still loads
+
+
+def test_a_npy_renamed_npz_is_a_clear_error(tmp_path):
+    model, _ = _saved(tmp_path)
+    npy = tmp_path / "a.npy"
+    np.save(npy, np.ones(3))
+    fake = tmp_path / "a.npz"
+    npy.rename(fake)
+    with pytest.raises(ValueError, match="not an .npz archive"):
+        model.load_weights(str(fake))
+
+
+def test_saved_files_honour_the_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        _, path = _saved(tmp_path)
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == 0o640
+
+
+def test_a_killed_writers_temporary_file_is_cleaned_by_the_next_save(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid that no longer runs, as after SIGKILL
+    stale = tmp_path / f".w.npz.{dead.pid}.abc123.tmp"
+    stale.write_bytes(b"half a file")
+    mine = tmp_path / f".w.npz.{os.getpid()}.zzz.tmp"  # a live writer's: left alone
+    mine.write_bytes(b"in progress")
+    _saved(tmp_path)
+    assert not stale.exists() and mine.exists()

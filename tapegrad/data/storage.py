@@ -23,12 +23,12 @@ import json
 import os
 import re
 import struct
-import tempfile
 import zlib
 from typing import IO, Any, Iterator
 
 import numpy as np
 
+from ..engine.atomic import open_atomic, publish, temp_path
 from ..engine import nest
 from ..engine.errors import DataLossError, InvalidArgumentError
 
@@ -103,9 +103,7 @@ class RecordWriter:
 
     def __init__(self, path: str, example: Any, compression: str | None = None):
         self.path, self.count = path, 0
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, self.tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        os.close(fd)
+        self.tmp = temp_path(path)
         self.f = _open_write(self.tmp, compression)
         self.f.write(MAGIC)
         self._frame(HEADER, json.dumps({"structure": encode_structure(example)}).encode())
@@ -123,7 +121,7 @@ class RecordWriter:
         self._frame(END, struct.pack("<Q", self.count))
         self.f.flush()
         self.f.close()
-        _publish(self.tmp, self.path)
+        publish(self.tmp, self.path)
 
     def abort(self) -> None:
         self.f.close()
@@ -133,18 +131,8 @@ class RecordWriter:
 
 def write_json_atomic(path: str, obj: Any) -> None:
     """``obj`` as JSON at ``path``, written to a temporary file and moved into place."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.abspath(path)))
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with open_atomic(path, "w") as f:
         json.dump(obj, f, indent=1)
-    _publish(tmp, path)
-
-
-def _publish(tmp: str, path: str) -> None:
-    """Move a finished temporary file into place, readable as a normal file would be."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, path)
 
 
 def read_json(path: str, limit: int = 1 << 20) -> Any:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from typing import Any
 
 import numpy as np
 
+from ..engine.atomic import write_atomic
 from ..engine.variable import Variable
 from . import saving_h5 as _h5
 
@@ -76,23 +76,6 @@ def _encode(arrays: dict, kind: str) -> bytes:
                    metadata={"format": marker.tobytes().decode()})
 
 
-def _write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, fsync, then ``os.replace``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
     """Save every variable of ``model`` (a Layer/Model, or a list of Variables) to ``filepath``.
 
@@ -116,7 +99,7 @@ def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
     arrays: dict[str, np.ndarray] = {_key(i, v): np.asarray(v._value)
                                      for i, v in enumerate(variables)}
     arrays[MARKER] = np.frombuffer(FORMAT.encode(), dtype=np.uint8)
-    _write_atomic(filepath, _encode(arrays, kind))
+    write_atomic(filepath, _encode(arrays, kind))
 
 
 def _read(path: str, kind: str) -> dict[str, np.ndarray]:
@@ -145,6 +128,7 @@ def _read(path: str, kind: str) -> dict[str, np.ndarray]:
             names = list(f.files)
             if MARKER not in names:
                 raise _Foreign(names)
+            _check_sizes(f.zip, os.path.getsize(path))
             return {k: f[k] for k in names if k != MARKER}
     except _Foreign as e:
         raise ValueError(f"load_weights: {path!r} was not written by tapegrad's save_weights "
@@ -153,6 +137,32 @@ def _read(path: str, kind: str) -> dict[str, np.ndarray]:
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
         raise ValueError(f"load_weights: {path!r} is not a readable weights file (truncated, "
                          f"damaged, or not an .npz archive): {e}") from None
+
+
+_DEFLATE_MAX_RATIO = 1032  # the most deflate can shrink data: a larger claim is a lie
+
+
+def _check_sizes(archive: zipfile.ZipFile, file_bytes: int) -> None:
+    """Before anything is allocated: every member's sizes must be possible for a file of
+    ``file_bytes``, and every array's header must claim no more bytes than its member holds
+    (a tiny file must not make NumPy allocate terabytes)."""
+    for info in archive.infolist():
+        if info.compress_size > file_bytes or \
+                info.file_size > info.compress_size * _DEFLATE_MAX_RATIO + 1024:
+            raise ValueError(f"member {info.filename!r} claims {info.file_size} bytes, more "
+                             f"than a {file_bytes}-byte file can hold")
+        with archive.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0)
+            shape, _, dtype = read(member, max_header_size=10_000)
+            if dtype.hasobject:
+                raise ValueError(f"member {info.filename!r} holds Python objects (refused: "
+                                 f"they would need unpickling)")
+            need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if need > info.file_size:
+                raise ValueError(f"member {info.filename!r} declares shape {list(shape)} "
+                                 f"({need} bytes) but holds {info.file_size} bytes")
 
 
 class _Foreign(Exception):

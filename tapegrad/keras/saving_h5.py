@@ -12,11 +12,11 @@ count and shape before any value is read or assigned. Needs ``h5py`` (``tapegrad
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any, Iterator
 
 import numpy as np
 
+from ..engine.atomic import publish, temp_path
 from ..engine.variable import Variable
 from .base_layer import Layer
 from ..module import _snake
@@ -110,10 +110,7 @@ def save_weights_h5(model: Layer, filepath: str) -> None:
                         f"variables by layer path; got {type(model).__name__}. Save a list of "
                         f"variables to .npz instead.")
     h5py = _h5py()
-    folder = os.path.dirname(os.path.abspath(filepath))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(filepath) + ".",
-                               suffix=".tmp")
-    os.close(fd)
+    tmp = temp_path(filepath)
     try:
         with h5py.File(tmp, "w") as f:
             for path, layer, variables in keras_layout(model):
@@ -121,7 +118,7 @@ def save_weights_h5(model: Layer, filepath: str) -> None:
                 group.attrs["name"] = layer.name
                 for i, v in enumerate(variables):
                     group.create_dataset(str(i), data=np.asarray(v._value))
-        os.replace(tmp, filepath)
+        publish(tmp, filepath)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
+from tapegrad.engine import atomic
 from tapegrad.keras import saving
 
 
@@ -46,7 +47,7 @@ def test_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
     before = pathlib.Path(path).read_bytes()
     model.layers[0].kernel.assign_add(tf.ones_like(model.layers[0].kernel))
 
-    real_fdopen = os.fdopen
+    real_open = open
 
     class Failing:
         def __init__(self, f):
@@ -62,7 +63,8 @@ def test_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
             self.f.write(data[: len(data) // 2])  # half the bytes reach the disk, then a crash
             raise OSError("disk full")
 
-    monkeypatch.setattr(saving.os, "fdopen", lambda fd, mode: Failing(real_fdopen(fd, mode)))
+    monkeypatch.setattr(atomic, "open", lambda p, mode: Failing(real_open(p, mode)),
+                        raising=False)
     with pytest.raises(OSError, match="disk full"):
         model.save_weights(path)
     monkeypatch.undo()

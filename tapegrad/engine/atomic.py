@@ -1,0 +1,115 @@
+"""Files written all at once or not at all: the one helper every writer in tapegrad uses
+(weights files, ``.keras`` archives, dataset snapshots and caches, checkpoints).
+
+A file is written to a temporary name next to its destination, flushed to disk, given the mode
+a normal ``open(path, "w")`` would give (``0o666`` less the umask), then moved into place with
+``os.replace`` — so a reader sees the old file or the new one, never half of one. A temporary
+file left by a writer that was killed (SIGKILL, power loss) is removed by the next write to the
+same destination, once its process is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import re
+import tempfile
+import threading
+from typing import IO, Iterator
+
+__all__ = ["write_atomic", "open_atomic", "publish", "temp_path", "file_mode"]
+
+_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` must set it to read it,
+    which races with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a newly created file gets: ``0o666`` less the umask."""
+    return 0o666 & ~_umask()
+
+
+def _stale(path: str) -> None:
+    """Remove temporary files of ``path`` whose writing process no longer exists."""
+    folder, base = os.path.split(os.path.abspath(path))
+    pattern = re.compile(re.escape("." + base + ".") + r"(\d+)\.[^.]+\.tmp$")
+    for tmp in glob.glob(os.path.join(glob.escape(folder), "." + glob.escape(base) + ".*.tmp")):
+        m = pattern.search(os.path.basename(tmp))
+        if m is None or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+        except (PermissionError, OverflowError):
+            pass  # alive under another user, or not a pid: leave it
+
+
+def temp_path(path: str) -> str:
+    """A new, empty temporary file next to ``path`` (named after it and this process)."""
+    _stale(path)
+    folder, base = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{base}.{os.getpid()}.", suffix=".tmp")
+    os.close(fd)
+    return tmp
+
+
+def publish(tmp: str, path: str) -> None:
+    """Move the finished temporary file ``tmp`` into place at ``path``, with a normal file's
+    mode (``mkstemp`` makes it ``0o600``)."""
+    os.chmod(tmp, file_mode())
+    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def open_atomic(path: str, mode: str = "wb") -> Iterator[IO]:
+    """Write ``path`` through a temporary file; on any exception nothing changes at ``path``.
+
+    >>> import os, tempfile
+    >>> from tapegrad.engine.atomic import open_atomic
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+    >>> with open_atomic(path, "w") as f:
+    ...     _ = f.write("hello")
+    >>> open(path).read()
+    'hello'
+    """
+    tmp = temp_path(path)
+    try:
+        with open(tmp, mode) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        publish(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once or not at all.
+
+    >>> import os, tempfile
+    >>> from tapegrad.engine.atomic import write_atomic
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.bin")
+    >>> write_atomic(path, b"abc"); open(path, "rb").read()
+    b'abc'
+    """
+    with open_atomic(path, "wb") as f:
+        f.write(data)
