@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from typing import Any
 
@@ -24,8 +23,17 @@ import numpy as np
 
 from ..engine.variable import Variable
 from . import saving_h5 as _h5
+from .atomic import write_atomic as _write_atomic
+from .saving_keras import load_model, save_model
+from .serialization import (CustomObjectScope, custom_object_scope,
+                            deserialize_keras_object, get_custom_objects,
+                            get_registered_name, get_registered_object,
+                            register_keras_serializable, serialize_keras_object)
 
-__all__ = ["save_weights", "load_weights"]
+__all__ = ["save_weights", "load_weights", "save_model", "load_model",
+           "register_keras_serializable", "get_registered_name", "get_registered_object",
+           "get_custom_objects", "CustomObjectScope", "custom_object_scope",
+           "serialize_keras_object", "deserialize_keras_object"]
 
 MARKER = "__tapegrad_weights__"
 FORMAT = "tapegrad-weights/1"
@@ -74,23 +82,6 @@ def _encode(arrays: dict, kind: str) -> bytes:
     marker = arrays.pop(MARKER)
     return st.save({k: np.ascontiguousarray(v) for k, v in arrays.items()},
                    metadata={"format": marker.tobytes().decode()})
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, fsync, then ``os.replace``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:

@@ -114,6 +114,9 @@ class Trainer:
         use them. ``"accuracy"`` picks the accuracy that fits the loss (sparse, categorical
         or binary)."""
         self.optimizer = _optimizers.get(optimizer)
+        # the arguments as given, for a saved model's compile_config (Keras 3 keeps them too)
+        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics}
         self.loss = _resolve_loss(loss)
         self.loss_weights = loss_weights
         self.compiled_metrics = [self._metric(m) for m in (metrics or [])]
