@@ -138,6 +138,9 @@ def write_layers(f: Any, model: Layer) -> None:
 def write_optimizer(f: Any, optimizer: Any) -> None:
     """Keras 3's ``optimizer/vars``: the iteration count, the learning rate, the slots."""
     _write_group(f, "optimizer/vars", optimizer.name, optimizer.variables)
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None:  # a LossScaleOptimizer: Keras also stores the inner one on its own
+        _write_group(f, "optimizer/inner_optimizer/vars", inner.name, inner.variables)
 
 
 def _write_group(f: Any, key: str, name: str, variables: list) -> None:

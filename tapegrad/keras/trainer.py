@@ -201,10 +201,12 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            # the scaled loss (loss_scale_factor, LossScaleOptimizer), as Keras 3's step
+            scaled = self.optimizer.scale_loss(loss)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         variables = self.trainable_variables
         if variables:
-            grads = tape.gradient(loss, variables)
+            grads = tape.gradient(scaled, variables)
             self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
@@ -273,6 +275,8 @@ class Trainer:
             cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
+        # with use_ema the weights take their moving averages (Keras 3, before on_train_end)
+        self.optimizer.finalize_variable_values(self.trainable_variables)
         cbs.on_train_end(logs)
         self.history = cbs.history
         return self.history
