@@ -43,6 +43,13 @@ FAMILIES = [
     ("R2Score", {}, "regression"), ("R2Score", {"class_aggregation": None}, "regression"),
     ("R2Score", {"class_aggregation": "variance_weighted_average", "num_regressors": 1},
      "regression"),
+    ("AUC", {}, "binary"), ("AUC", {"num_thresholds": 7, "curve": "PR"}, "binary"),
+    ("AUC", {"num_thresholds": 9, "summation_method": "minoring"}, "binary"),
+    ("AUC", {"curve": "PR", "summation_method": "majoring", "thresholds": [0.25, 0.5, 0.75]},
+     "binary"),
+    ("AUC", {"multi_label": True, "num_labels": 2, "label_weights": [0.3, 0.7]}, "binary"),
+    ("AUC", {"multi_label": True, "curve": "PR"}, "binary"),
+    ("AUC", {"from_logits": True, "curve": "PRGAIN"}, "regression"),
 ]
 
 

@@ -13,7 +13,7 @@ from .scores import __all__ as _scores_all
 from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge,
                            CosineSimilarity, Hinge, KLDivergence, LogCoshError, Poisson,
                            SparseCategoricalCrossentropy, SquaredHinge)
-from .scores import F1Score, R2Score, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy
+from .scores import AUC, F1Score, R2Score, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy
 
 __all__ = list(_base_all) + list(_loss_all) + list(_scores_all)
 
@@ -26,4 +26,4 @@ _base.register_names({
     "hinge": Hinge, "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
     "top_k_categorical_accuracy": TopKCategoricalAccuracy,
     "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
-    "f1_score": F1Score, "r2_score": R2Score})
+    "f1_score": F1Score, "r2_score": R2Score, "auc": AUC})

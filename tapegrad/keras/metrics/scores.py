@@ -14,7 +14,7 @@ from .base import Mean, Metric, _MeanOf, _np
 
 __all__ = ["Sum", "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
            "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "FBetaScore",
-           "F1Score", "R2Score"]
+           "F1Score", "R2Score", "AUC"]
 
 _EPS = np.float32(1e-7)
 
@@ -221,3 +221,119 @@ class R2Score(Metric):
         elif k:
             score = 1 - (1 - score) * (n - 1) / (n - k - 1)
         return convert_to_tensor(np.asarray(score, np.float32))
+
+
+def _divide_no_nan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.where(b == 0, np.float32(0), a / np.where(b == 0, 1, b)).astype(np.float32)
+
+
+class AUC(Metric):
+    """Area under the ROC or PR curve from confusion counts at ``num_thresholds`` thresholds
+    (Keras 3's Riemann sum; PR with ``"interpolation"`` uses Davis & Goadrich's
+    interpolation). ``multi_label`` keeps one curve per column and averages their areas
+    (weighted by ``label_weights``); otherwise every label counts as one example.
+
+    >>> import tapegrad as tf
+    >>> m = tf.keras.metrics.AUC(num_thresholds=3)
+    >>> m.update_state([0, 0, 1, 1], [0.0, 0.5, 0.3, 0.9]); float(m.result())
+    0.75
+    """
+
+    def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
+                 summation_method: str = "interpolation", name: str | None = None,
+                 dtype: Any = None, thresholds: Any = None, multi_label: bool = False,
+                 num_labels: int | None = None, label_weights: Any = None,
+                 from_logits: bool = False):
+        curve, summation_method = curve.upper(), summation_method.lower()
+        if curve not in ("ROC", "PR", "PRGAIN"):
+            raise ValueError(f"AUC: curve must be 'ROC', 'PR' or 'PRGAIN', got {curve!r}.")
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(f"AUC: summation_method must be 'interpolation', 'minoring' or "
+                             f"'majoring', got {summation_method!r}.")
+        super().__init__(name=name or "auc", dtype=dtype or "float32")
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+        else:
+            if num_thresholds <= 1:
+                raise ValueError(f"AUC: num_thresholds must be > 1, got {num_thresholds!r}.")
+            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        self.thresholds = np.array([0.0 - 1e-7] + inner + [1.0 + 1e-7], np.float32)
+        self.num_thresholds = len(self.thresholds)
+        self.curve, self.summation_method = curve, summation_method
+        self.multi_label, self.num_labels = multi_label, num_labels
+        self.label_weights = None if label_weights is None else \
+            np.asarray(label_weights, np.float32)
+        self.from_logits = from_logits
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        self._counts: np.ndarray | None = None  # tp, fp, tn, fn: [4, thresholds(, labels)]
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        t, p = _np(y_true).astype(np.float32), _np(y_pred).astype(np.float32)
+        if self.from_logits:
+            p = 1 / (1 + np.exp(-p))
+        w = np.ones_like(p) if sample_weight is None else np.broadcast_to(
+            _np(sample_weight).astype(np.float32).reshape(
+                _np(sample_weight).shape + (1,) * (p.ndim - _np(sample_weight).ndim)), p.shape)
+        t = np.broadcast_to(t.reshape(p.shape) if t.size == p.size else t, p.shape)
+        t = (t != 0).astype(np.float32)  # labels are read as booleans, as Keras does
+        if self.label_weights is not None and not self.multi_label:
+            w = w * self.label_weights
+        if self.multi_label:
+            t, p, w = (a.reshape(-1, a.shape[-1]) for a in (t, p, w))
+        else:
+            t, p, w = (a.reshape(-1, 1) for a in (t, p, w))
+        above = p[None] > self.thresholds[:, None, None]  # [thresholds, examples, labels]
+        pos, neg = t * w, (1 - t) * w
+        counts = np.stack([(above * pos).sum(1), (above * neg).sum(1),
+                           (~above * neg).sum(1), (~above * pos).sum(1)])
+        self._counts = counts if self._counts is None else self._counts + counts
+
+    def _average(self, by_threshold: np.ndarray) -> Tensor:
+        by_label = by_threshold.sum(axis=0)
+        if not self.multi_label:
+            return convert_to_tensor(np.float32(by_label.sum()))
+        if self.label_weights is None:
+            return convert_to_tensor(np.float32(by_label.mean()))
+        return convert_to_tensor(np.float32(_divide_no_nan(
+            (by_label * self.label_weights).sum(), self.label_weights.sum())))
+
+    def interpolate_pr_auc(self) -> Tensor:
+        """The PR area by Davis & Goadrich's interpolation between thresholds."""
+        tp, fp, _, fn = self._counts
+        dtp = tp[:-1] - tp[1:]
+        p = tp + fp
+        dp = p[:-1] - p[1:]
+        slope = _divide_no_nan(dtp, np.maximum(dp, 0))
+        intercept = tp[1:] - slope * p[1:]
+        with np.errstate(all="ignore"):
+            ratio = np.where((p[:-1] > 0) & (p[1:] > 0),
+                             _divide_no_nan(p[:-1], np.maximum(p[1:], 0)), 1.0)
+            increment = _divide_no_nan(slope * (dtp + intercept * np.log(ratio)),
+                                       np.maximum(tp[1:] + fn[1:], 0))
+        return self._average(increment)
+
+    def result(self) -> Tensor:
+        if self._counts is None:
+            return convert_to_tensor(np.float32(0.0))
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self.interpolate_pr_auc()
+        tp, fp, tn, fn = self._counts
+        recall = _divide_no_nan(tp, tp + fn)
+        if self.curve == "ROC":
+            x, y = _divide_no_nan(fp, fp + tn), recall
+        elif self.curve == "PR":
+            x, y = recall, _divide_no_nan(tp, tp + fp)
+        else:  # PRGAIN
+            scale = _divide_no_nan(tp + fn, tn + fp)
+            x = np.maximum(np.where(tp == 0, 0, 1 - scale * _divide_no_nan(fn, tp)), 0)
+            y = np.where(tp == 0, 1, 1 - scale * _divide_no_nan(fp, tp))
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2
+        elif self.summation_method == "minoring":
+            heights = np.minimum(y[:-1], y[1:])
+        else:
+            heights = np.maximum(y[:-1], y[1:])
+        return self._average((x[:-1] - x[1:]) * heights)
