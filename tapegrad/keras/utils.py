@@ -11,8 +11,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from ..ops import random as _random
+from .dataset_utils import split_dataset, timeseries_dataset_from_array
 
-__all__ = ["Progbar", "to_categorical", "normalize", "pad_sequences", "set_random_seed"]
+__all__ = ["Progbar", "to_categorical", "normalize", "pad_sequences", "set_random_seed",
+           "timeseries_dataset_from_array", "split_dataset"]
 
 
 def _fmt(v: float) -> str:
