@@ -27,6 +27,18 @@ FUNCS = {
     "squared_hinge": ("SquaredHinge", SIGNED),
     "categorical_hinge": ("CategoricalHinge", SIGNED),
     "cosine_similarity": ("CosineSimilarity", SIGNED),
+    "binary_focal_crossentropy": ("BinaryFocalCrossentropy", Y_PRED),
+    "categorical_focal_crossentropy": ("CategoricalFocalCrossentropy", Y_PRED),
+    "dice": ("Dice", Y_PRED),
+    "tversky": ("Tversky", Y_PRED),
+}
+# arguments beside the defaults, given to the function and the class alike
+KWARGS = {
+    "binary_focal_crossentropy": dict(apply_class_balancing=True, alpha=0.3, gamma=1.5,
+                                      label_smoothing=0.1),
+    "categorical_focal_crossentropy": dict(alpha=0.4, gamma=2.5, label_smoothing=0.05),
+    "dice": dict(axis=-1),
+    "tversky": dict(alpha=0.3, beta=0.7, axis=-1),
 }
 
 
@@ -35,10 +47,12 @@ def main() -> None:
     y_true = np.array(Y_TRUE, np.float32)
     for fn, (cls, pred) in FUNCS.items():
         y_pred = np.array(pred, np.float32)
-        case = {"class": cls, "y_pred": pred,
-                "values": np.asarray(getattr(keras.losses, fn)(y_true, y_pred)).tolist()}
+        kwargs = KWARGS.get(fn, {})
+        case = {"class": cls, "y_pred": pred, "kwargs": kwargs,
+                "values": np.asarray(getattr(keras.losses, fn)(y_true, y_pred, **kwargs)
+                                     ).tolist()}
         for reduction in ("sum_over_batch_size", "sum", "none"):
-            loss = getattr(keras.losses, cls)(reduction=reduction)
+            loss = getattr(keras.losses, cls)(reduction=reduction, **kwargs)
             case[reduction] = np.asarray(loss(y_true, y_pred, sample_weight=np.array(WEIGHTS))
                                          ).tolist()
         out["cases"][fn] = case

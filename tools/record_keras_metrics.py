@@ -22,6 +22,65 @@ REGRESSION = ["MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageEr
               "MeanSquaredLogarithmicError", "RootMeanSquaredError"]
 
 
+# three classes, for the top-k accuracies (one-hot labels, and the same as integers)
+CLASS_TRUE = [[0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]]
+CLASS_PRED = [[0.1, 0.5, 0.4], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.3, 0.3, 0.4],
+              [0.5, 0.25, 0.25]]
+# (metric, constructor arguments, inputs): "binary" are Y_TRUE/Y_PRED, "regression" the same
+# shifted by 0.5, "onehot"/"sparse" the three-class inputs
+FAMILIES = [
+    ("BinaryCrossentropy", {}, "binary"), ("BinaryCrossentropy",
+                                           {"label_smoothing": 0.1}, "binary"),
+    ("CategoricalCrossentropy", {}, "onehot"), ("SparseCategoricalCrossentropy", {}, "sparse"),
+    ("KLDivergence", {}, "binary"), ("Poisson", {}, "binary"), ("LogCoshError", {}, "binary"),
+    ("CosineSimilarity", {}, "regression"), ("Hinge", {}, "binary"),
+    ("SquaredHinge", {}, "binary"), ("CategoricalHinge", {}, "onehot"), ("Sum", {}, "values"),
+    ("TopKCategoricalAccuracy", {"k": 2}, "onehot"),
+    ("SparseTopKCategoricalAccuracy", {"k": 1}, "sparse"),
+    ("F1Score", {}, "binary"), ("F1Score", {"average": "macro", "threshold": 0.5}, "binary"),
+    ("F1Score", {"average": "micro", "threshold": 0.5}, "binary"),
+    ("FBetaScore", {"average": "weighted", "beta": 2.0, "threshold": 0.5}, "binary"),
+    ("R2Score", {}, "regression"), ("R2Score", {"class_aggregation": None}, "regression"),
+    ("R2Score", {"class_aggregation": "variance_weighted_average", "num_regressors": 1},
+     "regression"),
+    ("AUC", {}, "binary"), ("AUC", {"num_thresholds": 7, "curve": "PR"}, "binary"),
+    ("AUC", {"num_thresholds": 9, "summation_method": "minoring"}, "binary"),
+    ("AUC", {"curve": "PR", "summation_method": "majoring", "thresholds": [0.25, 0.5, 0.75]},
+     "binary"),
+    ("AUC", {"multi_label": True, "num_labels": 2, "label_weights": [0.3, 0.7]}, "binary"),
+    ("AUC", {"multi_label": True, "curve": "PR"}, "binary"),
+    ("AUC", {"from_logits": True, "curve": "PRGAIN"}, "regression"),
+]
+
+
+def inputs(kind: str) -> tuple:
+    t, p = np.array(Y_TRUE, np.float32), np.array(Y_PRED, np.float32)
+    if kind == "regression":
+        return t + 0.5, p
+    if kind == "onehot":
+        return np.array(CLASS_TRUE, np.float32), np.array(CLASS_PRED, np.float32)
+    if kind == "sparse":
+        return np.argmax(CLASS_TRUE, -1), np.array(CLASS_PRED, np.float32)
+    if kind == "values":
+        return (p[:, 0],)
+    return t, p
+
+
+def _families() -> list:
+    w = np.array(WEIGHTS, np.float32)
+    out = []
+    for name, kwargs, kind in FAMILIES:
+        for sw in (None, w):
+            m = getattr(keras.metrics, name)(**kwargs)
+            args = inputs(kind)
+            m.update_state(*args, sample_weight=sw)
+            m.update_state(*[a[:2] for a in args])
+            out.append({"name": name, "kwargs": kwargs, "inputs": kind,
+                        "weighted": sw is not None,
+                        "result": np.asarray(m.result()).tolist()})
+    return out
+
+
 def main() -> None:
     t, p, w = (np.array(Y_TRUE, np.float32), np.array(Y_PRED, np.float32),
                np.array(WEIGHTS, np.float32))
@@ -40,7 +99,8 @@ def main() -> None:
             m.update_state(t + 0.5, p, sample_weight=sw)
             cases.append({"name": name, "thresholds": None, "weighted": sw is not None,
                           "regression": True, "result": float(m.result())})
-    out = {"y_true": Y_TRUE, "y_pred": Y_PRED, "sample_weight": WEIGHTS, "cases": cases}
+    out = {"y_true": Y_TRUE, "y_pred": Y_PRED, "sample_weight": WEIGHTS, "cases": cases,
+           "classes": {"y_true": CLASS_TRUE, "y_pred": CLASS_PRED}, "families": _families()}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_metrics.json")
     with open(path, "w") as f:
         json.dump(out, f)

@@ -213,6 +213,7 @@ class Layer(Module):
         self.built = True
 
     def _build_on_call(self, input_shape: Any) -> None:
+        self._built_input_shape = input_shape  # kept for a saved model's build_config
         self.build(input_shape)
 
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:

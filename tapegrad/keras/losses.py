@@ -31,7 +31,10 @@ __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCros
            "Poisson", "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge",
            "CosineSimilarity", "mean_absolute_percentage_error",
            "mean_squared_logarithmic_error", "kl_divergence", "poisson", "log_cosh", "hinge",
-           "squared_hinge", "categorical_hinge", "cosine_similarity", "mape", "msle", "kld"]
+           "squared_hinge", "categorical_hinge", "cosine_similarity", "mape", "msle", "kld",
+           "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
+           "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky",
+           "serialize", "deserialize"]
 
 EPSILON = 1e-7
 
@@ -483,6 +486,142 @@ CosineSimilarity = _loss_class(
     ">>> import tapegrad as tf\n"
     ">>> float(tf.keras.losses.CosineSimilarity()([[1.0, 0.0]], [[3.0, 0.0]]))\n-1.0\n")
 
+
+
+# -- focal, Dice and Tversky losses (Keras 3's formulas) -----------------------------------------
+def binary_focal_crossentropy(y_true: Any, y_pred: Any, apply_class_balancing: bool = False,
+                              alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
+                              label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+    """Binary cross-entropy down-weighted on easy examples: ``mean((1 - p_t)^gamma * bce)``
+    over ``axis``, ``p_t`` the probability of the true label (weighted by ``alpha`` for
+    positives and ``1 - alpha`` for negatives with ``apply_class_balancing``).
+
+    >>> import tapegrad as tf
+    >>> [round(float(v), 4) for v in tf.keras.losses.binary_focal_crossentropy(
+    ...     [[1.0], [0.0]], [[0.9], [0.6]])]
+    [0.0011, 0.3299]
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "binary_focal_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        y_pred = _nn.sigmoid(y_pred)
+    p = _nm.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+    bce = -(y_true * _m.log(p) + (1 - y_true) * _m.log(1 - p))
+    p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
+    focal = _m.pow(1.0 - p_t, gamma) * bce
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1 - y_true) * (1 - alpha)) * focal
+    return _r.reduce_mean(focal, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true: Any, y_pred: Any, alpha: float = 0.25,
+                                   gamma: float = 2.0, from_logits: bool = False,
+                                   label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+    """``sum(alpha (1 - p)^gamma * -y log p)`` over ``axis``, with ``p`` the renormalized,
+    clipped probabilities (softmax of logits with ``from_logits``).
+
+    >>> import tapegrad as tf
+    >>> [round(float(v), 4) for v in tf.keras.losses.categorical_focal_crossentropy(
+    ...     [[0.0, 1.0]], [[0.2, 0.8]])]
+    [0.0022]
+    """
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(f"categorical_focal_crossentropy: axis must be an int, got {axis!r}.")
+    y_true, y_pred = _pair(y_true, y_pred, "categorical_focal_crossentropy")
+    if label_smoothing:
+        y_true = _smooth(y_true, label_smoothing, float(y_true.shape[-1]))
+    if from_logits:
+        y_pred = _nn.softmax(y_pred, axis=axis)
+    output = y_pred / _r.reduce_sum(y_pred, axis=axis, keepdims=True)
+    output = _nm.clip_by_value(output, EPSILON, 1.0 - EPSILON)
+    cce = -y_true * _m.log(output)
+    return _r.reduce_sum(_m.pow(1.0 - output, gamma) * alpha * cce, axis=axis)
+
+
+def dice(y_true: Any, y_pred: Any, axis: Any = None) -> Tensor:
+    """``1 - 2 sum(y p) / (sum(y) + sum(p) + eps)`` over ``axis`` (all axes by default).
+
+    >>> import tapegrad as tf
+    >>> round(float(tf.keras.losses.dice([[1.0, 0.0]], [[0.5, 0.5]])), 4)
+    0.5
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "dice")
+    inter = _r.reduce_sum(y_true * y_pred, axis=axis)
+    return 1 - 2.0 * inter / (_r.reduce_sum(y_true, axis=axis) +
+                              _r.reduce_sum(y_pred, axis=axis) + EPSILON)
+
+
+def tversky(y_true: Any, y_pred: Any, alpha: float = 0.5, beta: float = 0.5,
+            axis: Any = None) -> Tensor:
+    """``1 - TP / (TP + alpha FP + beta FN + eps)`` with soft counts over ``axis``, as Keras 3
+    writes them (``FP = sum((1 - p) y)``, ``FN = sum(p (1 - y))``).
+
+    >>> import tapegrad as tf
+    >>> round(float(tf.keras.losses.tversky([[1.0, 0.0]], [[0.5, 0.5]])), 4)
+    0.5
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "tversky")
+    inter = _r.reduce_sum(y_true * y_pred, axis=axis)
+    fp = _r.reduce_sum((1 - y_pred) * y_true, axis=axis)
+    fn = _r.reduce_sum(y_pred * (1 - y_true), axis=axis)
+    return 1 - inter / (inter + fp * alpha + fn * beta + EPSILON)
+
+
+class BinaryFocalCrossentropy(Loss):
+    """Focal binary cross-entropy (see ``binary_focal_crossentropy``)."""
+
+    _fn = staticmethod(binary_focal_crossentropy)
+
+    def __init__(self, apply_class_balancing: bool = False, alpha: float = 0.25,
+                 gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
+                 axis: int = -1, reduction: str = "sum_over_batch_size",
+                 name: str = "binary_focal_crossentropy", dtype: Any = None):
+        super().__init__(reduction, name, apply_class_balancing=apply_class_balancing,
+                         alpha=alpha, gamma=gamma, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class CategoricalFocalCrossentropy(Loss):
+    """Focal categorical cross-entropy (see ``categorical_focal_crossentropy``).
+
+    >>> import tapegrad as tf
+    >>> loss = tf.keras.losses.CategoricalFocalCrossentropy()
+    >>> round(float(loss([[0.0, 1.0], [1.0, 0.0]], [[0.2, 0.8], [0.6, 0.4]])), 4)
+    0.0113
+    """
+
+    _fn = staticmethod(categorical_focal_crossentropy)
+
+    def __init__(self, alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
+                 label_smoothing: float = 0.0, axis: int = -1,
+                 reduction: str = "sum_over_batch_size",
+                 name: str = "categorical_focal_crossentropy", dtype: Any = None):
+        super().__init__(reduction, name, alpha=alpha, gamma=gamma, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class Dice(Loss):
+    """The Dice loss (see ``dice``); ``axis=None`` reduces every axis, as Keras 3."""
+
+    _fn = staticmethod(dice)
+
+    def __init__(self, reduction: str = "sum_over_batch_size", name: str = "dice",
+                 axis: Any = None, dtype: Any = None):
+        super().__init__(reduction, name, axis=axis)
+
+
+class Tversky(Loss):
+    """The Tversky loss (see ``tversky``); Dice when ``alpha = beta = 0.5``."""
+
+    _fn = staticmethod(tversky)
+
+    def __init__(self, alpha: float = 0.5, beta: float = 0.5,
+                 reduction: str = "sum_over_batch_size", name: str = "tversky",
+                 axis: Any = None, dtype: Any = None):
+        super().__init__(reduction, name, alpha=alpha, beta=beta, axis=axis)
+
+
 mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kl_divergence
@@ -500,7 +639,10 @@ _BY_NAME = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
             "kld": KLDivergence, "kl_divergence": KLDivergence, "poisson": Poisson,
             "log_cosh": LogCosh, "logcosh": LogCosh, "hinge": Hinge,
             "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
-            "cosine_similarity": CosineSimilarity}
+            "cosine_similarity": CosineSimilarity,
+            "binary_focal_crossentropy": BinaryFocalCrossentropy,
+            "categorical_focal_crossentropy": CategoricalFocalCrossentropy, "dice": Dice,
+            "tversky": Tversky}
 
 
 def get(identifier: Any) -> Any:
@@ -519,3 +661,31 @@ def get(identifier: Any) -> Any:
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret loss {identifier!r}.")
+
+
+def serialize(loss: Any) -> Any:
+    """Keras 3's form of a loss: a class instance as its config dictionary, a function by
+    name.
+
+    >>> import tapegrad as tf
+    >>> tf.keras.losses.serialize(tf.keras.losses.Dice())["class_name"]
+    'Dice'
+    """
+    if isinstance(loss, Loss):
+        return {"module": "keras.losses", "class_name": type(loss).__name__,
+                "config": loss.get_config(), "registered_name": None}
+    return getattr(loss, "__name__", loss)
+
+
+def deserialize(name: Any, custom_objects: dict | None = None) -> Any:
+    """The loss ``serialize`` described (a config dictionary, or a name)."""
+    if isinstance(name, dict):
+        cls = (custom_objects or {}).get(name.get("class_name")) or globals().get(
+            name.get("class_name", ""))
+        if not (isinstance(cls, type) and issubclass(cls, Loss)):
+            raise ValueError(f"Unknown loss class {name.get('class_name')!r}; pass it in "
+                             f"custom_objects.")
+        return cls(**name.get("config", {}))
+    if isinstance(name, str) and custom_objects and name in custom_objects:
+        return custom_objects[name]
+    return get(name)

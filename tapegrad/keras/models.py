@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 
 from . import saving as _saving
+from . import serialization as _serialization
+from .saving_keras import load_model, save_model
 from .base_layer import Layer, _accepts_training
 from .functional import Graph, with_mask
 from .keras_tensor import is_keras_tensor
@@ -18,7 +20,7 @@ from .model_structure import ModelStructure
 from ..module import _walk
 from .trainer import History, Trainer
 
-__all__ = ["Model", "Sequential", "History"]
+__all__ = ["Model", "Sequential", "History", "load_model", "save_model"]
 
 
 class Model(Trainer, ModelStructure, Layer):
@@ -67,11 +69,13 @@ class Model(Trainer, ModelStructure, Layer):
         leading ``None`` batch dimension becomes 1)."""
         if input_shape is not None and not self.built:
             self.built = True  # sub-layers build themselves on this first call
+            self._built_input_shape = tuple(input_shape)
             shape = tuple(1 if d is None else int(d) for d in input_shape)
             self(np.zeros(shape, np.float32))
         self.built = True
 
     def _build_on_call(self, input_shape: Any) -> None:
+        self._built_input_shape = input_shape  # kept for a saved model's build_config
         # a model's layers build themselves inside call(); only a user-written build runs here
         if type(self).build not in (Model.build, Sequential.build):
             self.build(input_shape)
@@ -98,6 +102,19 @@ class Model(Trainer, ModelStructure, Layer):
     def load_weights(self, filepath: str, **kwargs: Any) -> None:
         """Read variables written by ``save_weights``; names, shapes and dtypes must match."""
         _saving.load_weights(self, filepath)
+
+    def save(self, filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
+        """Write the whole model to a ``.keras`` file (Keras 3's format): architecture,
+        weights, compile arguments and the optimizer's state; ``keras.models.load_model``
+        reads it back."""
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def get_config(self) -> dict:
+        """A functional or Sequential model's architecture (Keras 3's config); a subclassed
+        model's base arguments (override it to add your own)."""
+        if type(self) is Model or isinstance(self, Sequential):
+            return _serialization.serialize_keras_object(self)["config"]
+        return Layer.get_config(self)
 
 
 class Sequential(Model):
@@ -165,3 +182,7 @@ class Sequential(Model):
         return x
 
 
+
+
+for _name, _cls in (("Model", Model), ("Functional", Model), ("Sequential", Sequential)):
+    _serialization.register_builtin(_name, _cls)

@@ -24,8 +24,16 @@ import numpy as np
 from ..engine.atomic import write_atomic
 from ..engine.variable import Variable
 from . import saving_h5 as _h5
+from .saving_keras import load_model, save_model
+from .serialization import (CustomObjectScope, custom_object_scope,
+                            deserialize_keras_object, get_custom_objects,
+                            get_registered_name, get_registered_object,
+                            register_keras_serializable, serialize_keras_object)
 
-__all__ = ["save_weights", "load_weights"]
+__all__ = ["save_weights", "load_weights", "save_model", "load_model",
+           "register_keras_serializable", "get_registered_name", "get_registered_object",
+           "get_custom_objects", "CustomObjectScope", "custom_object_scope",
+           "serialize_keras_object", "deserialize_keras_object"]
 
 MARKER = "__tapegrad_weights__"
 FORMAT = "tapegrad-weights/1"

@@ -21,10 +21,11 @@ from ..engine.variable import Variable
 from .base_layer import Layer
 from ..module import _snake
 
-__all__ = ["save_weights_h5", "load_weights_h5", "keras_layout"]
+__all__ = ["save_weights_h5", "load_weights_h5", "keras_layout", "write_layers", "read_layers",
+           "write_optimizer", "read_optimizer"]
 
 
-def _h5py() -> Any:
+def h5py_module() -> Any:
     try:
         import h5py  # reason: optional extra, only for .weights.h5 files
     except ImportError:
@@ -49,10 +50,14 @@ def _layers_in(value: Any) -> list[Layer]:
     return []
 
 
+# a model's own bookkeeping of its layers, which Keras saves under `layers` only
+_INTERNAL = {"_layers", "_functional_layers", "_input_layer"}
+
+
 def _children(layer: Layer) -> Iterator[tuple[str, Any]]:
     """``(attribute, value)`` pairs that hold layers, in Keras's saving order."""
     attrs = {k: v for k, v in vars(layer).items()
-             if not k.startswith("__") and k != "_layers" and _layers_in(v)}
+             if not k.startswith("__") and k not in _INTERNAL and _layers_in(v)}
     is_model = hasattr(layer, "fit")
     if is_model and isinstance(vars(layer).get("_layers"), list):
         yield "layers", layer.layers  # Sequential lists its layers first
@@ -109,20 +114,51 @@ def save_weights_h5(model: Layer, filepath: str) -> None:
         raise TypeError(f"save_weights: a .weights.h5 file stores a Layer or Model's "
                         f"variables by layer path; got {type(model).__name__}. Save a list of "
                         f"variables to .npz instead.")
-    h5py = _h5py()
+    h5py = h5py_module()
     tmp = temp_path(filepath)
     try:
         with h5py.File(tmp, "w") as f:
-            for path, layer, variables in keras_layout(model):
-                group = f.require_group(f"{path}/vars" if path else "vars")
-                group.attrs["name"] = layer.name
-                for i, v in enumerate(variables):
-                    group.create_dataset(str(i), data=np.asarray(v._value))
+            write_layers(f, model)
         publish(tmp, filepath)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def write_layers(f: Any, model: Layer) -> None:
+    """Write ``model``'s variables into the open HDF5 file ``f``, one group a layer."""
+    for path, layer, variables in keras_layout(model):
+        _write_group(f, f"{path}/vars" if path else "vars", layer.name, variables)
+
+
+def write_optimizer(f: Any, optimizer: Any) -> None:
+    """Keras 3's ``optimizer/vars``: the iteration count, the learning rate, the slots."""
+    _write_group(f, "optimizer/vars", optimizer.name, optimizer.variables)
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None:  # a LossScaleOptimizer: Keras also stores the inner one on its own
+        _write_group(f, "optimizer/inner_optimizer/vars", inner.name, inner.variables)
+
+
+def _write_group(f: Any, key: str, name: str, variables: list) -> None:
+    group = f.require_group(key)
+    group.attrs["name"] = name
+    for i, v in enumerate(variables):
+        group.create_dataset(str(i), data=np.asarray(v._value))
+
+
+def read_layers(f: Any, model: Layer, label: str) -> list[tuple[Variable, np.ndarray]]:
+    """Every ``(variable, value)`` of ``model`` from the open file ``f``, all checked first."""
+    groups = [(_check(f, label, path, vs), vs) for path, _, vs in keras_layout(model)]
+    return [(v, np.asarray(g[str(i)][()], dtype=v._value.dtype))
+            for g, vs in groups if g is not None for i, v in enumerate(vs)]
+
+
+def read_optimizer(f: Any, optimizer: Any, label: str) -> list[tuple[Variable, np.ndarray]]:
+    """The optimizer's ``(variable, value)`` pairs from ``optimizer/vars`` (checked first)."""
+    group = _check(f, label, "optimizer", optimizer.variables)
+    return [(v, np.asarray(group[str(i)][()], dtype=v._value.dtype))
+            for i, v in enumerate(optimizer.variables)]
 
 
 def _check(f: Any, filepath: str, path: str, variables: list) -> Any:
@@ -161,9 +197,8 @@ def load_weights_h5(model: Layer, filepath: str) -> None:
     >>> bool((twin.get_weights()[0] == model.get_weights()[0]).all())
     True
     """
-    h5py = _h5py()
-    layout = keras_layout(model)
-    if not any(vs for _, _, vs in layout):
+    h5py = h5py_module()
+    if not any(vs for _, _, vs in keras_layout(model)):
         raise ValueError(f"load_weights: the model has no variables yet; build it (call it "
                          f"once) before loading {filepath!r}.")
     try:
@@ -172,8 +207,6 @@ def load_weights_h5(model: Layer, filepath: str) -> None:
         raise ValueError(f"load_weights: {filepath!r} is not a readable HDF5 file ({e}).") \
             from None
     with f:
-        groups = [(_check(f, filepath, path, vs), vs) for path, _, vs in layout]
-        values = [(v, np.asarray(g[str(i)][()], dtype=v._value.dtype))
-                  for g, vs in groups if g is not None for i, v in enumerate(vs)]
+        values = read_layers(f, model, filepath)
     for v, value in values:
         v.assign(value)

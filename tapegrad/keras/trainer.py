@@ -122,6 +122,9 @@ class Trainer:
         use them. ``"accuracy"`` picks the accuracy that fits the loss (sparse, categorical
         or binary)."""
         self.optimizer = _optimizers.get(optimizer)
+        # the arguments as given, for a saved model's compile_config (Keras 3 keeps them too)
+        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics}
         self.loss = _resolve_loss(loss)
         self.loss_weights = loss_weights
         self.compiled_metrics = [self._metric(m) for m in (metrics or [])]
@@ -208,7 +211,8 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
-            scaled = _dist.scale_loss(self, loss)  # divided by the replicas, if several
+            # divided by the replicas, if several; then the optimizer's loss scale (Keras 3)
+            scaled = self.optimizer.scale_loss(_dist.scale_loss(self, loss))
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         variables = self.trainable_variables
         if variables:
@@ -286,6 +290,8 @@ class Trainer:
             cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
+        # with use_ema the weights take their moving averages (Keras 3, before on_train_end)
+        self.optimizer.finalize_variable_values(self.trainable_variables)
         cbs.on_train_end(logs)
         self.history = cbs.history
         return self.history

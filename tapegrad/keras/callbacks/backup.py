@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 
+from ...engine.atomic import open_atomic
 from .callback import Callback
 
 __all__ = ["BackupAndRestore"]
@@ -43,10 +44,8 @@ class BackupAndRestore(Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         os.makedirs(self.backup_dir, exist_ok=True)
         self.model.save_weights(self._weights, overwrite=True)
-        tmp = self._meta + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
+        with open_atomic(self._meta, "w") as f:
             json.dump({"epoch": epoch}, f)
-        os.replace(tmp, self._meta)
 
     def on_train_end(self, logs: dict | None = None) -> None:
         # an exception out of fit skips on_train_end, so an interrupted run keeps its backup

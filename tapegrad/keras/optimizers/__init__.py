@@ -2,17 +2,26 @@
 
 from . import schedules
 from .base import Optimizer
-from .algorithms import SGD, Adagrad, Adam, AdamW, RMSprop
+from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
 from .adadelta import Adadelta
 from .adamax import Adamax
 from .lion import Lion
 from .nadam import Nadam
+from .ftrl import Ftrl
+from .lamb import Lamb
+from .adafactor import Adafactor
+from .loss_scale_optimizer import LossScaleOptimizer
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Lion",
-           "Nadam", "schedules", "get"]
+           "Nadam", "Ftrl", "Lamb", "Adafactor", "LossScaleOptimizer", "schedules", "get"]
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
-            "adadelta": Adadelta, "adamax": Adamax, "lion": Lion, "nadam": Nadam}
+            "adadelta": Adadelta, "adamax": Adamax, "lion": Lion, "nadam": Nadam,
+            "ftrl": Ftrl, "lamb": Lamb, "adafactor": Adafactor}
 
 
 def get(identifier):

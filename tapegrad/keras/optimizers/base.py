@@ -8,6 +8,7 @@ All state — the iteration count, the learning rate, the slots — are Variable
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 from typing import Any, Iterable
@@ -24,6 +25,8 @@ from ...engine.tape import GradientTape
 from ...engine.variable import Variable
 from .. import distributed as _dist
 from .schedules import LearningRateSchedule
+from .schedules import deserialize as deserialize_schedule
+from .schedules import serialize as serialize_schedule
 
 __all__ = ["Optimizer"]
 
@@ -79,9 +82,9 @@ class Optimizer:
                              f"integer >= 2, got {steps!r}.")
         self.gradient_accumulation_steps = steps
         self._accumulation_calls = 0
-        for k in ("use_ema", "loss_scale_factor"):
-            if kwargs.get(k):
-                raise ValueError(f"{type(self).__name__}: {k} is not supported by tapegrad.")
+        self._set_ema(bool(kwargs.get("use_ema", False)), kwargs.get("ema_momentum", 0.99),
+                      kwargs.get("ema_overwrite_frequency"))
+        self.loss_scale_factor = kwargs.get("loss_scale_factor")
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(f"{type(self).__name__}: give at most one of clipnorm, clipvalue "
                              f"and global_clipnorm.")
@@ -89,6 +92,8 @@ class Optimizer:
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self._iterations = Variable(np.int64(0), trainable=False, name=f"{self.name}/iteration")
+        if isinstance(learning_rate, dict) and "class_name" in learning_rate:
+            learning_rate = deserialize_schedule(learning_rate)  # from a saved config
         if isinstance(learning_rate, LearningRateSchedule) or callable(learning_rate):
             self._learning_rate: Any = learning_rate
         else:
@@ -102,6 +107,17 @@ class Optimizer:
         self._exclude_ids: set[int] = set()
         self._exclude_pattern: Any = None
         self.built = False
+
+    def _set_ema(self, use_ema: bool, momentum: float, frequency: int | None) -> None:
+        if use_ema and not 0 <= momentum <= 1:
+            raise ValueError(f"{type(self).__name__}: ema_momentum must be in [0, 1], got "
+                             f"{momentum!r}.")
+        if use_ema and frequency is not None and (not isinstance(frequency, int) or
+                                                  frequency < 1):
+            raise ValueError(f"{type(self).__name__}: ema_overwrite_frequency must be an "
+                             f"integer >= 1 or None, got {frequency!r}.")
+        self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = (use_ema, momentum,
+                                                                         frequency)
 
     # -- state ------------------------------------------------------------------------------------
     @property
@@ -146,6 +162,17 @@ class Optimizer:
         self._variables.append(slot)
         return slot
 
+    def add_variable(self, shape: Any, dtype: Any = "float32", name: str = "variable",
+                     reference: Variable | None = None) -> Variable:
+        """A zero optimizer Variable of any ``shape`` (Adafactor's factored moments); with
+        ``reference`` it is also that variable's slot ``name``."""
+        value = np.zeros(tuple(shape), _dt.np_dtype(dtype))
+        out = Variable(value, trainable=False, name=f"{self.name}/{name}:0")
+        if reference is not None:
+            self._slots.setdefault(id(reference), {})[name] = out
+        self._variables.append(out)
+        return out
+
     def slot(self, variable: Variable, name: str) -> Variable:
         """The slot ``name`` (``"m"``, ``"v"``, ``"momentum"`` …) of ``variable``."""
         return self._slots[id(variable)][name]
@@ -161,6 +188,11 @@ class Optimizer:
                     raise TypeError(f"{type(self).__name__}: can only update tapegrad "
                                     f"Variables, got {type(v).__name__}.")
                 self._known[id(v)] = v
+            # Keras 3's base build: the moving averages, then the accumulators, then the slots
+            for v in new if self.use_ema else []:
+                self.add_variable_from_reference(v, "average").assign(v._value)
+            for v in new if self.gradient_accumulation_steps else []:
+                self.add_variable_from_reference(v, "gradient_accumulator")
             self.build(new)
         self.built = True
 
@@ -211,11 +243,15 @@ class Optimizer:
                           f"to see why.", stacklevel=3)
         grads = [self._check_grad(g, v) for g, v in kept]
         variables = [v for _, v in kept]
+        if self.loss_scale_factor is not None:  # the loss was scaled by scale_loss
+            grads = [g / np.asarray(self.loss_scale_factor, g.dtype.as_numpy_dtype)
+                     for g in grads]
         if not getattr(self, "_skip_aggregation", False):
             grads = _replica_sum(grads)
         if self.gradient_accumulation_steps:
             grads = self._accumulate(grads, variables)
             if grads is None:  # not an update step: only the accumulators move
+                self._update_ema(list(self._known.values()))
                 return
         grads = self._clip(grads)
         lr = self.learning_rate
@@ -227,18 +263,41 @@ class Optimizer:
                 self.update_step(g, v, lr)
                 if v.constraint is not None:
                     v.assign(v.constraint(v))
+        self._update_ema(list(self._known.values()))
         self._iterations.assign_add(np.int64(1))
+
+    def _update_ema(self, variables: list) -> None:
+        """Keras 3's moving averages: ``avg = m * avg + (1 - m) * w``, with ``m = 0`` on the
+        first step; every ``ema_overwrite_frequency`` steps the weights take the averages."""
+        if not self.use_ema:
+            return
+        first = int(self._iterations.numpy()) == 0
+        momentum = np.float32(0.0 if first else self.ema_momentum)
+        for v in variables:
+            avg = self.slot(v, "average")
+            avg.assign(momentum * avg + (1 - momentum) * v)
+        freq = self.ema_overwrite_frequency
+        if freq and (int(self._iterations.numpy()) + 1) % freq == 0:
+            self.finalize_variable_values(variables)
+
+    def finalize_variable_values(self, var_list: list) -> None:
+        """With ``use_ema``, give the variables their moving averages (``fit`` calls this at
+        the end of training, as Keras 3 does)."""
+        if self.use_ema:
+            for v in var_list:
+                if id(v) in self._slots and "average" in self._slots[id(v)]:
+                    v.assign(self.slot(v, "average"))
+
+    def scale_loss(self, loss: Any) -> Any:
+        """``loss * loss_scale_factor`` (unchanged without one); ``apply`` divides the
+        gradients back, as Keras 3's training step does."""
+        return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
     def _accumulate(self, grads: list, variables: list) -> list | None:
         """Keras 3's gradient accumulation: add to the accumulators, and every
         ``gradient_accumulation_steps``-th call return their mean (and reset them)."""
         n = self.gradient_accumulation_steps
-        accs = []
-        for v in variables:
-            acc = self._slots.get(id(v), {}).get("gradient_accumulator")
-            if acc is None:
-                acc = self.add_variable_from_reference(v, "gradient_accumulator")
-            accs.append(acc)
+        accs = [self.slot(v, "gradient_accumulator") for v in variables]
         dense = [_dense(g) for g in grads]
         # `iterations` counts updates (Keras 3: the calls floor-divided by n), so the update
         # formulas see t = 1, 2, ... as in Keras; the calls themselves are counted here
@@ -318,10 +377,27 @@ class Optimizer:
         self.apply_gradients(zip(grads, var_list))
 
     def get_config(self) -> dict:
+        """Keras 3's optimizer config (a schedule as its own config)."""
         lr = self._learning_rate
-        return {"name": self.name, "learning_rate": float(lr.numpy()) if isinstance(lr, Variable)
-                else lr, "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
-                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+        if isinstance(lr, Variable):
+            lr = float(lr.numpy())
+        elif isinstance(lr, LearningRateSchedule):
+            lr = serialize_schedule(lr)
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+                "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+                "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps,
+                **self._hyperparameters()}
+
+    def _hyperparameters(self) -> dict:
+        """The subclass's own ``__init__`` arguments (``beta_1``, ``momentum`` …), which each
+        optimizer keeps under its own name."""
+        params = inspect.signature(type(self).__init__).parameters
+        return {k: vars(self)[k] for k in params
+                if k not in ("self", "learning_rate", "name", "kwargs") and k in vars(self)}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, iterations={int(self._iterations)}>"
@@ -348,3 +424,8 @@ def rows(g: IndexedSlices, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     return uniq, summed
 
 
+
+
+def f32(x: float) -> np.float32:
+    """A hyperparameter as float32, as Keras 3 casts them before an update."""
+    return np.float32(x)

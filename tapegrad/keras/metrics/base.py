@@ -6,13 +6,14 @@ Metrics never need gradients, so they compute on NumPy values.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
 
-from ..engine.convert import convert_to_tensor
-from ..engine.tensor import Tensor, _Base
-from ..engine.variable import Variable
+from ...engine.convert import convert_to_tensor
+from ...engine.tensor import Tensor, _Base
+from ...engine.variable import Variable
 
 __all__ = ["Metric", "Mean", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
            "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
@@ -445,3 +446,13 @@ def get(identifier: Any) -> Metric:
     if callable(identifier) and not isinstance(identifier, type):
         return MeanMetricWrapper(identifier)
     raise ValueError(f"Could not interpret metric {identifier!r}; known: {sorted(_BY_NAME)}.")
+
+
+_NAMES_LOCK = threading.Lock()
+
+
+def register_names(table: dict) -> None:
+    """Let ``get`` (and ``compile``) resolve more string names (the metrics package adds its
+    other modules' metrics)."""
+    with _NAMES_LOCK:
+        _BY_NAME.update(table)
