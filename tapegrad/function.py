@@ -31,6 +31,7 @@ from .engine.indexed_slices import IndexedSlices
 from .engine.tensor import Tensor, _Base, _new, convert_raw
 from .engine.variable import Variable
 from .ops import linalg as _linalg, math as _math, nn as _nn, random as _random
+from .ops import random_generator as _random_generator
 
 __all__ = ["function", "Function", "TensorSpec", "ConcreteFunction"]
 
@@ -678,11 +679,15 @@ def _rng_state() -> tuple:
     """The global and per-op-seed random generators with their states (to rerun a call)."""
     gens = list(getattr(_random, "_GEN", []))
     streams = dict(getattr(_random, "_SEEDS", {}).get("streams", {}))
-    return gens, streams, [g.bit_generator.state for g in gens + list(streams.values())]
+    generators = [(g, np.array(g.state._value)) for g in list(_random_generator.LIVE)]
+    return gens, streams, [g.bit_generator.state for g in gens + list(streams.values())], \
+        generators
 
 
 def _rng_restore(saved: tuple) -> None:
-    gens, streams, states = saved
+    gens, streams, states, generators = saved
+    for g, st in generators:  # tf.random.Generator objects
+        g.state._value[...] = st
     if gens:
         _random._GEN[:] = gens
     if hasattr(_random, "_SEEDS"):
