@@ -79,11 +79,17 @@ _ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606
 
 
 def _zeta64(s, q):
-    """Hurwitz zeta sum_k (q + k)^-s for s > 1, q > 0 (NaN elsewhere, +inf at s == 1)."""
+    """Hurwitz zeta sum_k (q + k)^-s for s > 1 and q > 0, or q < 0 not an integer with s an
+    integer (as Cephes, whose domain TF keeps); NaN elsewhere, +inf at s == 1."""
     s, q = np.broadcast_arrays(_f64(s), _f64(q))
-    ok = (s > 1) & (q > 0)
+    ok = (s > 1) & ((q > 0) | ((s == np.floor(s)) & (q != np.floor(q))))
     s_, q_ = np.where(ok, s, 2.0), np.where(ok, q, 1.0)
     total = np.zeros(s_.shape)
+    # a negative q: sum the terms below 1 directly, then continue from q + m > 0
+    m = np.where(q_ < 0, np.ceil(-q_) + 1, 0.0)
+    for k in range(int(m.max()) if m.size else 0):
+        total += np.where(k < m, np.abs(q_ + k) ** -s_ * np.sign(q_ + k) ** s_, 0.0)
+    q_ = q_ + m
     for k in range(10):
         total += (q_ + k) ** -s_
     w = q_ + 9.0
@@ -180,7 +186,8 @@ def polygamma(a: Any, x: Any, name: str | None = None) -> Tensor:
 
 
 def zeta(x: Any, q: Any, name: str | None = None) -> Tensor:
-    """The Hurwitz zeta function Σₖ (q + k)^-x (``tf.math.zeta``); NaN unless x > 1, q > 0.
+    """The Hurwitz zeta function Σₖ (q + k)^-x (``tf.math.zeta``); x > 1, and q > 0 or q a
+    negative non-integer with x an integer (NaN elsewhere).
 
     >>> import tapegrad as tf
     >>> round(float(tf.math.zeta(2.0, 1.0)), 6)
