@@ -28,7 +28,7 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "broadcast_static_shape", "executing_eagerly", "get_static_value", "is_tensor", "no_op",
     "shape_n",
     "rint", "zero_fraction", "in_top_k", "invert_permutation", "is_non_decreasing",
-    "is_strictly_increasing", "nextafter",
+    "is_strictly_increasing", "nextafter", "matrix_rank",
 }
 
 
