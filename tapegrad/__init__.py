@@ -59,3 +59,4 @@ from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa:
 from . import summary  # noqa: E402  (tf.summary)
 from .tensor_array import TensorArray  # noqa: E402  (tf.TensorArray)
 from . import distribute  # noqa: E402  (tf.distribute)
+from . import experimental  # noqa: E402  (tf.experimental.numpy)
