@@ -482,6 +482,7 @@ class Function:
         self._cache: dict = {}
         self._traces = 0
         self._shape_traces: dict = {}
+        self._relaxed: dict = {}  # reduce_retracing: skeleton -> generalised shapes
         self._warned_retrace = False
         self._lock = threading.Lock()
         functools.update_wrapper(self, python_function)
@@ -573,7 +574,8 @@ class Function:
         return tuple(out)
 
     def _trace(self, key: tuple, args: tuple, kwargs: dict, leaves: list):
-        self._traces += 1
+        if self._counts_as_trace(key):
+            self._traces += 1
         self._note_retrace(key)
         inputs = [v._value if type(v) is Variable else v for v in leaves]
         tr = _Tracer(len(leaves))
@@ -599,6 +601,27 @@ class Function:
         structure = _out_refs(result, tr, refs)
         self._cache[key] = _Plan(tr, len(leaves), structure, refs, self._buffers)
         return result
+
+    def _counts_as_trace(self, key: tuple) -> bool:
+        """Whether TF would trace for this key. With ``reduce_retracing`` TF traces the first
+        shapes exactly, then once more with the differing dims relaxed to None (a different
+        rank: to an unknown rank), and reuses that trace for every compatible shape. tapegrad
+        still specialises its plans on shapes, but counts traces as TF does."""
+        if not self.reduce_retracing:
+            return True
+        shapes = [k[0] for k in key if type(k) is tuple and len(k) == 2 and
+                  isinstance(k[0], tuple)]
+        skeleton = tuple(("T", k[1]) if type(k) is tuple and len(k) == 2 and
+                         isinstance(k[0], tuple) else k for k in key)
+        seen = self._relaxed.get(skeleton)
+        if seen is None:
+            self._relaxed[skeleton] = shapes
+            return True
+        if all(_shape_fits(s, t) for s, t in zip(seen, shapes, strict=True)):
+            return False
+        self._relaxed[skeleton] = [_relaxed_shape(s, t) for s, t in zip(seen, shapes,
+                                                                          strict=True)]
+        return True
 
     def _note_retrace(self, key: tuple) -> None:
         if self._traces < _RETRACE_WARN_AT or self._warned_retrace:
@@ -673,6 +696,19 @@ class ConcreteFunction:
                 raise ValueError(f"{self.name}: argument {i} does not match the concrete "
                                  f"function's {spec}.")
         return self.function(*args, **kwargs)
+
+
+def _shape_fits(relaxed: Any, shape: tuple) -> bool:
+    """Whether ``shape`` fits a relaxed shape (None dims, or None for an unknown rank)."""
+    return relaxed is None or (len(relaxed) == len(shape) and
+                               all(r is None or r == d for r, d in zip(relaxed, shape)))
+
+
+def _relaxed_shape(relaxed: Any, shape: tuple) -> Any:
+    """The most specific shape both fit: differing dims None, differing ranks unknown."""
+    if relaxed is None or len(relaxed) != len(shape):
+        return None
+    return tuple(r if r == d else None for r, d in zip(relaxed, shape))
 
 
 def _rng_state() -> tuple:

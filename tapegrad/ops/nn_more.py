@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine.backend import xp as np
 from ..engine.convert import convert_to_tensor
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, shape_of
 from .array import concat, pad, reshape, transpose
-from .math import cast, pow, square
+from .math import pow, square
 from .nn import relu
 from .reduce import normalize_axes, reduce_sum
 
@@ -46,7 +47,7 @@ def sufficient_statistics(x: Any, axes: Any, shift: Any = None, keepdims: bool =
     n = 1
     for a in ax:
         n *= s[a]
-    count = cast(n, x.dtype)
+    count = Tensor(np.asarray(n, dtype=x._value.dtype))  # a constant, as TF's static count
     y = x if shift is None else x - shift
     return (count, reduce_sum(y, ax, keepdims=keepdims),
             reduce_sum(square(y), ax, keepdims=keepdims), shift)
