@@ -58,5 +58,6 @@ from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa:
                           tensor_scatter_nd_min, tensor_scatter_nd_sub)
 from . import summary  # noqa: E402  (tf.summary)
 from .tensor_array import TensorArray  # noqa: E402  (tf.TensorArray)
+from . import image  # noqa: E402  (tf.image)
 from . import distribute  # noqa: E402  (tf.distribute)
 from . import experimental  # noqa: E402  (tf.experimental.numpy)

@@ -74,4 +74,5 @@ def test_enable_numpy_behavior_adds_numpy_methods():
             "assert t.astype(tf.int32).dtype == tf.int32 and t.size == 4\n"
             "assert float(t.sum()) == 10.0 and t.mean(axis=0).numpy().tolist() == [2.0, 3.0]\n"
             "assert t.tolist() == [[1.0, 2.0], [3.0, 4.0]]\n")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
