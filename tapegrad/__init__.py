@@ -57,5 +57,8 @@ from .function import executing_eagerly  # noqa: E402
 from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa: E402
                           tensor_scatter_nd_min, tensor_scatter_nd_sub)
 from . import summary  # noqa: E402  (tf.summary)
+from .tensor_array import TensorArray  # noqa: E402  (tf.TensorArray)
 from . import image  # noqa: E402  (tf.image)
 from . import distribute  # noqa: E402  (tf.distribute)
+from . import experimental  # noqa: E402  (tf.experimental.numpy)
+from .ops.math_more import scalar_mul  # noqa: E402  (tf.scalar_mul)

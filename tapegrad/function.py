@@ -32,6 +32,7 @@ from .engine.indexed_slices import IndexedSlices
 from .engine.tensor import Tensor, _Base, _new, convert_raw
 from .engine.variable import Variable
 from .ops import linalg as _linalg, math as _math, nn as _nn, random as _random
+from .ops import random_generator as _random_generator
 
 __all__ = ["function", "Function", "TensorSpec", "ConcreteFunction"]
 
@@ -501,6 +502,7 @@ class Function:
         self._cache: dict = {}
         self._traces = 0
         self._shape_traces: dict = {}
+        self._relaxed: dict = {}  # reduce_retracing: skeleton -> generalised shapes
         self._warned_retrace = False
         self._lock = threading.Lock()
         functools.update_wrapper(self, python_function)
@@ -595,7 +597,8 @@ class Function:
         return tuple(out)
 
     def _trace(self, key: tuple, args: tuple, kwargs: dict, leaves: list):
-        self._traces += 1
+        if self._counts_as_trace(key):
+            self._traces += 1
         self._note_retrace(key)
         inputs = [v._value if type(v) is Variable else v for v in leaves]
         tr = _Tracer(len(leaves))
@@ -632,6 +635,27 @@ class Function:
         for v in leaves:
             if type(v) is Variable:
                 weakref.finalize(v, _forget, me, key)
+
+    def _counts_as_trace(self, key: tuple) -> bool:
+        """Whether TF would trace for this key. With ``reduce_retracing`` TF traces the first
+        shapes exactly, then once more with the differing dims relaxed to None (a different
+        rank: to an unknown rank), and reuses that trace for every compatible shape. tapegrad
+        still specialises its plans on shapes, but counts traces as TF does."""
+        if not self.reduce_retracing:
+            return True
+        shapes = [k[0] for k in key if type(k) is tuple and len(k) == 2 and
+                  isinstance(k[0], tuple)]
+        skeleton = tuple(("T", k[1]) if type(k) is tuple and len(k) == 2 and
+                         isinstance(k[0], tuple) else k for k in key)
+        seen = self._relaxed.get(skeleton)
+        if seen is None:
+            self._relaxed[skeleton] = shapes
+            return True
+        if all(_shape_fits(s, t) for s, t in zip(seen, shapes, strict=True)):
+            return False
+        self._relaxed[skeleton] = [_relaxed_shape(s, t) for s, t in zip(seen, shapes,
+                                                                          strict=True)]
+        return True
 
     def _note_retrace(self, key: tuple) -> None:
         if self._traces < _RETRACE_WARN_AT or self._warned_retrace:
@@ -708,15 +732,32 @@ class ConcreteFunction:
         return self.function(*args, **kwargs)
 
 
+def _shape_fits(relaxed: Any, shape: tuple) -> bool:
+    """Whether ``shape`` fits a relaxed shape (None dims, or None for an unknown rank)."""
+    return relaxed is None or (len(relaxed) == len(shape) and
+                               all(r is None or r == d for r, d in zip(relaxed, shape)))
+
+
+def _relaxed_shape(relaxed: Any, shape: tuple) -> Any:
+    """The most specific shape both fit: differing dims None, differing ranks unknown."""
+    if relaxed is None or len(relaxed) != len(shape):
+        return None
+    return tuple(r if r == d else None for r, d in zip(relaxed, shape))
+
+
 def _rng_state() -> tuple:
     """The global and per-op-seed random generators with their states (to rerun a call)."""
     gens = list(getattr(_random, "_GEN", []))
     streams = dict(getattr(_random, "_SEEDS", {}).get("streams", {}))
-    return gens, streams, [g.bit_generator.state for g in gens + list(streams.values())]
+    generators = [(g, np.array(g.state._value)) for g in list(_random_generator.LIVE)]
+    return gens, streams, [g.bit_generator.state for g in gens + list(streams.values())], \
+        generators
 
 
 def _rng_restore(saved: tuple) -> None:
-    gens, streams, states = saved
+    gens, streams, states, generators = saved
+    for g, st in generators:  # tf.random.Generator objects
+        g.state._value[...] = st
     if gens:
         _random._GEN[:] = gens
     if hasattr(_random, "_SEEDS"):

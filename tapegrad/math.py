@@ -5,3 +5,6 @@ from .ops.special import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.scan import *  # noqa: F401,F403
 from .ops.norms import *  # noqa: F401,F403
+from .ops.special_functions import *  # noqa: F401,F403
+from .ops.math_more import *  # noqa: F401,F403
+from .ops.nn import log_softmax, softmax, softsign  # noqa: F401  (TF has them in tf.math too)

@@ -28,6 +28,8 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "zeros", "zeros_like", "dropout", "stop_gradient", "name_scope", "reduce_all", "reduce_any",
     "broadcast_static_shape", "executing_eagerly", "get_static_value", "is_tensor", "no_op",
     "shape_n",
+    "rint", "zero_fraction", "in_top_k", "invert_permutation", "is_non_decreasing",
+    "is_strictly_increasing", "nextafter", "matrix_rank",
     # tf.image: boxes, indices and random draws
     "non_max_suppression", "non_max_suppression_with_scores", "non_max_suppression_padded",
     "non_max_suppression_overlaps", "combined_non_max_suppression",

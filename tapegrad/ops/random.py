@@ -20,7 +20,7 @@ from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .creation import _shape_arg
 
 __all__ = ["set_seed", "normal", "uniform", "truncated_normal", "shuffle", "categorical",
-           "generator"]
+           "generator", "gamma", "poisson"]
 
 _GEN = [np.random.default_rng()]
 _DEFAULT_GLOBAL_SEED = 87654321  # used with an op seed when no global seed is set (TF's idea)
@@ -111,15 +111,27 @@ def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dt.floa
     return _normal(shape=shape, mean=_param(mean), stddev=_param(stddev), dtype=d, seed=seed)
 
 
-@primitive(name="truncated_normal", differentiable=False)
-def _truncated_normal(*, shape, mean, stddev, dtype, seed):
-    gen = _stream(seed)
-    z = gen.standard_normal(shape)
+def draw_truncated(gen, shape) -> Any:
+    """Standard normals redrawn until within two standard deviations (shared by the stateful,
+    stateless and Generator samplers)."""
+    z = np.asarray(gen.standard_normal(shape))
     bad = np.abs(z) > 2.0
     while bad.any():  # resample what falls beyond two standard deviations, as TF
         z[bad] = gen.standard_normal(int(bad.sum()))
         bad = np.abs(z) > 2.0
-    return np.asarray(z * stddev + mean).astype(dtype)
+    return z
+
+
+def draw_uniform(gen, shape, minval, maxval, dtype) -> Any:
+    """U[minval, maxval) of ``dtype`` (integers when ``dtype`` is integral)."""
+    if np.dtype(dtype).kind in "iu":
+        return np.asarray(gen.integers(minval, maxval, shape)).astype(dtype)
+    return np.asarray(gen.uniform(minval, maxval, shape)).astype(dtype)
+
+
+@primitive(name="truncated_normal", differentiable=False)
+def _truncated_normal(*, shape, mean, stddev, dtype, seed):
+    return np.asarray(draw_truncated(_stream(seed), shape) * stddev + mean).astype(dtype)
 
 
 def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dt.float32,
@@ -142,10 +154,7 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any 
 
 @primitive(name="random_uniform", differentiable=False)
 def _uniform(*, shape, minval, maxval, dtype, seed):
-    gen = _stream(seed)
-    if np.dtype(dtype).kind in "iu":
-        return np.asarray(gen.integers(minval, maxval, shape)).astype(dtype)
-    return np.asarray(gen.uniform(minval, maxval, shape)).astype(dtype)
+    return draw_uniform(_stream(seed), shape, minval, maxval, dtype)
 
 
 def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dt.float32,
@@ -158,24 +167,33 @@ def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dt.fl
     >>> bool(x.min() >= 2 and x.max() < 5)
     True
     """
-    d = _dt.np_dtype(dtype)
     shape = _shape_arg(shape, "random.uniform")
+    d, lo, hi = uniform_args(minval, maxval, dtype, "random.uniform")
+    if isinstance(lo, _Base) or isinstance(hi, _Base):
+        return _affine(_uniform(shape=shape, minval=0.0, maxval=1.0, dtype=d, seed=seed),
+                       hi - lo, lo)
+    return _uniform(shape=shape, minval=lo, maxval=hi, dtype=d, seed=seed)
+
+
+def uniform_args(minval: Any, maxval: Any, dtype: Any, op: str):
+    """(NumPy dtype, low, high) for a uniform sampler: ints for integer dtypes (``maxval``
+    required), tensors kept as they are for float dtypes (their gradient goes through)."""
+    d = _dt.np_dtype(dtype)
     if d.kind in "iu":
         if maxval is None:
-            raise ValueError("random.uniform: maxval must be given for an integer dtype "
+            raise ValueError(f"{op}: maxval must be given for an integer dtype "
                              f"({_dt.from_numpy(d).name}).")
         lo, hi = int(_param(minval)), int(_param(maxval))
         if hi <= lo:
-            raise ValueError(f"random.uniform: need minval < maxval, got {lo} and {hi}.")
-        return _uniform(shape=shape, minval=lo, maxval=hi, dtype=d, seed=seed)
+            raise ValueError(f"{op}: need minval < maxval, got {lo} and {hi}.")
+        return d, lo, hi
     if d.kind != "f":
-        raise ValueError(f"random.uniform: dtype must be floating or integer, got "
+        raise ValueError(f"{op}: dtype must be floating or integer, got "
                          f"{_dt.from_numpy(d).name}.")
     hi = 1.0 if maxval is None else maxval
     if isinstance(minval, _Base) or isinstance(hi, _Base):
-        return _affine(_uniform(shape=shape, minval=0.0, maxval=1.0, dtype=d, seed=seed),
-                       hi - minval, minval)
-    return _uniform(shape=shape, minval=_param(minval), maxval=_param(hi), dtype=d, seed=seed)
+        return d, minval, hi
+    return d, _param(minval), _param(hi)
 
 
 # -- shuffle, categorical -------------------------------------------------------------------------
@@ -197,13 +215,18 @@ def shuffle(value: Any, seed: int | None = None, name: str | None = None) -> Ten
 
 @primitive(name="multinomial", differentiable=False)
 def _categorical(logits, *, num_samples, dtype, seed):
+    return draw_categorical(_stream(seed), logits, num_samples, dtype)
+
+
+def draw_categorical(gen, logits, num_samples, dtype) -> Any:
+    """``num_samples`` class indices per row of ``logits`` (a NumPy [batch, classes] array)."""
     # inverse CDF of softmax(logits) per row; -inf logits have probability 0
     z = logits.astype(np.float64)
     z = np.exp(z - np.max(z, axis=-1, keepdims=True))
     cdf = np.cumsum(z, axis=-1)
     cdf /= cdf[:, -1:]
     rows, classes = logits.shape
-    u = _stream(seed).uniform(size=(rows, num_samples))
+    u = gen.uniform(size=(rows, num_samples))
     # one sorted search for all rows: row r's CDF and draws are shifted by r
     shift = np.arange(rows)[:, None]
     idx = np.searchsorted((cdf + shift).ravel(), (u + shift).ravel(), side="right")
@@ -220,13 +243,82 @@ def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | No
     >>> tf.random.categorical([[0.0, -float("inf")]], 3, seed=1).numpy()
     array([[0, 0, 0]])
     """
+    x, d = categorical_args(logits, dtype, "random.categorical")
+    return _categorical(x, num_samples=int(num_samples), dtype=d, seed=seed)
+
+
+def categorical_args(logits: Any, dtype: Any, op: str):
+    """``logits`` checked to be [batch, classes] and the integer output dtype (int64 default)."""
     x = logits if isinstance(logits, _Base) else convert_raw(logits)
     s = shape_of(x)
     if len(s) != 2 or s[1] == 0:
-        raise ValueError(f"random.categorical: logits must have shape [batch_size, num_classes]"
+        raise ValueError(f"{op}: logits must have shape [batch_size, num_classes]"
                          f" with num_classes > 0, got {list(s)}.")
     d = np.dtype(np.int64) if dtype is None else _dt.np_dtype(dtype)
     if d.kind not in "iu":
-        raise ValueError(f"random.categorical: dtype must be int32 or int64, got "
+        raise ValueError(f"{op}: dtype must be int32 or int64, got "
                          f"{_dt.from_numpy(d).name}.")
-    return _categorical(x, num_samples=int(num_samples), dtype=d, seed=seed)
+    return x, d
+
+
+# -- gamma, poisson -------------------------------------------------------------------------------
+def param_array(v: Any, dtype: Any) -> Any:
+    """A distribution parameter as a NumPy array of ``dtype`` (a tensor's value, or a constant)."""
+    return np.asarray(v._value if isinstance(v, _Base) else convert_raw(v), dtype=dtype)
+
+
+@primitive(name="random_gamma", differentiable=False)
+def _gamma(*, shape, alpha, dtype, seed):
+    a = np.broadcast_to(alpha, tuple(shape) + alpha.shape)
+    return np.asarray(_stream(seed).standard_gamma(a)).astype(dtype)
+
+
+def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dt.float32,
+          seed: int | None = None, name: str | None = None) -> Tensor:
+    """Samples from Gamma(alpha, beta) (rate ``beta``), of shape ``shape`` followed by the
+    broadcast shape of ``alpha`` and ``beta`` (``tf.random.gamma``). A tensor ``beta`` gets a
+    gradient (the sample is ``standard_gamma(alpha) / beta``, as TF builds it).
+
+    >>> import tapegrad as tf
+    >>> tf.random.gamma([10], alpha=[0.5, 1.5], seed=1).shape
+    TensorShape([10, 2])
+    >>> bool(tf.reduce_all(tf.random.gamma([5], 2.0, seed=1) > 0))
+    True
+    """
+    shape = _shape_arg(shape, "random.gamma")
+    d = _float_dtype(dtype, "random.gamma")
+    a = param_array(alpha, d)
+    b = None if beta is None else (beta if isinstance(beta, _Base) else param_array(beta, d))
+    if np.any(a <= 0):
+        raise ValueError("random.gamma: alpha must be positive.")
+    if b is not None:
+        a = np.broadcast_to(a, np.broadcast_shapes(a.shape, shape_of(b)))
+    z = _gamma(shape=shape, alpha=a, dtype=d, seed=seed)
+    return z if b is None else z / b
+
+
+@primitive(name="random_poisson", differentiable=False)
+def _poisson(*, shape, lam, dtype, seed):
+    lam = np.broadcast_to(lam, tuple(shape) + lam.shape)
+    return np.asarray(_stream(seed).poisson(lam)).astype(dtype)
+
+
+def poisson(shape: Any, lam: Any, dtype: Any = _dt.float32, seed: int | None = None,
+            name: str | None = None) -> Tensor:
+    """Samples from Poisson(lam), of shape ``shape`` followed by ``lam``'s shape
+    (``tf.random.poisson``); float or integer ``dtype``.
+
+    >>> import tapegrad as tf
+    >>> x = tf.random.poisson([4], [1.0, 10.0], dtype=tf.int32, seed=2)
+    >>> x.shape, x.dtype.name
+    (TensorShape([4, 2]), 'int32')
+    """
+    shape = _shape_arg(shape, "random.poisson")
+    d = _dt.np_dtype(dtype)
+    if d.kind not in "fiu":
+        raise ValueError(f"random.poisson: dtype must be floating or integer, got "
+                         f"{_dt.from_numpy(d).name}.")
+    lam = param_array(lam, np.float64)
+    if np.any(lam < 0):
+        raise ValueError("random.poisson: lam must be non-negative.")
+    return _poisson(shape=shape, lam=lam, dtype=d, seed=seed)
