@@ -89,6 +89,7 @@ GRAD_CASES = [
     # eigh reads the lower triangle and its gradient is lower-triangular (TF's convention), so
     # it matches finite differences of the raw, unsymmetrized input too
     GradCase("eigh_values", lambda x: la.eigh(x)[0], SQ, make_args=_symmetric_spectrum),
+    GradCase("eigvalsh", la.eigvalsh, SQ, make_args=_symmetric_spectrum),
     GradCase("eigh_vectors", lambda x: la.eigh(sym(x))[1] ** 2 * W3, SQ,
              make_args=_symmetric_spectrum),
     GradCase("eigh_reconstruct", lambda x: tf.matmul(la.eigh(x)[1] * la.eigh(x)[0][..., None, :],
