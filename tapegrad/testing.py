@@ -16,6 +16,7 @@ import numpy as np
 from .forward import ForwardAccumulator
 from .engine.tape import GradientTape, UnconnectedGradients
 from .engine.tensor import Tensor, _Base
+from .engine.indexed_slices import IndexedSlices
 from .engine.variable import Variable
 from .ops.array import concat, reshape
 
@@ -138,15 +139,24 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 2,
             check_grads(fwd_grad, args, order - 1, sub, rtol, atol, seed + 2)
 
 
-def check_grads_float32(f: Callable, args: Sequence[Any], rtol: float = 1e-3,
-                        atol: float = 1e-4) -> None:
-    """Check ``f``'s reverse and forward derivatives on float32 inputs: each gradient is float32
-    and matches the float64 one (which ``check_grads`` checks) to float32 tolerances.
+# float32 gradients against float64's: about sqrt(float32 eps) relative, for sums of a few terms
+FLOAT32_RTOL, FLOAT32_ATOL = 1e-3, 1e-4
+
+
+def _dense_value(g) -> np.ndarray:
+    return g.to_dense()._value if isinstance(g, IndexedSlices) else g._value
+
+
+def check_grads_float32(f: Callable, args: Sequence[Any], rtol: float = FLOAT32_RTOL,
+                        atol: float = FLOAT32_ATOL) -> None:
+    """Check ``f``'s reverse and forward derivatives on float32 inputs: each gradient is float32,
+    the JVP has the output's dtype, and both match the float64 ones (which ``check_grads``
+    checks) to float32 tolerances.
 
     >>> import numpy as np, tapegrad as tf
     >>> check_grads_float32(lambda x: tf.exp(x) * x, [np.array([0.5, -1.0])])
     """
-    results = {}
+    results, out_dtype = {}, None
     for dt in (np.float32, np.float64):
         xs = [Tensor(np.asarray(a, dtype=dt)) for a in args]
         with GradientTape() as tape:
@@ -156,11 +166,14 @@ def check_grads_float32(f: Callable, args: Sequence[Any], rtol: float = 1e-3,
         with ForwardAccumulator(xs, [Tensor(np.ones_like(x._value)) for x in xs]) as acc:
             yf = f(*xs)
         jvp = acc.jvp(yf, unconnected_gradients=UnconnectedGradients.ZERO)
-        results[dt] = [g._value for g in grads] + [jvp._value]
+        results[dt] = [_dense_value(g) for g in grads] + [jvp._value]
+        out_dtype = out_dtype or yf._value.dtype  # the float32 run's
     for i, (lo, hi) in enumerate(zip(results[np.float32], results[np.float64])):
-        what = f"float32 gradient {i}" if i < len(args) else "float32 jvp"
-        if np.asarray(lo).dtype != np.float32:
-            raise AssertionError(f"{what} has dtype {np.asarray(lo).dtype}, expected float32")
+        what, want = ((f"float32 gradient {i}", np.float32) if i < len(args) else
+                      ("float32 jvp", out_dtype))
+        if np.asarray(lo).dtype != want:
+            raise AssertionError(f"{what} has dtype {np.asarray(lo).dtype}, expected "
+                                 f"{np.dtype(want).name}")
         _close(what + " (against float64)", lo, hi, rtol, atol)
 
 
@@ -267,6 +280,17 @@ class GradCase:
             args = self.args_for(shapes, seed=i)
             try:
                 check_grads(self.f, args, self.order, self.modes, self.rtol, self.atol, seed=i)
+            except AssertionError as e:
+                raise AssertionError(f"{self.name} at shapes {list(shapes)}: {e}") from None
+
+    def check_float32(self) -> None:
+        """``check_grads_float32`` at each arg-shape tuple; a case with looser float64
+        tolerances gets float32 ones looser by the same factor."""
+        scale = max(1.0, self.rtol / RTOL, self.atol / ATOL)
+        for i, shapes in enumerate(self.shapes):
+            try:
+                check_grads_float32(self.f, self.args_for(shapes, seed=i),
+                                    FLOAT32_RTOL * scale, FLOAT32_ATOL * scale)
             except AssertionError as e:
                 raise AssertionError(f"{self.name} at shapes {list(shapes)}: {e}") from None
 

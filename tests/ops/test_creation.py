@@ -8,7 +8,8 @@ import tapegrad as tf
 from tapegrad.testing import GradCase
 
 GRAD_CASES = [
-    GradCase("fill", lambda v: tf.fill([2, 3], v) * np.arange(1.0, 7.0).reshape(2, 3), [((),)]),
+    GradCase("fill", lambda v: tf.fill([2, 3], v) * tf.reshape(tf.range(1.0, 7.0, dtype=v.dtype),
+                                                              [2, 3]), [((),)]),
     GradCase("fill_scalar_shape", lambda v: tf.fill([], v) ** 2, [((),)]),
 ]
 
