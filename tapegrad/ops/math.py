@@ -91,10 +91,20 @@ def _multiply_jvp(t, ans, x, y):
     return tangent_add(None if t[0] is None else t[0] * y, None if t[1] is None else x * t[1], ans)
 
 
+def _truediv_dtype(op: str, x, y):
+    """TF's truediv: 8- and 16-bit integers divide in float32, wider ones in float64; no bool."""
+    dt = np.result_type(x, y)
+    if dt.kind == "b":
+        raise TypeError(f"{op}: cannot divide bool tensors; cast them first, e.g. "
+                        f"tf.cast(x, tf.float32).")
+    return np.float32 if dt.kind in "iu" and dt.itemsize <= 2 else None
+
+
 @primitive(same_dtype=True)
 def divide(x, y):
-    """x / y elementwise; integer inputs give float64, as TF's ``truediv`` (``tf.divide``)."""
-    return x / y  # NumPy's true division: int32 / int32 -> float64, as TF
+    """x / y elementwise; integer inputs give float32 (8, 16 bits) or float64, as TF's
+    ``truediv`` (``tf.divide``)."""
+    return np.true_divide(x, y, dtype=_truediv_dtype("divide", x, y))
 
 
 divide.defvjps(lambda g, ans, x, y: unbroadcast(g / y, x, ans),
@@ -565,8 +575,10 @@ def xdivy(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 @primitive(name="divide_no_nan", same_dtype=True)
 def _divide_no_nan(x, y):
+    dt = _truediv_dtype("divide_no_nan", x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(y == 0, np.zeros((), np.result_type(x, y)), x / y)[()]
+        q = np.true_divide(x, y, dtype=dt)
+        return np.where(y == 0, np.zeros((), q.dtype), q)[()]
 
 
 # TF's DivNoNanGrad: dx = g / y, dy = g * (-x / y) / y, each 0 where y == 0.
