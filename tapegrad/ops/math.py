@@ -120,9 +120,26 @@ def _divide_jvp(t, ans, x, y):
 truediv = divide
 
 
+def _signed(op: str, x) -> None:
+    """TF's Neg, Abs and Sign have no unsigned kernels: -x of a uint8 would wrap around."""
+    if x.dtype.kind in "ub":
+        raise TypeError(f"{op}: no kernel for {_dt.from_numpy(x.dtype).name} tensors; cast to "
+                        f"a signed dtype first, e.g. tf.cast(x, tf.int32).")
+
+
+def _ordered(op: str, x, y) -> None:
+    """TF's comparisons, max and min refuse complex numbers: they have no order."""
+    for v in (x, y):
+        if getattr(v, "dtype", None) is not None and v.dtype.kind == "c":
+            raise TypeError(f"{op}: {_dt.from_numpy(v.dtype).name} numbers have no order; "
+                            f"compare their real parts or tf.abs instead.")
+
+
 @primitive
 def negative(x):
     """-x elementwise (``tf.negative``)."""
+    if x.dtype.kind == "u":
+        _signed("negative", x)
     return -x
 
 
@@ -233,6 +250,8 @@ sigmoid.defjvp(lambda t, ans, x: t[0] * ans * (1 - ans))
 @primitive
 def abs(x):  # noqa: A001 - TF's name
     """|x| (``tf.abs``); the gradient at 0 is 0, as TF's (sign(0) = 0)."""
+    if x.dtype.kind in "ub":
+        _signed("abs", x)
     return np.abs(x)
 
 
@@ -243,6 +262,8 @@ abs.defjvp(lambda t, ans, x: t[0] * sign(x))
 @primitive
 def sign(x):
     """-1, 0 or 1 by the sign of x (``tf.sign``); its gradient is zero everywhere."""
+    if x.dtype.kind == "u":
+        _signed("sign", x)
     return np.sign(x)
 
 
@@ -315,24 +336,28 @@ def _floormod_jvp(t, ans, x, y):
 @primitive(same_dtype=True, differentiable=False)
 def greater(x, y):
     """x > y elementwise (``tf.math.greater``)."""
+    _ordered("greater", x, y)
     return np.greater(x, y)
 
 
 @primitive(same_dtype=True, differentiable=False)
 def greater_equal(x, y):
     """x >= y elementwise."""
+    _ordered("greater_equal", x, y)
     return np.greater_equal(x, y)
 
 
 @primitive(same_dtype=True, differentiable=False)
 def less(x, y):
     """x < y elementwise."""
+    _ordered("less", x, y)
     return np.less(x, y)
 
 
 @primitive(same_dtype=True, differentiable=False)
 def less_equal(x, y):
     """x <= y elementwise."""
+    _ordered("less_equal", x, y)
     return np.less_equal(x, y)
 
 
@@ -398,6 +423,7 @@ def _masked(cond, g):
 
 @primitive(name="maximum", same_dtype=True)
 def _maximum(x, y):
+    _ordered("maximum", x, y)
     return np.maximum(x, y)
 
 
@@ -429,6 +455,7 @@ def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 @primitive(name="minimum", same_dtype=True)
 def _minimum(x, y):
+    _ordered("minimum", x, y)
     return np.minimum(x, y)
 
 
