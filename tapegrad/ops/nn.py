@@ -67,6 +67,9 @@ def relu(x):
     >>> tf.nn.relu([-1.0, 0.0, 2.0]).numpy()
     array([0., 0., 2.], dtype=float32)
     """
+    if x.dtype.kind in "cb":
+        raise InvalidArgumentError(f"relu: no kernel for {_dt.from_numpy(x.dtype).name} "
+                                   f"(TF's relu takes real numbers); got shape {list(x.shape)}.")
     return np.maximum(x, 0)
 
 
@@ -642,6 +645,10 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     array([-1.,  1.], dtype=float32)
     """
     x = _as_float_tensor(x, "batch_normalization")
+    # Python numbers and lists take x's dtype (TF converts them with x's dtype as the hint)
+    mean, variance, offset, scale = (None if v is None else v if isinstance(v, _Base)
+                                     else Tensor(convert_raw(v, x._value.dtype))
+                                     for v in (mean, variance, offset, scale))
     inv = 1.0 / _m.sqrt(_m.add(variance, variance_epsilon))
     if scale is not None:
         inv = inv * scale
