@@ -7,17 +7,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
 from .forward import ForwardAccumulator
 from .engine.tape import GradientTape, UnconnectedGradients
 from .engine.tensor import Tensor, _Base
+from .engine.indexed_slices import IndexedSlices
+from .engine.variable import Variable
 from .ops.array import concat, reshape
 
-__all__ = ["check_grads", "check_grads_float32", "numerical_jvp", "value_and_gradients",
-           "check_forward", "check_unary_against", "GradCase"]
+__all__ = ["check_grads", "check_grads_float32", "check_layer_grads", "numerical_jvp",
+           "value_and_gradients", "check_forward", "check_unary_against", "GradCase"]
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -135,15 +139,24 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 2,
             check_grads(fwd_grad, args, order - 1, sub, rtol, atol, seed + 2)
 
 
-def check_grads_float32(f: Callable, args: Sequence[Any], rtol: float = 1e-3,
-                        atol: float = 1e-4) -> None:
-    """Check ``f``'s reverse and forward derivatives on float32 inputs: each gradient is float32
-    and matches the float64 one (which ``check_grads`` checks) to float32 tolerances.
+# float32 gradients against float64's: about sqrt(float32 eps) relative, for sums of a few terms
+FLOAT32_RTOL, FLOAT32_ATOL = 1e-3, 1e-4
+
+
+def _dense_value(g) -> np.ndarray:
+    return g.to_dense()._value if isinstance(g, IndexedSlices) else g._value
+
+
+def check_grads_float32(f: Callable, args: Sequence[Any], rtol: float = FLOAT32_RTOL,
+                        atol: float = FLOAT32_ATOL) -> None:
+    """Check ``f``'s reverse and forward derivatives on float32 inputs: each gradient is float32,
+    the JVP has the output's dtype, and both match the float64 ones (which ``check_grads``
+    checks) to float32 tolerances.
 
     >>> import numpy as np, tapegrad as tf
     >>> check_grads_float32(lambda x: tf.exp(x) * x, [np.array([0.5, -1.0])])
     """
-    results = {}
+    results, out_dtype = {}, None
     for dt in (np.float32, np.float64):
         xs = [Tensor(np.asarray(a, dtype=dt)) for a in args]
         with GradientTape() as tape:
@@ -153,12 +166,78 @@ def check_grads_float32(f: Callable, args: Sequence[Any], rtol: float = 1e-3,
         with ForwardAccumulator(xs, [Tensor(np.ones_like(x._value)) for x in xs]) as acc:
             yf = f(*xs)
         jvp = acc.jvp(yf, unconnected_gradients=UnconnectedGradients.ZERO)
-        results[dt] = [g._value for g in grads] + [jvp._value]
+        results[dt] = [_dense_value(g) for g in grads] + [jvp._value]
+        out_dtype = out_dtype or yf._value.dtype  # the float32 run's
     for i, (lo, hi) in enumerate(zip(results[np.float32], results[np.float64])):
-        what = f"float32 gradient {i}" if i < len(args) else "float32 jvp"
-        if np.asarray(lo).dtype != np.float32:
-            raise AssertionError(f"{what} has dtype {np.asarray(lo).dtype}, expected float32")
+        what, want = ((f"float32 gradient {i}", np.float32) if i < len(args) else
+                      ("float32 jvp", out_dtype))
+        if np.asarray(lo).dtype != want:
+            raise AssertionError(f"{what} has dtype {np.asarray(lo).dtype}, expected "
+                                 f"{np.dtype(want).name}")
         _close(what + " (against float64)", lo, hi, rtol, atol)
+
+
+# -- layers: gradients with respect to the inputs and the weights ---------------------------------
+class _AliasedVariable(Variable):
+    """A Variable whose reads, while something listens, are one given tensor: the weight argument
+    of ``check_layer_grads``'s function, so tapes and accumulators differentiate through it."""
+
+    __slots__ = ()
+
+    def _read_for_listeners(self, value) -> Tensor:
+        return _ALIASES[id(self)]
+
+
+_ALIASES: dict[int, Tensor] = {}
+_ALIAS_LOCK = threading.Lock()  # one layer check at a time swaps variables' classes
+
+
+@contextmanager
+def _weights_as(variables: Sequence[Variable], weights: Sequence[Tensor]) -> Iterator[None]:
+    """Within the block each variable holds, and is read as, the matching weight tensor."""
+    saved = [(v.__class__, v._value) for v in variables]
+    for v, w in zip(variables, weights):
+        _ALIASES[id(v)] = w
+        v.__class__, v._value = _AliasedVariable, w._value
+    try:
+        yield
+    finally:
+        for v, (cls, value) in zip(variables, saved):
+            v.__class__, v._value = cls, value
+            del _ALIASES[id(v)]
+
+
+def check_layer_grads(layer: Callable, inputs: Any, order: int = 2,
+                      modes: Sequence[str] = ("rev", "fwd", "jac"), rtol: float = RTOL,
+                      atol: float = ATOL, seed: int = 0, wrt_inputs: bool = True,
+                      **call_kwargs: Any) -> None:
+    """``check_grads`` on a Keras layer as a function of its inputs *and* its trainable weights.
+
+    ``inputs`` is one float64 array or a list of them (merge layers); the layer should compute in
+    float64 (``dtype="float64"``). It is built by a first call; then each trainable floating
+    variable becomes an argument of the checked function (its reads are that argument), so the
+    reverse, forward and second-order derivatives with respect to every weight are compared
+    with finite differences. ``wrt_inputs=False`` keeps the inputs fixed (integer ids of an
+    ``Embedding``). ``call_kwargs`` (``training=True``, ``mask=…``) go to each call.
+
+    >>> import numpy as np, tapegrad as tf
+    >>> layer = tf.keras.layers.Dense(2, activation="tanh", dtype="float64")
+    >>> check_layer_grads(layer, np.linspace(-1.0, 1.0, 6).reshape(2, 3))
+    """
+    multi = isinstance(inputs, (list, tuple))
+    xs = [np.asarray(a, dtype=np.float64 if wrt_inputs else None)
+          for a in (inputs if multi else [inputs])]
+    layer([Tensor(a) for a in xs] if multi else Tensor(xs[0]), **call_kwargs)  # build
+    variables = [v for v in layer.trainable_variables if v._value.dtype.kind == "f"]
+    n = len(xs) if wrt_inputs else 0
+
+    def f(*args):
+        given = list(args[:n]) if wrt_inputs else [Tensor(a) for a in xs]
+        with _weights_as(variables, args[n:]):
+            return layer(given if multi else given[0], **call_kwargs)
+
+    with _ALIAS_LOCK:
+        check_grads(f, xs[:n] + [v.numpy() for v in variables], order, modes, rtol, atol, seed)
 
 
 # -- the shared gradient-check table --------------------------------------------------------------
@@ -201,6 +280,17 @@ class GradCase:
             args = self.args_for(shapes, seed=i)
             try:
                 check_grads(self.f, args, self.order, self.modes, self.rtol, self.atol, seed=i)
+            except AssertionError as e:
+                raise AssertionError(f"{self.name} at shapes {list(shapes)}: {e}") from None
+
+    def check_float32(self) -> None:
+        """``check_grads_float32`` at each arg-shape tuple; a case with looser float64
+        tolerances gets float32 ones looser by the same factor."""
+        scale = max(1.0, self.rtol / RTOL, self.atol / ATOL)
+        for i, shapes in enumerate(self.shapes):
+            try:
+                check_grads_float32(self.f, self.args_for(shapes, seed=i),
+                                    FLOAT32_RTOL * scale, FLOAT32_ATOL * scale)
             except AssertionError as e:
                 raise AssertionError(f"{self.name} at shapes {list(shapes)}: {e}") from None
 

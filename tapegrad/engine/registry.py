@@ -137,6 +137,8 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
         ans = prim.impl(*vals, **params)
     except (ValueError, IndexError, np.linalg.LinAlgError) as e:
         raise _op_error(prim, vals, e) from e
+    except TypeError as e:  # NumPy has no kernel for these dtypes: name the op and the dtypes
+        raise _op_type_error(prim, vals, e) from e
     finally:
         if token is not None:
             errstate_reset(token)
@@ -157,6 +159,16 @@ def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
                      if isinstance(v, ArrayTypes) else repr(v) for v in vals)
     msg = str(e) if str(e).startswith(prim.name + ":") else f"{prim.name}: {e}"  # named by impl
     return InvalidArgumentError(f"{msg} (inputs: {desc})")
+
+
+def _op_type_error(prim: Primitive, vals: list, e: TypeError) -> TypeError:
+    """An impl's own TypeError (named by it) as it is; NumPy's with the op and the dtypes."""
+    if str(e).startswith(prim.name + ":"):
+        return e
+    desc = ", ".join(_dt.from_numpy(np.asarray(v).dtype).name for v in vals
+                     if isinstance(v, ArrayTypes))
+    return TypeError(f"{prim.name}: no kernel for inputs of dtype {desc or 'unknown'} ({e}); "
+                     f"cast the input to a dtype the op supports.")
 
 
 def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):

@@ -9,6 +9,7 @@ from typing import Any
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.errors import InvalidArgumentError
+from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 
 __all__ = [
@@ -89,8 +90,21 @@ def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
     >>> tf.fill([2], 7).numpy()
     array([7, 7], dtype=int32)
     """
-    v = convert_raw(value)
-    return _wrap(np.full(_shape_arg(dims, "fill"), v, dtype=v.dtype))
+    shape = _shape_arg(dims, "fill")
+    if np.ndim(value._value if isinstance(value, _Base) else value) != 0:
+        raise InvalidArgumentError(f"fill: value must be a scalar, got shape "
+                                   f"{list(np.shape(value))}; pass one number (or a 0-D tensor).")
+    return _fill(value, dims=shape)
+
+
+@primitive(name="fill")
+def _fill(value, *, dims):
+    return np.full(dims, value, dtype=value.dtype)
+
+
+# every element is `value`, so its gradient is the sum of the cotangent (TF's FillGrad)
+_fill.defvjp(lambda g, ans, value, *, dims: (unbroadcast(g, value, ans),))
+_fill.defjvp(lambda t, ans, value, *, dims: _fill(t[0], dims=dims))
 
 
 def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,

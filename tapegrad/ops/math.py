@@ -92,10 +92,20 @@ def _multiply_jvp(t, ans, x, y):
     return tangent_add(None if t[0] is None else t[0] * y, None if t[1] is None else x * t[1], ans)
 
 
+def _truediv_dtype(op: str, x, y):
+    """TF's truediv: 8- and 16-bit integers divide in float32, wider ones in float64; no bool."""
+    dt = np.result_type(x, y)
+    if dt.kind == "b":
+        raise TypeError(f"{op}: cannot divide bool tensors; cast them first, e.g. "
+                        f"tf.cast(x, tf.float32).")
+    return np.float32 if dt.kind in "iu" and dt.itemsize <= 2 else None
+
+
 @primitive(same_dtype=True)
 def divide(x, y):
-    """x / y elementwise; integer inputs give float64, as TF's ``truediv`` (``tf.divide``)."""
-    return x / y  # NumPy's true division: int32 / int32 -> float64, as TF
+    """x / y elementwise; integer inputs give float32 (8, 16 bits) or float64, as TF's
+    ``truediv`` (``tf.divide``)."""
+    return np.true_divide(x, y, dtype=_truediv_dtype("divide", x, y))
 
 
 divide.defvjps(lambda g, ans, x, y: unbroadcast(g / y, x, ans),
@@ -111,9 +121,26 @@ def _divide_jvp(t, ans, x, y):
 truediv = divide
 
 
+def _signed(op: str, x) -> None:
+    """TF's Neg, Abs and Sign have no unsigned kernels: -x of a uint8 would wrap around."""
+    if x.dtype.kind in "ub":
+        raise TypeError(f"{op}: no kernel for {_dt.from_numpy(x.dtype).name} tensors; cast to "
+                        f"a signed dtype first, e.g. tf.cast(x, tf.int32).")
+
+
+def _ordered(op: str, x, y) -> None:
+    """TF's comparisons, max and min refuse complex numbers: they have no order."""
+    for v in (x, y):
+        if getattr(v, "dtype", None) is not None and v.dtype.kind == "c":
+            raise TypeError(f"{op}: {_dt.from_numpy(v.dtype).name} numbers have no order; "
+                            f"compare their real parts or tf.abs instead.")
+
+
 @primitive
 def negative(x):
     """-x elementwise (``tf.negative``)."""
+    if x.dtype.kind == "u":
+        _signed("negative", x)
     return -x
 
 
@@ -227,6 +254,8 @@ sigmoid.defjvp(lambda t, ans, x: t[0] * ans * (1 - ans))
 @primitive
 def abs(x):  # noqa: A001 - TF's name
     """|x| (``tf.abs``); the gradient at 0 is 0, as TF's (sign(0) = 0)."""
+    if x.dtype.kind in "ub":
+        _signed("abs", x)
     return np.abs(x)
 
 
@@ -237,6 +266,8 @@ abs.defjvp(lambda t, ans, x: t[0] * sign(x))
 @primitive
 def sign(x):
     """-1, 0 or 1 by the sign of x (``tf.sign``); its gradient is zero everywhere."""
+    if x.dtype.kind == "u":
+        _signed("sign", x)
     return np.sign(x)
 
 
@@ -316,24 +347,28 @@ def _floormod_jvp(t, ans, x, y):
 @primitive(same_dtype=True, differentiable=False)
 def greater(x, y):
     """x > y elementwise (``tf.math.greater``)."""
+    _ordered("greater", x, y)
     return np.greater(x, y)
 
 
 @primitive(same_dtype=True, differentiable=False)
 def greater_equal(x, y):
     """x >= y elementwise."""
+    _ordered("greater_equal", x, y)
     return np.greater_equal(x, y)
 
 
 @primitive(same_dtype=True, differentiable=False)
 def less(x, y):
     """x < y elementwise."""
+    _ordered("less", x, y)
     return np.less(x, y)
 
 
 @primitive(same_dtype=True, differentiable=False)
 def less_equal(x, y):
     """x <= y elementwise."""
+    _ordered("less_equal", x, y)
     return np.less_equal(x, y)
 
 
@@ -414,6 +449,7 @@ def _masked(cond, g):
 
 @primitive(name="maximum", same_dtype=True)
 def _maximum(x, y):
+    _ordered("maximum", x, y)
     return np.maximum(x, y)
 
 
@@ -445,6 +481,7 @@ def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 @primitive(name="minimum", same_dtype=True)
 def _minimum(x, y):
+    _ordered("minimum", x, y)
     return np.minimum(x, y)
 
 
@@ -591,8 +628,10 @@ def xdivy(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 @primitive(name="divide_no_nan", same_dtype=True)
 def _divide_no_nan(x, y):
+    dt = _truediv_dtype("divide_no_nan", x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(y == 0, np.zeros((), np.result_type(x, y)), x / y)[()]
+        q = np.true_divide(x, y, dtype=dt)
+        return np.where(y == 0, np.zeros((), q.dtype), q)[()]
 
 
 # TF's DivNoNanGrad: dx = g / y, dy = g * (-x / y) / y, each 0 where y == 0.

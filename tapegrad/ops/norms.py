@@ -204,5 +204,8 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | N
     x = _tensor(x)
     _float_input(x, "l2_normalize")
     ax = normalize_axes(axis, len(shape_of(x)), "l2_normalize")
+    if x._value.dtype.kind == "c":  # as TF: |x|² summed in the real dtype scales both parts
+        square_sum = _reduce_sum(square(abs(x)), axes=ax, keepdims=True)
+        return multiply(x, cast(_rsqrt(maximum(square_sum, epsilon)), x.dtype))
     square_sum = _reduce_sum(square(x), axes=ax, keepdims=True)
     return multiply(x, _rsqrt(maximum(square_sum, epsilon)))

@@ -494,7 +494,8 @@ def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
 
 @primitive(name="floor", differentiable=False)
 def _floor(x):
-    return np.floor(x) if x.dtype.kind in "fc" else x
+    _floats("floor", x)  # TF has float kernels only: floor of an int32 is refused
+    return np.floor(x)
 
 
 def floor(x: Any, name: str | None = None) -> Tensor:
@@ -509,7 +510,8 @@ def floor(x: Any, name: str | None = None) -> Tensor:
 
 @primitive(name="ceil", differentiable=False)
 def _ceil(x):
-    return np.ceil(x) if x.dtype.kind in "fc" else x
+    _floats("ceil", x)  # as floor
+    return np.ceil(x)
 
 
 def ceil(x: Any, name: str | None = None) -> Tensor:

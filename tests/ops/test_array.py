@@ -29,6 +29,8 @@ GRAD_CASES = [
     GradCase("expand_dims", lambda x: tf.expand_dims(x, -1) ** 2, UNARY_SHAPES),
     GradCase("squeeze", lambda x: tf.squeeze(x, [1]) ** 2, [((2, 1, 3),)]),
     GradCase("unstack", lambda x: tf.stack(tf.unstack(x, axis=1)[::-1]) ** 2, [((2, 3),)]),
+    GradCase("unstack_one_piece", lambda x: tf.unstack(x, axis=1)[0] ** 2, [((2, 1, 3),)]),
+    GradCase("split_one_piece", lambda x: tf.split(x, 1, axis=1)[0] ** 2, [((2, 3),)]),
     GradCase("split", lambda x: tf.split(x, [1, -1], axis=1)[1] ** 2 * tf.split(x, 3, 1)[0],
              [((2, 3),)]),
     GradCase("slice", lambda x: tf.slice(x, [1, 0], [-1, 2]) ** 2, [((3, 3),)]),

@@ -1,10 +1,36 @@
 """Creation ops and shape queries (ops/creation.py): values and dtypes against NumPy, TF's
-dtype defaults, and error messages. None of them is differentiable, so no GRAD_CASES."""
+dtype defaults, and error messages. Only ``fill`` is differentiable (w.r.t. ``value``)."""
 
 import numpy as np
 import pytest
 
 import tapegrad as tf
+from tapegrad.testing import GradCase
+
+GRAD_CASES = [
+    GradCase("fill", lambda v: tf.fill([2, 3], v) * tf.reshape(tf.range(1.0, 7.0, dtype=v.dtype),
+                                                              [2, 3]), [((),)]),
+    GradCase("fill_scalar_shape", lambda v: tf.fill([], v) ** 2, [((),)]),
+]
+
+
+@pytest.mark.parametrize("case", GRAD_CASES, ids=repr)
+def test_grads(case):
+    case.check()
+
+
+def test_fill_gradient_is_the_sum_of_the_cotangent():
+    v = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(v)
+        y = tf.fill([2, 3], v)
+    assert float(tape.gradient(y, v)) == 6.0  # TF: reduce_sum of the cotangent
+
+
+def test_fill_refuses_a_non_scalar_value():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="fill: value must be a scalar"):
+        tf.fill([2], [1.0, 2.0])
+
 
 X = np.arange(24.0).reshape(2, 3, 4)
 FORWARD = [

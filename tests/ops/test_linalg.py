@@ -54,7 +54,8 @@ def sym(x):
 
 def _weighted_squares(t):
     """Σ w_ij t_ij²: invariant under the sign flips that make singular vectors ambiguous."""
-    return tf.reduce_sum(t ** 2 * np.arange(1.0, 1.0 + np.prod(t.shape)).reshape(t.shape))
+    w = np.arange(1.0, 1.0 + np.prod(t.shape)).reshape(t.shape)
+    return tf.reduce_sum(t ** 2 * tf.cast(w, t.dtype))
 
 
 W3 = np.arange(1.0, 10.0).reshape(3, 3)  # weights for gauge-invariant functions of vectors
@@ -89,7 +90,8 @@ GRAD_CASES = [
     # eigh reads the lower triangle and its gradient is lower-triangular (TF's convention), so
     # it matches finite differences of the raw, unsymmetrized input too
     GradCase("eigh_values", lambda x: la.eigh(x)[0], SQ, make_args=_symmetric_spectrum),
-    GradCase("eigh_vectors", lambda x: la.eigh(sym(x))[1] ** 2 * W3, SQ,
+    GradCase("eigvalsh", la.eigvalsh, SQ, make_args=_symmetric_spectrum),
+    GradCase("eigh_vectors", lambda x: la.eigh(sym(x))[1] ** 2 * tf.cast(W3, x.dtype), SQ,
              make_args=_symmetric_spectrum),
     GradCase("eigh_reconstruct", lambda x: tf.matmul(la.eigh(x)[1] * la.eigh(x)[0][..., None, :],
                                                      la.eigh(x)[1], transpose_b=True),
@@ -102,9 +104,11 @@ GRAD_CASES = [
     GradCase("svd_vectors", lambda x: _weighted_squares(la.svd(x)[1])
              + _weighted_squares(la.svd(x)[2]), [((3, 2),), ((2, 3),)],
              make_args=_spectrum([3, 1])),
-    GradCase("svd_vectors_batched", lambda x: la.svd(x)[1] ** 2 * W3 + la.svd(x)[2] ** 2,
+    GradCase("svd_vectors_batched",
+             lambda x: la.svd(x)[1] ** 2 * tf.cast(W3, x.dtype) + la.svd(x)[2] ** 2,
              [((2, 3, 3),)], make_args=_spectrum([3, 2, 1])),
-    GradCase("qr", lambda x: la.qr(x)[0] ** 2 * W3[:, :x.shape[-1]] + tf.reduce_sum(la.qr(x)[1]),
+    GradCase("qr", lambda x: la.qr(x)[0] ** 2 * tf.cast(W3[:, :x.shape[-1]], x.dtype)
+             + tf.reduce_sum(la.qr(x)[1]),
              [((3, 3),), ((3, 2),), ((2, 3, 2),)], make_args=_well_conditioned),
     GradCase("trace_diag", lambda x: la.trace(x) * tf.reduce_sum(la.diag_part(x, k=1), -1)
              + tf.reduce_sum(la.diag(la.diag_part(x))[..., :3] * x[..., :3, :3], [-2, -1]),

@@ -58,7 +58,8 @@ GRAD_CASES = [
     GradCase("sigmoid", tf.sigmoid, domain=(-4.0, 4.0)),
     GradCase("abs", tf.abs, make_args=_away_from_zero()),
     GradCase("sign", lambda x: tf.sign(x) * x, make_args=_away_from_zero()),
-    GradCase("cast", lambda x: tf.cast(x, tf.float64) * x),
+    # float32 -> float64 -> float32 in the float32 run: each cast's gradient keeps its source dtype
+    GradCase("cast", lambda x: tf.cast(tf.cast(x, tf.float64) ** 2, x.dtype) * x),
     GradCase("identity", lambda x: tf.identity(x) * x),
     GradCase("floormod", tf.math.floormod, [((3,), (3,)), ((2, 3), (2, 3)), ((2, 3), ())],
              make_args=_floormod_args),
@@ -197,3 +198,20 @@ def test_every_name_resolves():
 def test_transcendental_ops_refuse_integer_tensors_as_tf_does(op):
     with pytest.raises(TypeError, match=rf"{op}: expects a float tensor, got int32\[2\]"):
         getattr(tf.math, op)(tf.constant([1, 4]))
+
+
+def test_dtype_refusals_and_true_division_as_tf():
+    with pytest.raises(TypeError, match="floor: expects a float tensor, got int32"):
+        tf.math.floor(tf.constant([1, 2]))
+    with pytest.raises(TypeError, match="negative: no kernel for uint8"):
+        -tf.constant([1, 2], tf.uint8)
+    with pytest.raises(TypeError, match="greater: complex128 numbers have no order"):
+        tf.math.greater(tf.constant([1j], tf.complex128), tf.constant([2j], tf.complex128))
+    with pytest.raises(TypeError, match="divide: cannot divide bool tensors"):
+        tf.constant([True]) / tf.constant([True])
+    with pytest.raises(TypeError, match="atan2: no kernel for inputs of dtype complex64"):
+        tf.math.atan2(tf.constant([1j], tf.complex64), tf.constant([1j], tf.complex64))
+    q8 = tf.constant([1, 3], tf.int8) / tf.constant([2, 4], tf.int8)
+    q32 = tf.constant([1, 3]) / tf.constant([2, 4])
+    assert (q8.dtype, q32.dtype) == (tf.float32, tf.float64)  # TF's truediv
+    np.testing.assert_array_equal(q8.numpy(), [0.5, 0.75])

@@ -83,6 +83,7 @@ GRAD_CASES = [
              lambda x, w: nn.compute_average_loss(x, sample_weight=w, global_batch_size=5),
              [((4, 3), (4, 1))]),
     GradCase("l2_loss", nn.l2_loss),
+    GradCase("scale_regularization_loss", nn.scale_regularization_loss),
     GradCase("bias_add", nn.bias_add, [((2, 3), (3,)), ((2, 2, 3), (3,))]),
     GradCase("bias_add_nchw", lambda x, b: nn.bias_add(x, b, data_format="NCHW"),
              [((2, 3, 2, 2), (3,))]),

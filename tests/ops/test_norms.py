@@ -153,3 +153,11 @@ def test_bad_arguments():
         tf.clip_by_global_norm(tf.constant([1.0]), 1.0)
     with pytest.raises(InvalidArgumentError, match=r"clip_by_value.*\[3\].*\[2\]"):
         tf.clip_by_value([1.0, 2.0], [0.0, 0.0, 0.0], 1.0)
+
+
+def test_l2_normalize_complex_scales_by_the_modulus_as_tf():
+    x = np.array([[3 + 4j, 1 - 2j], [0.5j, 2.0]], np.complex128)
+    want = x / np.sqrt((np.abs(x) ** 2).sum(1, keepdims=True))  # TF: |x|² in the real dtype
+    got = tf.math.l2_normalize(x, axis=1)
+    assert got.dtype == tf.complex128
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
