@@ -13,6 +13,7 @@ import importlib.util
 import os
 import sys
 import threading
+import time
 import traceback
 from typing import Any
 
@@ -168,6 +169,7 @@ def _abort_on_uncaught(comm: Communicator) -> None:
         sys.stderr.flush()
         if previous not in (sys.__excepthook__, hook):
             previous(kind, value, tb)
+        time.sleep(0.5)  # let the launcher forward this output before the abort kills it
         comm.abort(1)
 
     sys.excepthook = hook

@@ -14,13 +14,13 @@ SEED = [3, 7]
 
 GRAD_CASES = [
     GradCase("stateless_normal(mean, stddev)", lambda m, s: tf.random.stateless_normal(
-        m.shape, SEED, mean=m, stddev=s * s + 1.0, dtype=tf.float64),
+        m.shape, SEED, mean=m, stddev=s * s + 1.0, dtype=m.dtype),
         [((2, 3), (2, 3)), ((3,), (3,))]),
     GradCase("stateless_uniform(minval, maxval)", lambda lo, hi: tf.random.stateless_uniform(
-        lo.shape, SEED, minval=lo, maxval=lo + hi * hi + 1.0, dtype=tf.float64),
+        lo.shape, SEED, minval=lo, maxval=lo + hi * hi + 1.0, dtype=lo.dtype),
         [((2, 3), (2, 3))]),
     GradCase("stateless_gamma(beta)", lambda b: tf.random.stateless_gamma(
-        b.shape, SEED, alpha=2.0, beta=b, dtype=tf.float64), [((3,),)], domain=(0.5, 2.0)),
+        b.shape, SEED, alpha=2.0, beta=b, dtype=b.dtype), [((3,),)], domain=(0.5, 2.0)),
 ]
 
 

@@ -16,7 +16,7 @@ GRAD_CASES = [
     GradCase("polygamma", lambda x: tf.math.polygamma(tf.ones_like(x) * 2.0, x), domain=(0.5, 3)),
     GradCase("zeta", lambda q: tf.math.zeta(tf.ones_like(q) * 3.0, q), domain=(0.5, 3.0)),
     # TF defines no gradient for x: only q varies, broadcast against a fixed x
-    GradCase("zeta(broadcast q)", lambda q: tf.math.zeta(tf.constant([2.0, 3.0, 4.5], tf.float64),
+    GradCase("zeta(broadcast q)", lambda q: tf.math.zeta(tf.constant([2.0, 3.0, 4.5], q.dtype),
                                                          q), [((3,),), ((2, 1),), ((),)],
              domain=(0.5, 3.0)),
     GradCase("lbeta", tf.math.lbeta, [((3,),), ((2, 3),)], domain=(0.5, 3.0)),

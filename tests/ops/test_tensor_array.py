@@ -12,19 +12,19 @@ R1 = [((3,),), ((2, 3),)]
 
 
 def _write_stack(x):
-    ta = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+    ta = tf.TensorArray(x.dtype, size=0, dynamic_size=True)
     for i in range(3):
         ta = ta.write(i, tf.sin(x) * (i + 1.0))
     return ta.stack() * ta.read(1)
 
 
 def _unstack_gather(x):
-    ta = tf.TensorArray(tf.float64, size=x.shape[0], clear_after_read=False).unstack(x * x)
+    ta = tf.TensorArray(x.dtype, size=x.shape[0], clear_after_read=False).unstack(x * x)
     return ta.gather([2, 0]) * ta.read(2) + ta.concat()[0]
 
 
 def _scatter_concat(x):
-    ta = tf.TensorArray(tf.float64, size=2).scatter([1, 0], tf.stack([x, tf.exp(x)]))
+    ta = tf.TensorArray(x.dtype, size=2).scatter([1, 0], tf.stack([x, tf.exp(x)]))
     return ta.concat() * float(ta.size())
 
 
@@ -36,7 +36,7 @@ def _in_while_loop(x):
         return i + 1, ta.write(i, acc * acc), acc
 
     _, ta, _ = tf.while_loop(lambda i, ta, acc: i < n, body,
-                             (0, tf.TensorArray(tf.float64, size=n), tf.zeros_like(x[0])))
+                             (0, tf.TensorArray(x.dtype, size=n), tf.zeros_like(x[0])))
     return ta.stack()
 
 
