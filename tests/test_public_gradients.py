@@ -27,6 +27,8 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "zeros", "zeros_like", "dropout", "stop_gradient", "name_scope", "reduce_all", "reduce_any",
     "broadcast_static_shape", "executing_eagerly", "get_static_value", "is_tensor", "no_op",
     "shape_n",
+    "print", "device", "get_logger", "Assert", "assert_equal", "assert_greater",  # environment
+    "assert_less", "assert_rank",
 }
 
 
