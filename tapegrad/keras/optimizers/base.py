@@ -150,6 +150,8 @@ class Optimizer:
                                     f"Variables, got {type(v).__name__}.")
                 self._known[id(v)] = v
             self.build(new)
+            for restore in vars(self).pop("_after_build", ()):  # a checkpoint's deferred values
+                restore()
         self.built = True
 
     def exclude_from_weight_decay(self, var_list: Any = None, var_names: Any = None) -> None:

@@ -1,0 +1,8 @@
+"""``tf.train``: checkpoints in TF's format, their manager, moving averages, and the Example
+messages of TFRecord files (re-exports; the code lives in the modules beside this one and in
+:mod:`tapegrad.io`)."""
+
+from .checkpoint import (Checkpoint, CheckpointOptions, latest_checkpoint,  # noqa: F401
+                         list_variables, load_checkpoint, load_variable)
+from .manager import CheckpointManager  # noqa: F401
+from .ema import ExponentialMovingAverage  # noqa: F401
