@@ -8,6 +8,7 @@
 from types import SimpleNamespace
 
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options
+from .tfrecord import TFRecordDataset  # noqa: F401  (TFRecord files)
 
 experimental = SimpleNamespace(AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE_CARDINALITY,
                                UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY)

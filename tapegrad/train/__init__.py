@@ -6,3 +6,5 @@ from .checkpoint import (Checkpoint, CheckpointOptions, latest_checkpoint,  # no
                          list_variables, load_checkpoint, load_variable)
 from .manager import CheckpointManager  # noqa: F401
 from .ema import ExponentialMovingAverage  # noqa: F401
+from ..io.example import (BytesList, Example, Feature, Features, FloatList,  # noqa: F401
+                          Int64List)

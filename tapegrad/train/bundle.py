@@ -17,21 +17,11 @@ import numpy as np
 from ..engine.errors import DataLossError, NotFoundError
 from ..formats import wire
 from ..formats.files import atomic_write, read_bytes
+from ..formats.tfproto import DT_STRING, DTYPE_NAMES, DTYPES, ENUM, parse_shape, shape_proto
 from ..formats.crc import crc32c, mask
 from .table import build_table, read_table
 
-__all__ = ["DTYPES", "write_bundle", "BundleReader", "index_path", "data_path"]
-
-# TF's DataType enum <-> NumPy (DT_STRING = 7 is handled apart).
-DTYPES = {1: np.float32, 2: np.float64, 3: np.int32, 4: np.uint8, 5: np.int16, 6: np.int8,
-          8: np.complex64, 9: np.int64, 10: np.bool_, 17: np.uint16, 18: np.complex128,
-          19: np.float16, 22: np.uint32, 23: np.uint64}
-_ENUM = {np.dtype(v): k for k, v in DTYPES.items()}
-DT_STRING = 7
-DTYPE_NAMES = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
-               7: "string", 8: "complex64", 9: "int64", 10: "bool", 17: "uint16",
-               18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
-
+__all__ = ["DTYPES", "DTYPE_NAMES", "write_bundle", "BundleReader", "index_path", "data_path"]
 
 def index_path(prefix: str) -> str:
     return f"{prefix}.index"
@@ -39,10 +29,6 @@ def index_path(prefix: str) -> str:
 
 def data_path(prefix: str) -> str:
     return f"{prefix}.data-00000-of-00001"
-
-
-def _shape_proto(shape: tuple) -> bytes:
-    return b"".join(wire.ld(2, wire.uint(1, d) if d else b"") for d in shape)
 
 
 def _string_bytes(values: list[bytes]) -> tuple[bytes, int]:
@@ -66,11 +52,11 @@ def write_bundle(prefix: str, tensors: dict[str, object]) -> None:
             dtype, shape = DT_STRING, ()
         else:
             a = np.asarray(value)
-            if a.dtype not in _ENUM:
+            if a.dtype not in ENUM:
                 raise TypeError(f"checkpoint: cannot save '{key}' of dtype {a.dtype}")
             raw = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
-            dtype, shape, crc = _ENUM[a.dtype], a.shape, crc32c(raw)
-        entry = (wire.uint(1, dtype) + wire.ld(2, _shape_proto(shape)) +
+            dtype, shape, crc = ENUM[a.dtype], a.shape, crc32c(raw)
+        entry = (wire.uint(1, dtype) + wire.ld(2, shape_proto(shape)) +
                  (wire.uint(4, offset) if offset else b"") +
                  (wire.uint(5, len(raw)) if raw else b"") +
                  wire.fixed32(6, mask(crc)))
@@ -80,11 +66,6 @@ def write_bundle(prefix: str, tensors: dict[str, object]) -> None:
     header = wire.uint(1, 1) + wire.ld(3, wire.uint(1, 1))
     atomic_write(data_path(prefix), b"".join(chunks))
     atomic_write(index_path(prefix), build_table([(b"", header)] + entries))
-
-
-def _parse_shape(data: bytes) -> tuple:
-    dims = wire.parse(data, "TensorShapeProto").get(2, [])
-    return tuple(wire.signed(wire.first(wire.parse(d, "dim"), 1, 0)) for d in dims)
 
 
 class BundleReader:
@@ -114,7 +95,7 @@ class BundleReader:
         return wire.first(self._entry(key), 1, 0)
 
     def shape(self, key: str) -> tuple:
-        return _parse_shape(wire.first(self._entry(key), 2, b""))
+        return parse_shape(wire.first(self._entry(key), 2, b""))
 
     def _entry(self, key: str) -> dict:
         try:
