@@ -5,3 +5,8 @@ from .tfrecord import TFRecordOptions, TFRecordWriter, tf_record_iterator  # noq
 from .example import (FixedLenFeature, FixedLenSequenceFeature, SparseTensorValue,  # noqa: F401
                       VarLenFeature, parse_example, parse_single_example)
 from .tensor_proto import parse_tensor, serialize_tensor  # noqa: F401
+from .files import read_file, write_file  # noqa: F401
+from . import files as gfile  # noqa: F401  (tf.io.gfile)
+from .media import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png,  # noqa: F401
+                    encode_jpeg, encode_png, is_jpeg)
+from .csv import decode_csv  # noqa: F401
