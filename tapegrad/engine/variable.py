@@ -15,7 +15,8 @@ import numpy as np
 
 from . import dtypes as _dt
 from .indexed_slices import IndexedSlices
-from .state import STATE as _STATE, loud as _loud, quiet as _quiet, scope_prefix
+from .state import DISTRIBUTION as _DIST, STATE as _STATE, loud as _loud, quiet as _quiet, \
+    scope_prefix
 from .errors import InvalidArgumentError
 from .operators import OPERATORS as _O
 from .tensor import Tensor, _Base, _new, convert_raw
@@ -58,6 +59,8 @@ class Variable(_Base):
         self._trainable = bool(trainable)
         self._shape = v.shape
         self._constraint = constraint
+        if _DIST.stack:  # a strategy's scope is open: its replicas start from one value
+            _DIST.stack[-1]._variable_created(self)
 
     @property
     def name(self) -> str:
