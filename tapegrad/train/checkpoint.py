@@ -377,7 +377,9 @@ class Checkpoint:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if not name.startswith("_"):
-            if not is_trackable(value):
+            # a dataset iterator is accepted, as in TF, but its position is not saved
+            if not (is_trackable(value) or isinstance(value, (list, dict, tuple)) or
+                    hasattr(value, "__next__")):
                 raise ValueError(f"`Checkpoint` was expecting {name} to be a trackable object "
                                  f"(a Variable, tf.Module, Keras model, layer or optimizer), "
                                  f"got {value!r}.")
@@ -386,7 +388,7 @@ class Checkpoint:
 
     def _checkpoint_children(self) -> list:
         kids = children(self._root_obj) if self._root_obj is not None else []
-        kids = kids + list(self._kids.items())
+        kids = kids + [(k, v) for k, v in self._kids.items() if is_trackable(v)]
         if self._save_counter is not None:
             kids.append(("save_counter", self._save_counter))
         return kids
