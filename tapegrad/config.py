@@ -17,5 +17,7 @@ threading = SimpleNamespace(
     get_intra_op_parallelism_threads=_rt.get_intra_op_parallelism_threads,
     set_inter_op_parallelism_threads=_rt.set_inter_op_parallelism_threads,
     get_inter_op_parallelism_threads=_rt.get_inter_op_parallelism_threads)
+get_soft_device_placement = _rt.get_soft_device_placement
+set_soft_device_placement = _rt.set_soft_device_placement
 experimental_run_functions_eagerly = run_functions_eagerly
 experimental_functions_run_eagerly = functions_run_eagerly

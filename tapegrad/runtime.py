@@ -22,7 +22,8 @@ from .function import RUN_EAGERLY
 
 __all__ = ["PhysicalDevice", "LogicalDevice", "list_physical_devices", "list_logical_devices",
            "get_visible_devices", "set_visible_devices", "run_functions_eagerly",
-           "functions_run_eagerly", "set_memory_growth", "get_memory_growth",
+           "functions_run_eagerly", "get_soft_device_placement", "set_soft_device_placement",
+           "set_memory_growth", "get_memory_growth",
            "enable_op_determinism", "set_intra_op_parallelism_threads",
            "get_intra_op_parallelism_threads", "set_inter_op_parallelism_threads",
            "get_inter_op_parallelism_threads", "device", "get_logger", "set_verbosity",
@@ -136,6 +137,20 @@ def functions_run_eagerly() -> bool:
     False
     """
     return RUN_EAGERLY.on
+
+
+def get_soft_device_placement() -> bool:
+    """Always True: every op runs on the CPU, wherever it was asked to run.
+
+    >>> import tapegrad as tf
+    >>> tf.config.get_soft_device_placement()
+    True
+    """
+    return True
+
+
+def set_soft_device_placement(enabled: bool) -> None:
+    """Accepted: tapegrad has one device (``tf.device`` still refuses others by name)."""
 
 
 def set_memory_growth(device: Any, enable: bool) -> None:

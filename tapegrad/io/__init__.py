@@ -10,3 +10,5 @@ from . import files as gfile  # noqa: F401  (tf.io.gfile)
 from .media import (decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png,  # noqa: F401
                     encode_jpeg, encode_png, is_jpeg)
 from .csv import decode_csv  # noqa: F401
+from .raw import decode_base64, decode_compressed, decode_raw, encode_base64  # noqa: F401
+from .files import glob as matching_files  # noqa: F401

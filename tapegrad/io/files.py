@@ -17,7 +17,15 @@ from ..engine.tensor import _Base
 from ..formats.files import atomic_write, read_bytes
 
 __all__ = ["read_file", "write_file", "exists", "glob", "makedirs", "mkdir", "listdir", "isdir",
-           "remove", "rename", "copy", "rmtree", "walk", "stat", "GFile", "FileStatistics"]
+           "remove", "rename", "copy", "rmtree", "walk", "stat", "GFile", "FileStatistics",
+           "join", "get_registered_schemes"]
+
+join = os.path.join  # tf.io.gfile.join
+
+
+def get_registered_schemes() -> list[str]:
+    """The file systems tapegrad reads: local files only."""
+    return ["", "file"]
 
 
 def _path(p: Any) -> str:

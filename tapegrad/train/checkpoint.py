@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections
 import os
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from .trackable import children, is_trackable
 
 __all__ = ["Checkpoint", "CheckpointLoadStatus", "CheckpointReader", "latest_checkpoint",
            "load_checkpoint", "list_variables", "load_variable", "read_state", "write_state",
-           "CheckpointOptions"]
+           "CheckpointOptions", "CheckpointState", "get_checkpoint_state"]
 
 _VALUE = "VARIABLE_VALUE"
 STATE_FILE = "checkpoint"
@@ -120,6 +120,33 @@ def read_state(directory: str) -> dict | None:
         else:
             state[key] = value
     return state
+
+
+class CheckpointState(NamedTuple):
+    """The ``checkpoint`` file's fields (TF's ``CheckpointState`` proto)."""
+
+    model_checkpoint_path: str
+    all_model_checkpoint_paths: list
+    all_model_checkpoint_timestamps: list
+    last_preserved_timestamp: float
+
+
+def get_checkpoint_state(checkpoint_dir: str,
+                         latest_filename: str | None = None) -> CheckpointState | None:
+    """The directory's ``checkpoint`` file, or None when there is none (``tf.train``).
+
+    >>> import tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp()
+    >>> _ = tf.train.Checkpoint(v=tf.Variable(1.0)).save(d + "/ckpt")
+    >>> tf.train.get_checkpoint_state(d).model_checkpoint_path.endswith("ckpt-1")
+    True
+    """
+    state = read_state(checkpoint_dir)
+    if not state or "model_checkpoint_path" not in state:
+        return None
+    return CheckpointState(state["model_checkpoint_path"], state["all_model_checkpoint_paths"],
+                           state["all_model_checkpoint_timestamps"],
+                           state.get("last_preserved_timestamp", 0.0))
 
 
 def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:

@@ -5,6 +5,7 @@ import gzip
 import json
 import os
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -131,3 +132,20 @@ def test_tensor_records_file_holds_the_protos(tmp_path):
     protos = list(tf.io.tf_record_iterator(os.path.join(DATA, "tensors.tfrecord")))
     assert [p.hex() for p in protos] == [t["hex"] for t in RECORD["tensors"]]
     shutil.copy(os.path.join(DATA, "tensors.tfrecord"), tmp_path / "t")
+
+
+def test_raw_bytes_compression_and_base64():
+    assert tf.io.decode_raw([b"\x01\x00\x00\x00", b"\xff\xff\xff\xff"], tf.int32).numpy() \
+        .tolist() == [[1], [-1]]
+    assert tf.io.decode_raw(b"\x00\x01", tf.int16, little_endian=False).numpy().tolist() == [1]
+    assert tf.io.decode_raw(b"\x01", tf.uint8, fixed_length=3).numpy().tolist() == [1, 0, 0]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="same length"):
+        tf.io.decode_raw([b"\x01\x00", b"\x01"], tf.uint8)
+    assert tf.io.decode_compressed(zlib.compress(b"xyz"), "ZLIB") == b"xyz"
+    assert tf.io.decode_compressed(gzip.compress(b"xyz"), "GZIP") == b"xyz"
+    with pytest.raises(tf.errors.InvalidArgumentError, match="GZIP"):
+        tf.io.decode_compressed(b"plain", "GZIP")
+    # TF's documented web-safe alphabet: '+' -> '-', '/' -> '_', no padding by default
+    assert tf.io.encode_base64(b"\xfb\xff") == b"-_8"
+    assert tf.io.encode_base64(b"\xfb\xff", pad=True) == b"-_8="
+    assert tf.io.decode_base64(b"-_8") == b"\xfb\xff"
