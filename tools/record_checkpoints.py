@@ -24,7 +24,8 @@ OUT = os.path.join("tests", "data", "checkpoints")
 
 def _objects(lib, keras):
     """The same objects in either library: a trained Sequential + Adam, a functional model,
-    a subclassed model with an LSTM and an Embedding, a tf.Module, a step counter."""
+    a subclassed model with an LSTM and an Embedding, a compiled and fitted CNN (Conv2D,
+    BatchNormalization, its SGD optimizer), a tf.Module, a step counter."""
     lib.random.set_seed(0) if hasattr(lib.random, "set_seed") else None
     net = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(2)])
     opt = keras.optimizers.Adam(0.1)
@@ -42,6 +43,11 @@ def _objects(lib, keras):
 
     sub = Sub()
     sub(np.zeros((1, 3), np.int32))
+    cnn = keras.Sequential([keras.Input((5, 5, 2)), keras.layers.Conv2D(3, 3),
+                            keras.layers.BatchNormalization(), keras.layers.Flatten(),
+                            keras.layers.Dense(2)])
+    cnn.compile(optimizer="sgd", loss="mse")
+    cnn.fit(np.ones((4, 5, 5, 2), np.float32), np.zeros((4, 2), np.float32), verbose=0)
     mod = lib.Module()
     mod.w = lib.Variable(np.arange(6.0).reshape(2, 3))
     mod.sub = lib.Module()
@@ -55,7 +61,7 @@ def _objects(lib, keras):
         loss = lib.reduce_mean((net(x) - y) ** 2)
     grads = tape.gradient(loss, net.trainable_variables)
     opt.apply_gradients(zip(grads, net.trainable_variables))
-    return dict(net=net, opt=opt, func=func, sub=sub, mod=mod, step=step)
+    return dict(net=net, opt=opt, func=func, sub=sub, mod=mod, step=step, cnn=cnn)
 
 
 def _values(ckpt_path, lib) -> dict:
@@ -85,15 +91,17 @@ def check() -> int:
     mine = _objects(tg, tg.keras)
     path = tg.train.Checkpoint(**mine).save(os.path.join(tempfile.mkdtemp(), "ckpt"))
     theirs = _objects(tf, keras)
-    for v in theirs["net"].weights + theirs["func"].weights + theirs["sub"].weights:
+    for v in theirs["net"].weights + theirs["func"].weights + theirs["sub"].weights + \
+            theirs["cnn"].weights:
         v.assign(np.zeros(v.shape, np.float32))
     status = tf.train.Checkpoint(**theirs).restore(path)
     status.assert_consumed()
     want, got = _values(path, tg), _values(path, tf)
     bad = [k for k in want if not np.allclose(want[k], got[k])]
     same = all(np.allclose(a.numpy(), b.numpy()) for a, b in
-               zip(mine["net"].weights + mine["opt"].variables + mine["sub"].weights,
-                   theirs["net"].weights + theirs["opt"].variables + theirs["sub"].weights))
+               zip(mine["net"].weights + mine["opt"].variables + mine["sub"].weights +
+                   mine["cnn"].weights, theirs["net"].weights + theirs["opt"].variables +
+                   theirs["sub"].weights + theirs["cnn"].weights))
     print(f"TF {tf.__version__} restored tapegrad's {path}: assert_consumed passed, "
           f"{len(want)} tensors, values equal: {same and not bad}")
     return 0 if same and not bad else 1

@@ -4,7 +4,8 @@ Keras 3 gives them, so that keys match TF's (``net/_functional/_operations/1/_ke
 
 tf.Module and tapegrad objects keep their attributes in assignment order; Keras 3 layers
 show their weights and sublayers (Dense's kernel as ``_kernel``, an RNN's weights under
-``cell``); a Sequential model its layers as ``_functional/_operations/<i>`` (0 is the input),
+``cell``, a Conv's kernel as ``_kernel``); a compiled model its ``optimizer``; a Sequential
+model its layers as ``_functional/_operations/<i>`` (0 is the input),
 a functional model as ``_operations/<i>``; an optimizer its ``_variables`` (iterations,
 learning rate, then the slots), ``_trainable_variables``, ``_iterations``, ``_learning_rate``.
 """
@@ -23,7 +24,8 @@ __all__ = ["children", "is_trackable", "Node"]
 
 # Keras 3 keeps these weights behind a property, under a private attribute name.
 _RENAMED = {"Dense": {"kernel": "_kernel"}, "EinsumDense": {"kernel": "_kernel"},
-            "Embedding": {"embeddings": "_embeddings"}}
+            "Embedding": {"embeddings": "_embeddings"}, "Conv1D": {"kernel": "_kernel"},
+            "Conv2D": {"kernel": "_kernel"}, "Conv3D": {"kernel": "_kernel"}}
 _RNN_CELL = {"LSTM", "GRU", "SimpleRNN"}  # Keras 3 keeps their weights on ``cell``
 _KERAS_BOOKKEEPING = {"compiled_metrics", "weighted_metrics", "loss", "loss_weights"}
 
@@ -61,12 +63,14 @@ def _attributes(obj: Any, public_only: bool) -> list:
 
 
 def _layer_children(layer: Layer) -> list:
+    opt = vars(layer).get("optimizer")  # a compiled model keeps its optimizer, as Keras 3
+    compiled = [("optimizer", opt)] if isinstance(opt, Optimizer) else []
     if isinstance(layer, Sequential):
         ops = [(str(i + 1), sub) for i, sub in enumerate(layer.layers)]
-        return [("_functional", Node([("_operations", Node(ops))]))]
+        return compiled + [("_functional", Node([("_operations", Node(ops))]))]
     if "_functional_layers" in vars(layer):
-        return [("_operations", Node([(str(i), sub) for i, sub in
-                                      enumerate(layer._functional_layers)]))]
+        return compiled + [("_operations", Node([(str(i), sub) for i, sub in
+                                                 enumerate(layer._functional_layers)]))]
     kind = type(layer).__name__
     renamed = _RENAMED.get(kind, {})
     kids = [(renamed.get(n, n), v) for n, v in _attributes(layer, True)]

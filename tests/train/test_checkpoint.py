@@ -38,12 +38,17 @@ def _objects(build: bool = True):
     sub = Sub()
     if build:
         sub(np.zeros((1, 3), np.int32))
+    cnn = k.Sequential([k.Input((5, 5, 2)), k.layers.Conv2D(3, 3), k.layers.BatchNormalization(),
+                        k.layers.Flatten(), k.layers.Dense(2)])
+    cnn.compile(optimizer="sgd", loss="mse")
+    if build:
+        cnn.fit(np.ones((4, 5, 5, 2), np.float32), np.zeros((4, 2), np.float32), verbose=0)
     mod = tf.Module()
     mod.w = tf.Variable(np.zeros((2, 3)))
     mod.sub = tf.Module()
     mod.sub.flag = tf.Variable(False)
     return dict(net=net, opt=k.optimizers.Adam(0.1), func=func, sub=sub, mod=mod,
-                step=tf.Variable(0, dtype=tf.int64))
+                step=tf.Variable(0, dtype=tf.int64), cnn=cnn)
 
 
 def _want(key):
@@ -64,6 +69,12 @@ def test_tf_checkpoint_restores_into_tapegrad_with_deferred_slots():
                                _want("sub/rnn/cell/recurrent_kernel/.ATTRIBUTES/VARIABLE_VALUE"))
     np.testing.assert_allclose(objs["sub"].emb.embeddings.numpy(),
                                _want("sub/emb/_embeddings/.ATTRIBUTES/VARIABLE_VALUE"))
+    cnn = objs["cnn"]  # a compiled model: its optimizer's paths are the shortest
+    np.testing.assert_allclose(cnn.layers[0].kernel.numpy(), _want(
+        "cnn/optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE"))
+    np.testing.assert_allclose(cnn.layers[1].moving_variance.numpy(), _want(
+        "cnn/_functional/_operations/2/moving_variance/.ATTRIBUTES/VARIABLE_VALUE"))
+    assert int(cnn.optimizer.iterations.numpy()) == 1
     with pytest.raises(AssertionError, match="Unresolved object in checkpoint"):
         status.assert_consumed()  # Adam has no slots yet
     status.assert_existing_objects_matched()
