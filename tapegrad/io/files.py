@@ -51,7 +51,13 @@ def read_file(filename: Any, name: str | None = None) -> bytes:
 
 
 def write_file(filename: Any, contents: Any, name: str | None = None) -> None:
-    """Write ``contents`` (bytes or str) to a file atomically, creating its directory."""
+    """Write ``contents`` (bytes or str) to a file atomically, creating its directory.
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> p = os.path.join(tempfile.mkdtemp(), "new", "a.bin")
+    >>> tf.io.write_file(p, b"\\x00\\x01"); tf.io.read_file(p)
+    b'\\x00\\x01'
+    """
     if isinstance(contents, _Base):
         contents = contents._value.item()
     atomic_write(_path(filename), contents.encode() if isinstance(contents, str) else
@@ -59,12 +65,22 @@ def write_file(filename: Any, contents: Any, name: str | None = None) -> None:
 
 
 def exists(path: Any) -> bool:
-    """Whether ``path`` exists."""
+    """Whether ``path`` exists.
+
+    >>> import tempfile, tapegrad as tf
+    >>> tf.io.gfile.exists(tempfile.gettempdir()), tf.io.gfile.exists("/no/such/path")
+    (True, False)
+    """
     return os.path.exists(_path(path))
 
 
 def isdir(path: Any) -> bool:
-    """Whether ``path`` is a directory."""
+    """Whether ``path`` is a directory.
+
+    >>> import tempfile, tapegrad as tf
+    >>> tf.io.gfile.isdir(tempfile.gettempdir())
+    True
+    """
     return os.path.isdir(_path(path))
 
 
@@ -82,12 +98,24 @@ def glob(pattern: Any) -> list[str]:
 
 
 def makedirs(path: Any) -> None:
-    """Create a directory and its parents (no error if it exists)."""
+    """Create a directory and its parents (no error if it exists).
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = os.path.join(tempfile.mkdtemp(), "a", "b")
+    >>> tf.io.gfile.makedirs(d); tf.io.gfile.makedirs(d); tf.io.gfile.isdir(d)
+    True
+    """
     os.makedirs(_path(path), exist_ok=True)
 
 
 def mkdir(path: Any) -> None:
-    """Create one directory (its parent must exist)."""
+    """Create one directory (its parent must exist).
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = os.path.join(tempfile.mkdtemp(), "one")
+    >>> tf.io.gfile.mkdir(d); tf.io.gfile.listdir(os.path.dirname(d))
+    ['one']
+    """
     try:
         os.mkdir(_path(path))
     except FileExistsError:
@@ -97,7 +125,14 @@ def mkdir(path: Any) -> None:
 
 
 def listdir(path: Any) -> list[str]:
-    """Names of the entries of a directory (``NotFoundError`` if it is not one)."""
+    """Names of the entries of a directory, sorted (``NotFoundError`` if it is not one).
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp()
+    >>> tf.io.write_file(os.path.join(d, "b"), ""); tf.io.gfile.makedirs(os.path.join(d, "a"))
+    >>> tf.io.gfile.listdir(d)
+    ['a', 'b']
+    """
     p = _path(path)
     if not os.path.isdir(p):
         raise NotFoundError(f"Could not find directory {p}")
@@ -105,7 +140,13 @@ def listdir(path: Any) -> list[str]:
 
 
 def remove(path: Any) -> None:
-    """Delete a file."""
+    """Delete a file (``NotFoundError`` if there is none).
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> p = os.path.join(tempfile.mkdtemp(), "x"); tf.io.write_file(p, "")
+    >>> tf.io.gfile.remove(p); tf.io.gfile.exists(p)
+    False
+    """
     try:
         os.remove(_path(path))
     except FileNotFoundError:
@@ -113,7 +154,13 @@ def remove(path: Any) -> None:
 
 
 def rmtree(path: Any) -> None:
-    """Delete a directory and everything in it."""
+    """Delete a directory and everything in it.
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp(); tf.io.write_file(os.path.join(d, "in", "x"), "")
+    >>> tf.io.gfile.rmtree(d); tf.io.gfile.exists(d)
+    False
+    """
     if not os.path.isdir(_path(path)):
         raise NotFoundError(f"{_path(path)}; No such file or directory")
     shutil.rmtree(_path(path))
@@ -125,7 +172,13 @@ def _guard(dst: str, overwrite: bool) -> None:
 
 
 def rename(src: Any, dst: Any, overwrite: bool = False) -> None:
-    """Move ``src`` to ``dst``; ``AlreadyExistsError`` if ``dst`` exists unless ``overwrite``."""
+    """Move ``src`` to ``dst``; ``AlreadyExistsError`` if ``dst`` exists unless ``overwrite``.
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp(); tf.io.write_file(os.path.join(d, "a"), "1")
+    >>> tf.io.gfile.rename(os.path.join(d, "a"), os.path.join(d, "b")); tf.io.gfile.listdir(d)
+    ['b']
+    """
     s, d = _path(src), _path(dst)
     if not os.path.exists(s):
         raise NotFoundError(f"{s}; No such file or directory")
@@ -134,7 +187,14 @@ def rename(src: Any, dst: Any, overwrite: bool = False) -> None:
 
 
 def copy(src: Any, dst: Any, overwrite: bool = False) -> None:
-    """Copy a file; ``AlreadyExistsError`` if ``dst`` exists unless ``overwrite``."""
+    """Copy a file; ``AlreadyExistsError`` if ``dst`` exists unless ``overwrite``.
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp(); tf.io.write_file(os.path.join(d, "a"), "1")
+    >>> tf.io.gfile.copy(os.path.join(d, "a"), os.path.join(d, "b"))
+    >>> tf.io.read_file(os.path.join(d, "b"))
+    b'1'
+    """
     s, d = _path(src), _path(dst)
     if not os.path.isfile(s):
         raise NotFoundError(f"{s}; No such file or directory")
@@ -144,7 +204,13 @@ def copy(src: Any, dst: Any, overwrite: bool = False) -> None:
 
 def walk(top: Any, topdown: bool = True, onerror: Any = None
          ) -> Iterator[tuple[str, list[str], list[str]]]:
-    """``(dirpath, dirnames, filenames)`` for each directory under ``top``, as ``os.walk``."""
+    """``(dirpath, dirnames, filenames)`` for each directory under ``top``, as ``os.walk``.
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> d = tempfile.mkdtemp(); tf.io.write_file(os.path.join(d, "s", "f"), "")
+    >>> [(os.path.relpath(p, d), ds, fs) for p, ds, fs in tf.io.gfile.walk(d)]
+    [('.', ['s'], []), ('s', [], ['f'])]
+    """
     yield from os.walk(_path(top), topdown=topdown, onerror=onerror)
 
 
@@ -157,7 +223,13 @@ class FileStatistics(NamedTuple):
 
 
 def stat(path: Any) -> FileStatistics:
-    """Size, modification time and kind of ``path``."""
+    """Size, modification time and kind of ``path``.
+
+    >>> import os, tempfile, tapegrad as tf
+    >>> p = os.path.join(tempfile.mkdtemp(), "f"); tf.io.write_file(p, "abc")
+    >>> tf.io.gfile.stat(p).length, tf.io.gfile.stat(p).is_directory
+    (3, False)
+    """
     try:
         st = os.stat(_path(path))
     except FileNotFoundError:

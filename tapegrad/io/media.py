@@ -115,22 +115,48 @@ def decode_png(contents: Any, channels: int = 0, dtype: Any = _dt.uint8,
 def decode_jpeg(contents: Any, channels: int = 0, ratio: int = 1, fancy_upscaling: bool = True,
                 try_recover_truncated: bool = False, acceptable_fraction: float = 1,
                 dct_method: str = "", name: str | None = None) -> Any:
-    """A JPEG's pixels, uint8 ``[height, width, channels]`` (decoded by Pillow's libjpeg)."""
+    """A JPEG's pixels, uint8 ``[height, width, channels]`` (decoded by Pillow's libjpeg).
+
+    >>> import tapegrad as tf
+    >>> jpg = tf.io.encode_jpeg(tf.fill([4, 4, 3], tf.constant(200, tf.uint8)))
+    >>> img = tf.io.decode_jpeg(jpg); img.shape, int(img[0, 0, 0])
+    (TensorShape([4, 4, 3]), 200)
+    """
     return constant(_decode(contents, channels, "decode_jpeg")[0])
 
 
 def decode_bmp(contents: Any, channels: int = 0, name: str | None = None) -> Any:
-    """A BMP's pixels, uint8 ``[height, width, channels]``."""
+    """A BMP's pixels, uint8 ``[height, width, channels]``.
+
+    >>> import io, numpy as np, tapegrad as tf
+    >>> from PIL import Image
+    >>> buf = io.BytesIO(); Image.fromarray(np.full((2, 3, 3), 7, np.uint8)).save(buf, "BMP")
+    >>> tf.io.decode_bmp(buf.getvalue()).shape
+    TensorShape([2, 3, 3])
+    """
     return constant(_decode(contents, channels, "decode_bmp")[0])
 
 
 def decode_gif(contents: Any, name: str | None = None) -> Any:
-    """A GIF's frames, uint8 ``[frames, height, width, 3]``."""
+    """A GIF's frames, uint8 ``[frames, height, width, 3]``.
+
+    >>> import io, numpy as np, tapegrad as tf
+    >>> from PIL import Image
+    >>> frames = [Image.fromarray(np.full((2, 2, 3), v, np.uint8)) for v in (0, 255)]
+    >>> buf = io.BytesIO(); frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:])
+    >>> tf.io.decode_gif(buf.getvalue()).shape
+    TensorShape([2, 2, 2, 3])
+    """
     return constant(np.stack(_decode(contents, 3, "decode_gif")))
 
 
 def is_jpeg(contents: Any, name: str | None = None) -> bool:
-    """Whether the bytes start like a JPEG file."""
+    """Whether the bytes start like a JPEG file.
+
+    >>> import tapegrad as tf
+    >>> tf.io.is_jpeg(b"\\xff\\xd8\\xff\\xe0"), tf.io.is_jpeg(b"\\x89PNG")
+    (True, False)
+    """
     return _bytes(contents)[:3] == b"\xff\xd8\xff"
 
 
@@ -161,7 +187,12 @@ def encode_jpeg(image: Any, format: str = "", quality: int = 95,  # noqa: A002  
                 chroma_downsampling: bool = True, density_unit: str = "in",
                 x_density: int = 300, y_density: int = 300, xmp_metadata: str = "",
                 name: str | None = None) -> bytes:
-    """JPEG bytes of a uint8 ``[height, width, 1 or 3]`` image (Pillow)."""
+    """JPEG bytes of a uint8 ``[height, width, 1 or 3]`` image (Pillow).
+
+    >>> import tapegrad as tf
+    >>> tf.io.encode_jpeg(tf.zeros([2, 2, 1], tf.uint8))[:3]
+    b'\\xff\\xd8\\xff'
+    """
     Image = _pil()
     a = np.asarray(convert_to_tensor(image)._value)
     if a.ndim != 3 or a.shape[2] not in (1, 3) or a.dtype != np.uint8:
@@ -226,7 +257,13 @@ def decode_wav(contents: Any, desired_channels: int = -1, desired_samples: int =
 
 def encode_wav(audio: Any, sample_rate: Any, name: str | None = None) -> bytes:
     """16-bit PCM WAV bytes of float ``[samples, channels]`` audio in [-1, 1] (rounded from
-    ``x * 32768`` and clipped, as TF)."""
+    ``x * 32768`` and clipped, as TF).
+
+    >>> import tapegrad as tf
+    >>> wav = tf.audio.encode_wav(tf.constant([[0.25], [1.5]]), 8000)
+    >>> wav[:4], len(wav), wav[-4:]
+    (b'RIFF', 48, b'\\x00 \\xff\\x7f')
+    """
     a = np.asarray(convert_to_tensor(audio)._value, dtype=np.float32)
     if a.ndim != 2:
         raise InvalidArgumentError(f"encode_wav: audio must be [samples, channels], got shape "

@@ -92,7 +92,12 @@ def encode_base64(input: Any, pad: bool = False, name: str | None = None) -> Any
 
 
 def decode_base64(input: Any, name: str | None = None) -> Any:  # noqa: A002  (TF's name)
-    """Decode web-safe base64, padded or not."""
+    """Decode web-safe base64, padded or not.
+
+    >>> import tapegrad as tf
+    >>> tf.io.decode_base64(b"aGVsbG8_")
+    b'hello?'
+    """
     vals, shape = _items(input)
     try:
         out = [base64.urlsafe_b64decode(v + b"=" * (-len(v) % 4)) for v in vals]
