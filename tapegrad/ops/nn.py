@@ -642,6 +642,10 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     array([-1.,  1.], dtype=float32)
     """
     x = _as_float_tensor(x, "batch_normalization")
+    # Python numbers and lists take x's dtype (TF converts them with x's dtype as the hint)
+    mean, variance, offset, scale = (None if v is None else v if isinstance(v, _Base)
+                                     else Tensor(convert_raw(v, x._value.dtype))
+                                     for v in (mean, variance, offset, scale))
     inv = 1.0 / _m.sqrt(_m.add(variance, variance_epsilon))
     if scale is not None:
         inv = inv * scale
