@@ -51,6 +51,13 @@ class _Message:
         return f"{type(self).__name__}({inner})"
 
 
+def _raw_list(cls: type, values: list) -> Any:
+    """A list message over already-decoded values (no per-value conversion)."""
+    out = cls.__new__(cls)
+    out.value = values
+    return out
+
+
 class BytesList(_Message):
     """``tf.train.BytesList``: a list of byte strings (str values are UTF-8 encoded)."""
 
@@ -84,7 +91,7 @@ class FloatList(_Message):
             if len(v) % 4:
                 raise DataLossError(f"FloatList: {len(v)} bytes is not a whole number of floats")
             out.extend(np.frombuffer(v, "<f4").tolist())
-        return cls(out)
+        return _raw_list(cls, out)
 
 
 class Int64List(_Message):
@@ -99,7 +106,7 @@ class Int64List(_Message):
     @classmethod
     def _decode(cls, data: bytes) -> Int64List:
         vals = wire.packed_varints(wire.parse(data, "Int64List").get(1, []))
-        return cls([wire.signed(v) for v in vals])
+        return _raw_list(cls, [wire.signed(v) for v in vals])
 
 
 _KINDS = (("bytes_list", BytesList, 1), ("float_list", FloatList, 2),

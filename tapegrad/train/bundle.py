@@ -86,7 +86,7 @@ class BundleReader:
         for key, value in read_table(read_bytes(index_path(prefix)), what):
             if key:
                 self.entries[key.decode("utf-8", "replace")] = wire.parse(value, what)
-        self._data = None
+        self._data_size: int | None = None
 
     def keys(self) -> list[str]:
         return sorted(self.entries)
@@ -104,18 +104,24 @@ class BundleReader:
             raise NotFoundError(f"Key {key} not found in checkpoint '{self.prefix}'") from None
 
     def _bytes(self, key: str) -> bytes:
-        if self._data is None:
-            self._data = read_bytes(data_path(self.prefix))
+        path = data_path(self.prefix)
+        if self._data_size is None:
+            if not os.path.isfile(path):
+                raise NotFoundError(f"checkpoint '{self.prefix}': its data file '{path}' is "
+                                    f"missing")
+            self._data_size = os.path.getsize(path)
         e = self._entry(key)
         if wire.first(e, 3, 0):
             raise DataLossError(f"checkpoint '{self.prefix}': sharded checkpoints are not "
                                 f"supported (key {key} is in shard {wire.first(e, 3)})")
         offset, size = wire.first(e, 4, 0), wire.first(e, 5, 0)
-        if offset + size > len(self._data):
+        if offset + size > self._data_size:
             raise DataLossError(f"checkpoint '{self.prefix}': '{key}' claims bytes "
-                                f"{offset}..{offset + size} of a {len(self._data)}-byte data "
+                                f"{offset}..{offset + size} of a {self._data_size}-byte data "
                                 f"file (truncated?)")
-        raw = self._data[offset:offset + size]
+        with open(path, "rb") as f:  # only this tensor's bytes, after the extent was checked
+            f.seek(offset)
+            raw = f.read(size)
         return raw
 
     def _check(self, key: str, crc: int) -> None:
