@@ -64,4 +64,5 @@ from .engine.dtypes import uint16, uint32, uint64  # noqa: E402
 from .printing import print_ as print  # noqa: E402,A004  (tf.print)
 from .assertions import (Assert, assert_equal, assert_greater, assert_less,  # noqa: E402
                          assert_rank)
+from . import image  # noqa: E402  (tf.image)
 from . import distribute  # noqa: E402  (tf.distribute)

@@ -17,7 +17,8 @@ import tapegrad as tf
 import tests.ops as family_tests
 from tapegrad.engine.registry import REGISTRY, Primitive
 
-FACES = {"tf": tf, "tf.math": tf.math, "tf.nn": tf.nn, "tf.linalg": tf.linalg}
+FACES = {"tf": tf, "tf.math": tf.math, "tf.nn": tf.nn, "tf.linalg": tf.linalg,
+         "tf.image": tf.image}
 NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no gradient
     "argmax", "argmin", "argsort", "as_dtype", "constant", "convert_to_tensor", "count_nonzero",
     "custom_gradient", "equal", "eye", "floor", "ceil", "floordiv", "function", "greater",
@@ -29,6 +30,12 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "shape_n",
     "print", "device", "get_logger", "Assert", "assert_equal", "assert_greater",  # environment
     "assert_less", "assert_rank",
+    "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg",  # files
+    "encode_png", "is_jpeg",
+    # tf.image: boxes, indices and random draws
+    "non_max_suppression", "non_max_suppression_with_scores", "non_max_suppression_padded",
+    "non_max_suppression_overlaps", "combined_non_max_suppression",
+    "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
 }
 
 
