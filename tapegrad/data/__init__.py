@@ -5,13 +5,15 @@
 3
 """
 
-from types import SimpleNamespace
+from . import experimental
+from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset,
+                      DatasetIterator)
+from .options import Options, ThreadingOptions
+from .readers import TextLineDataset
 
-from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, Options
 from .tfrecord import TFRecordDataset  # noqa: F401  (TFRecord files)
 
-experimental = SimpleNamespace(AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE_CARDINALITY,
-                               UNKNOWN_CARDINALITY=UNKNOWN_CARDINALITY)
+Iterator = DatasetIterator
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Options",
-           "experimental"]
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Iterator",
+           "Options", "TextLineDataset", "ThreadingOptions", "experimental"]
