@@ -58,6 +58,13 @@ from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa:
                           tensor_scatter_nd_min, tensor_scatter_nd_sub)
 from . import summary  # noqa: E402  (tf.summary)
 from .tensor_array import TensorArray  # noqa: E402  (tf.TensorArray)
+from . import config, version, compat, autograph, saved_model  # noqa: E402  (the environment)
+from . import train, io, audio  # noqa: E402  (tf.train: checkpoints; tf.io, tf.audio: files)
+from .runtime import device, get_logger  # noqa: E402
+from .engine.dtypes import uint16, uint32, uint64  # noqa: E402
+from .printing import print_ as print  # noqa: E402,A004  (tf.print)
+from .assertions import (Assert, assert_equal, assert_greater, assert_less,  # noqa: E402
+                         assert_rank)
 from . import image  # noqa: E402  (tf.image)
 from . import distribute  # noqa: E402  (tf.distribute)
 from . import experimental  # noqa: E402  (tf.experimental.numpy)

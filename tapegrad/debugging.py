@@ -81,11 +81,12 @@ class _VjpState(threading.local):
 _VJP = _VjpState()
 
 
-def enable_check_numerics() -> None:
+def enable_check_numerics(stack_height_limit: int = 30, path_length_limit: int = 50) -> None:
     """Raise ``InvalidArgumentError`` at the first op or VJP that produces a NaN or Inf.
 
     The message names the op, its input shapes and dtypes, and your line; a VJP names the op it
-    differentiates and the line that ran that op in the forward pass.
+    differentiates and the line that ran that op in the forward pass. TF's two limits shape its
+    stack trace and are accepted for compatibility.
 
     >>> import tapegrad as tf
     >>> tf.debugging.enable_check_numerics()
@@ -724,3 +725,8 @@ def _mib(n: int) -> str:
 # The engine calls these hook points; it never imports this module.
 HOOKS.spending, HOOKS.passed, HOOKS.spent = _spending, _remember_pass, _spent
 HOOKS.tape_exit, HOOKS.explain, HOOKS.memory_bytes = _check_tape_memory, explain, memory_bytes
+
+# tf.debugging's assertions and tf.print's formatting live in their own modules.
+from .assertions import *  # noqa: E402,F401,F403
+from .assertions import __all__ as _assert_names  # noqa: E402
+__all__ += _assert_names

@@ -42,6 +42,15 @@ _CHECKED_REPLAYS = 3  # replays of each trace compared with an eager run before 
 _MAX_SIGNATURES = 128  # traces one Function keeps; the oldest is dropped beyond (memory bound)
 
 
+class _Eagerly:
+    """``tf.config.run_functions_eagerly``: when ``on``, every Function runs its Python body."""
+
+    on = False  # one bool, read and written whole (no lock needed)
+
+
+RUN_EAGERLY = _Eagerly()
+
+
 class TensorSpec:
     """Shape and dtype of a ``function`` argument (``tf.TensorSpec``); ``None`` dims match any.
 
@@ -532,6 +541,8 @@ class Function:
         return functools.partial(self, instance)
 
     def __call__(self, *args: Any, **kwargs: Any):
+        if RUN_EAGERLY.on:  # tf.config.run_functions_eagerly(True): plain Python, as TF
+            return self.python_function(*args, **kwargs)
         st = STATE
         if st.active:
             # Inside another trace the ops are traced there; under a tape or an accumulator the

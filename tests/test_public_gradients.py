@@ -28,6 +28,10 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "shape_n",
     "rint", "zero_fraction", "in_top_k", "invert_permutation", "is_non_decreasing",
     "is_strictly_increasing", "nextafter", "matrix_rank",
+    "print", "device", "get_logger", "Assert", "assert_equal", "assert_greater",  # environment
+    "assert_less", "assert_rank",
+    "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg",  # files
+    "encode_png", "is_jpeg",
     # tf.image: boxes, indices and random draws
     "non_max_suppression", "non_max_suppression_with_scores", "non_max_suppression_padded",
     "non_max_suppression_overlaps", "combined_non_max_suppression",

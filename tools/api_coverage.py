@@ -15,7 +15,10 @@ import sys
 NAMESPACES = ["", "math", "nn", "linalg", "random", "image", "data", "nest", "distribute",
               "summary", "errors", "autodiff", "debugging", "keras", "keras.layers",
               "keras.optimizers", "keras.losses", "keras.metrics", "keras.callbacks",
-              "keras.activations", "keras.initializers"]
+              "keras.activations", "keras.initializers",
+              # the script around the model
+              "config", "config.experimental", "config.threading", "train", "io", "io.gfile",
+              "audio", "dtypes", "version", "autograph", "compat.v1.logging"]
 
 
 def _public(mod) -> set:

@@ -11,6 +11,8 @@ from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Datas
 from .options import Options, ThreadingOptions
 from .readers import TextLineDataset
 
+from .tfrecord import TFRecordDataset  # noqa: F401  (TFRecord files)
+
 Iterator = DatasetIterator
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Iterator",

@@ -83,13 +83,14 @@ int16 = DType(np.int16)
 int32 = DType(np.int32)
 int64 = DType(np.int64)
 uint8 = DType(np.uint8)
+uint16, uint32, uint64 = DType(np.uint16), DType(np.uint32), DType(np.uint64)  # tf.dtypes
 bool_ = DType(np.bool_)
 complex64 = DType(np.complex64)
 complex128 = DType(np.complex128)
 string = None  # strings are not supported: tapegrad tensors are numeric
 
 _BY_NP = {d._np: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_,
-                            complex64, complex128)}
+                            complex64, complex128, uint16, uint32, uint64)}
 _BY_NAME = {d.name: d for d in _BY_NP.values()}
 _BY_NAME.update({"float": float32, "double": float64, "half": float16})
 

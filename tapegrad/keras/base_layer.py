@@ -297,6 +297,8 @@ class Layer(Module):
         if not self.built:
             self._build_on_call(_shape_struct(inputs))
             self.built = True
+            for restore in vars(self).pop("_after_build", ()):  # a checkpoint's deferred values
+                restore()
         if training is not None and _accepts_training(self):
             kwargs["training"] = bool(training)
         if _accepts_mask(self) and kwargs.get("mask") is None:

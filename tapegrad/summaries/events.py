@@ -9,38 +9,9 @@ from __future__ import annotations
 
 import struct
 
+from ..formats.crc import crc32c, masked_crc32c  # one CRC for every format
+
 __all__ = ["crc32c", "masked_crc32c", "record", "read_records", "event", "value"]
-
-
-def _table() -> list[int]:
-    out = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        out.append(c)
-    return out
-
-
-_TABLE = _table()
-
-
-def crc32c(data: bytes) -> int:
-    """CRC-32C (Castagnoli), the checksum of TFRecord files.
-
-    >>> from tapegrad.summaries.events import crc32c
-    >>> hex(crc32c(b"123456789"))
-    '0xe3069283'
-    """
-    c = 0xFFFFFFFF
-    for b in data:
-        c = _TABLE[(c ^ b) & 0xFF] ^ (c >> 8)
-    return c ^ 0xFFFFFFFF
-
-
-def masked_crc32c(data: bytes) -> int:
-    c = crc32c(data)
-    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 def record(payload: bytes) -> bytes:

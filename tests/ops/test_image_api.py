@@ -13,13 +13,11 @@ import tapegrad as tf
 with open(os.path.join(os.path.dirname(__file__), "..", "data", "tf_api.json")) as _f:
     API = json.load(_f)["namespaces"]["tf.image"]
 
-# decode_*/encode_*/is_jpeg/extract_jpeg_shape are file codecs (tf.io's); the JPEG-quality ops
-# need a codec; generate_bounding_box_proposals has only a GPU kernel in TF (docs/image.md).
+# The file codecs are tf.io's (re-exported here); the JPEG-quality ops need a codec in the
+# graph; generate_bounding_box_proposals has only a GPU kernel in TF (docs/image.md).
 NOT_PROVIDED = {
-    "adjust_jpeg_quality", "decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image",
-    "decode_jpeg", "decode_jxl", "decode_png", "decode_webp",
-    "encode_jpeg", "encode_png", "extract_jpeg_shape",
-    "generate_bounding_box_proposals", "is_jpeg", "random_jpeg_quality",
+    "adjust_jpeg_quality", "decode_and_crop_jpeg", "decode_jxl", "decode_webp",
+    "extract_jpeg_shape", "generate_bounding_box_proposals", "random_jpeg_quality",
     "stateless_random_jpeg_quality",
 }
 FUNCTIONS = sorted(n for n, e in API.items() if e["kind"] == "function" and n not in

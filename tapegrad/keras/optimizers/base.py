@@ -194,6 +194,8 @@ class Optimizer:
             for v in new if self.gradient_accumulation_steps else []:
                 self.add_variable_from_reference(v, "gradient_accumulator")
             self.build(new)
+            for restore in vars(self).pop("_after_build", ()):  # a checkpoint's deferred values
+                restore()
         self.built = True
 
     def exclude_from_weight_decay(self, var_list: Any = None, var_names: Any = None) -> None:
