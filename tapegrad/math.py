@@ -5,3 +5,4 @@ from .ops.special import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.scan import *  # noqa: F401,F403
 from .ops.norms import *  # noqa: F401,F403
+from .ops.complex import *  # noqa: F401,F403
