@@ -60,3 +60,8 @@ from . import summary  # noqa: E402  (tf.summary)
 # -- tf.signal, complex numbers -------------------------------------------------------------------
 from . import signal  # noqa: E402  (tf.signal)
 from .ops.complex import complex  # noqa: E402,A004
+# -- tf.sparse, counting and searching ---------------------------------------------------------
+from . import sparse  # noqa: E402  (tf.sparse)
+from .ops.sparse import SparseTensor  # noqa: E402
+from .ops.counting import (histogram_fixed_width, searchsorted, unique,  # noqa: E402
+                           unique_with_counts)

@@ -6,3 +6,5 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.scan import *  # noqa: F401,F403
 from .ops.norms import *  # noqa: F401,F403
 from .ops.complex import *  # noqa: F401,F403
+from .ops.counting import (bincount, segment_max, segment_min,  # noqa: F401
+                           unsorted_segment_sqrt_n)

@@ -28,6 +28,9 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "broadcast_static_shape", "executing_eagerly", "get_static_value", "is_tensor", "no_op",
     "shape_n",
 }
+NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
+    "bincount", "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width",
+}
 
 
 def _public():
