@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import nest
+from .engine import dtypes as _dt, nest
 from .engine.state import Listener, pop_listener, push_listener
 from .engine.tape import GradientTape, UnconnectedGradients, _unconnected
 from .engine.tensor import Tensor, _Base, convert_raw
@@ -63,6 +63,11 @@ class ForwardAccumulator(Listener):
                 raise TypeError(f"ForwardAccumulator: primals must be Tensors or Variables, got "
                                 f"{type(p).__name__}.")
             tv = t._value if isinstance(t, _Base) else convert_raw(t, p._value.dtype)
+            if tv.dtype != p._value.dtype:
+                raise ValueError(f"ForwardAccumulator: the tangent of a "
+                                 f"{_dt.from_numpy(p._value.dtype).name} primal has dtype "
+                                 f"{_dt.from_numpy(tv.dtype).name}; give it the primal's "
+                                 f"dtype (tf.cast).")
             if np.shape(tv) != p._value.shape:
                 raise ValueError(f"ForwardAccumulator: tangent shape {list(np.shape(tv))} does "
                                  f"not match primal shape {list(p._value.shape)}.")

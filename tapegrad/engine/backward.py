@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes as _dt
+from .errors import InvalidArgumentError
 from .state import HOOKS, loud, quiet
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS
@@ -164,6 +166,15 @@ def _zeros_for(o: Tensor, gs: list, out: tuple) -> Tensor:
     return _wrap(np.zeros(tuple(ref.shape[:nb]) + o._value.shape, dtype=o._value.dtype))
 
 
+def _seed_value(g: Any, target: Any, i: int) -> np.ndarray:
+    """A Python/NumPy output gradient as the target's dtype, or a TypeError naming it."""
+    a = np.asarray(g)
+    if a.dtype.kind not in "biufc":
+        raise TypeError(f"GradientTape.gradient: output_gradients[{i}] must be a tensor or "
+                        f"numbers of the target's shape, got {type(g).__name__} {g!r:.60}.")
+    return a.astype(target._value.dtype)
+
+
 def seeds_for(targets: list, grads: list | None) -> list:
     """The starting cotangent of each target: ``grads`` (checked), or ones."""
     if grads is not None and len(grads) != len(targets):
@@ -178,7 +189,12 @@ def seeds_for(targets: list, grads: list | None) -> list:
         if g is None:
             seeds.append(_wrap(np.ones_like(t._value)))
             continue
-        gv = g._value if isinstance(g, _Base) else np.asarray(g, dtype=t._value.dtype)
+        gv = g._value if isinstance(g, _Base) else _seed_value(g, t, i)
+        if isinstance(g, _Base) and gv.dtype != t._value.dtype:
+            raise InvalidArgumentError(
+                f"GradientTape.gradient: output_gradients[{i}] has dtype "
+                f"{_dt.from_numpy(gv.dtype).name} but its target has dtype "
+                f"{_dt.from_numpy(t._value.dtype).name}; cast it with tf.cast first.")
         if gv.shape != t._value.shape:
             raise ValueError(f"GradientTape.gradient: output_gradients has shape "
                              f"{list(gv.shape)} but its target has shape "

@@ -22,8 +22,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["STATE", "HOOKS", "Listener", "push_listener", "pop_listener", "user_frame",
-           "quiet", "loud", "name_scope", "scope_prefix"]
+__all__ = ["STATE", "HOOKS", "DISTRIBUTION", "Listener", "push_listener", "pop_listener",
+           "user_frame", "quiet", "loud", "name_scope", "scope_prefix"]
 
 
 class Listener:
@@ -203,3 +203,28 @@ class name_scope:
 def scope_prefix() -> str:
     """This thread's current name-scope prefix, ``"outer/inner/"`` (empty outside any scope)."""
     return "".join(s + "/" for s in _SCOPES.stack)
+
+
+# -- the distribution strategy in scope ----------------------------------------------------------
+class _Distribution(threading.local):
+    """Per thread: the stack of ``tapegrad.distribute`` strategies whose ``scope()`` is open, and
+    the process's default strategy (set when ``tapegrad.distribute`` is imported).
+
+    Lower layers consult it without importing the distribute layer: a Variable created while a
+    strategy is in scope calls ``strategy._variable_created(var)`` (mirrored variables start
+    from rank 0's value); a Keras optimizer sums its gradients across replicas with
+    ``strategy._all_reduce_sum(arrays)``; ``fit`` asks for ``num_replicas_in_sync``.
+    """
+
+    default: Any = None  # class attribute: one default strategy for every thread
+
+    def __init__(self) -> None:
+        self.stack: list = []
+
+    @property
+    def strategy(self) -> Any:
+        """The innermost strategy in scope on this thread, or None."""
+        return self.stack[-1] if self.stack else None
+
+
+DISTRIBUTION = _Distribution()

@@ -8,6 +8,7 @@ gradients) but listeners hear them (``on_assign``).
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 from typing import Any
 
@@ -15,7 +16,8 @@ import numpy as np
 
 from . import dtypes as _dt
 from .indexed_slices import IndexedSlices
-from .state import STATE as _STATE, loud as _loud, quiet as _quiet, scope_prefix
+from .state import DISTRIBUTION as _DIST, STATE as _STATE, loud as _loud, quiet as _quiet, \
+    scope_prefix
 from .errors import InvalidArgumentError
 from .operators import OPERATORS as _O
 from .tensor import Tensor, _Base, _new, convert_raw
@@ -37,7 +39,7 @@ class Variable(_Base):
     (6.0, 'v:0')
     """
 
-    __slots__ = ("_name", "_trainable", "_shape", "_constraint")
+    __slots__ = ("_name", "_trainable", "_shape", "_constraint", "_lock")
 
     def __init__(self, initial_value: Any = None, trainable: bool = True, name: str | None = None,
                  dtype: Any = None, shape: Any = None, constraint: Any = None, **unused: Any):
@@ -53,15 +55,26 @@ class Variable(_Base):
             v = convert_raw(initial_value, dtype)
         v = np.array(v)  # own a private, writable copy
         self._value = v
+        self._lock = threading.Lock()  # each write is one atomic read-modify-write
         base = name if name is not None else "Variable"
         self._name = scope_prefix() + base + ":0" if ":" not in base else base
         self._trainable = bool(trainable)
         self._shape = v.shape
         self._constraint = constraint
+        if _DIST.stack:  # a strategy's scope is open: its replicas start from one value
+            _DIST.stack[-1]._variable_created(self)
 
     @property
     def name(self) -> str:
         return self._name
+
+    def __deepcopy__(self, memo: dict) -> Variable:
+        twin = Variable.__new__(Variable)
+        twin._value, twin._lock = np.array(self._value), threading.Lock()
+        twin._name, twin._trainable = self._name, self._trainable
+        twin._shape, twin._constraint = self._shape, self._constraint
+        memo[id(self)] = twin
+        return twin
 
     @property
     def trainable(self) -> bool:
@@ -130,11 +143,13 @@ class Variable(_Base):
         v = self._coerce(value, "assign")
         if v.shape != self._shape:
             v = np.broadcast_to(v, self._shape)
-        if self._shares_value():
-            self._value = np.array(v, dtype=self._value.dtype)
-        else:
-            self._value[...] = v
-        return self._set("assign", value, self._value)
+        with self._lock:
+            if self._shares_value():
+                self._value = np.array(v, dtype=self._value.dtype)
+            else:
+                self._value[...] = v
+            new = self._value
+        return self._set("assign", value, new)
 
     def assign_add(self, delta: Any, use_locking: Any = None, name: Any = None,
                    read_value: bool = True) -> Variable:
@@ -142,13 +157,15 @@ class Variable(_Base):
         d = self._coerce(delta, "assign_add")
         quiet = _quiet()  # inf - inf is NaN silently, as in TF (and as ops are)
         try:
-            if self._shares_value():
-                self._value = np.add(self._value, d)
-            else:
-                np.add(self._value, d, out=self._value)
+            with self._lock:
+                if self._shares_value():
+                    self._value = np.add(self._value, d)
+                else:
+                    np.add(self._value, d, out=self._value)
+                new = self._value
         finally:
             _loud(quiet)
-        return self._set("assign_add", delta, self._value)
+        return self._set("assign_add", delta, new)
 
     def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None,
                    read_value: bool = True) -> Variable:
@@ -156,13 +173,15 @@ class Variable(_Base):
         d = self._coerce(delta, "assign_sub")
         quiet = _quiet()
         try:
-            if self._shares_value():
-                self._value = np.subtract(self._value, d)
-            else:
-                np.subtract(self._value, d, out=self._value)
+            with self._lock:
+                if self._shares_value():
+                    self._value = np.subtract(self._value, d)
+                else:
+                    np.subtract(self._value, d, out=self._value)
+                new = self._value
         finally:
             _loud(quiet)
-        return self._set("assign_sub", delta, self._value)
+        return self._set("assign_sub", delta, new)
 
     def _shares_value(self) -> bool:
         # Tensors, tape records and NumPy views all hold a reference to the array: write in
@@ -175,14 +194,16 @@ class Variable(_Base):
                           else sparse_delta.values, dtype=self._value.dtype)
         idx = np.asarray(sparse_delta.indices._value if isinstance(sparse_delta.indices, _Base)
                          else sparse_delta.indices)
-        if self._shares_value():
-            self._value = np.array(self._value)
         quiet = _quiet()
         try:
-            np.subtract.at(self._value, idx, vals)
+            with self._lock:
+                if self._shares_value():
+                    self._value = np.array(self._value)
+                np.subtract.at(self._value, idx, vals)
+                new = self._value
         finally:
             _loud(quiet)
-        return self._set("scatter_sub", sparse_delta, self._value)
+        return self._set("scatter_sub", sparse_delta, new)
 
 
     # -- writes to parts (sliced assign, scatter) --------------------------------------------
@@ -199,16 +220,17 @@ class Variable(_Base):
         if v.dtype != self._value.dtype:
             raise TypeError(f"{op} on variable '{self._name}': updates have dtype "
                             f"{_dt.from_numpy(v.dtype).name}, the variable {self.dtype.name}.")
-        new = np.array(self._value)
         quiet = _quiet()
         try:
-            how(new, index, v)
+            with self._lock:
+                new = np.array(self._value)
+                how(new, index, v)
+                self._value = new
         except (IndexError, ValueError) as e:
             raise InvalidArgumentError(f"{op} on variable '{self._name}' of shape "
                                        f"{list(self._shape)}: {e}") from None
         finally:
             _loud(quiet)
-        self._value = new
         return self._set(op, value, new)
 
     def scatter_nd_update(self, indices: Any, updates: Any, name: Any = None) -> Variable:

@@ -19,8 +19,10 @@ from ..engine.tape import GradientTape
 from ..engine.tensor import Tensor, _Base
 from . import losses as _losses
 from . import metrics as _metrics
+from . import distributed as _dist
 from . import optimizers as _optimizers
-from .callbacks import CallbackList, History
+from .callbacks import (BackupAndRestore, CallbackList, CSVLogger, History, ModelCheckpoint,
+                        TensorBoard)
 from .data_adapter import (EpochIterator, _is_arrays, _length, train_validation_split,
                            unpack_x_y_sample_weight)
 
@@ -104,6 +106,12 @@ class Trainer:
         self.compiled = False
         self._loss_tracker: Any = None
         self._initial_epoch: int | None = None
+        self._distribute_strategy = _dist.current()  # the strategy in scope at construction
+
+    @property
+    def distribute_strategy(self) -> Any:
+        """The ``tf.distribute`` strategy the model was made under (None: the default)."""
+        return self._distribute_strategy
 
     # -- compile --------------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
@@ -181,10 +189,12 @@ class Trainer:
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
-        """``{name: result}`` for every metric in ``self.metrics``, as Python numbers."""
+        """``{name: result}`` for every metric in ``self.metrics``, as Python numbers (over
+        every replica when the model trains under a strategy with several)."""
         out: dict = {}
+        replicas = _dist.aggregate_results(self, self.metrics)
         for m in self.metrics:
-            r = m.result()
+            r = m.result() if replicas is None else replicas[m.name]
             if isinstance(r, dict):
                 out.update({k: _float(v) for k, v in r.items()})
             else:
@@ -198,10 +208,11 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            scaled = _dist.scale_loss(self, loss)  # divided by the replicas, if several
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         variables = self.trainable_variables
         if variables:
-            grads = tape.gradient(loss, variables)
+            grads = tape.gradient(scaled, variables)
             self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
@@ -224,10 +235,14 @@ class Trainer:
         if isinstance(callbacks, CallbackList):
             return callbacks
         verbose = 1 if verbose == "auto" else int(verbose)
+        if not _dist.is_chief(self):  # only rank 0 prints and writes files
+            verbose = 0
+            callbacks = [c for c in (callbacks or []) if not isinstance(c, _CHIEF_ONLY)]
         return CallbackList(callbacks, add_history=history, add_progbar=verbose != 0,
                             model=self, verbose=verbose, epochs=epochs, steps=steps)
 
     # -- loops ----------------------------------------------------------------------------------
+    @_dist.in_model_scope
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
             verbose: Any = "auto", callbacks: Any = None, validation_split: float = 0.0,
             validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
@@ -259,6 +274,7 @@ class Trainer:
         if self._initial_epoch is not None:  # set by BackupAndRestore on resuming
             initial_epoch, self._initial_epoch = self._initial_epoch, None
         logs: dict = {}
+        _dist.sync_shuffle(self)
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
@@ -278,7 +294,8 @@ class Trainer:
         logs: dict = {}
         for step, batch in data.epoch():
             cbs.on_train_batch_begin(step)
-            logs = {k: _float(v) for k, v in self.train_step(batch).items()}
+            logs = {k: _float(v) for k, v in
+                    self.train_step(_dist.local_batch(self, batch, step == 0)).items()}
             cbs.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
@@ -293,6 +310,7 @@ class Trainer:
         return self.evaluate(vx, vy, batch_size=batch_size, sample_weight=vsw, steps=steps,
                              callbacks=cbs, return_dict=True)
 
+    @_dist.in_model_scope
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
                  verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
                  callbacks: Any = None, return_dict: bool = False, **kwargs: Any) -> Any:
@@ -309,7 +327,8 @@ class Trainer:
         logs: dict = {}
         for step, batch in data.epoch():
             cbs.on_test_batch_begin(step)
-            logs = {k: _float(v) for k, v in self.test_step(batch).items()}
+            logs = {k: _float(v) for k, v in
+                    self.test_step(_dist.local_batch(self, batch, step == 0)).items()}
             cbs.on_test_batch_end(step, logs)
         logs = self.get_metrics_result() if not logs else logs
         cbs.on_test_end(logs)
@@ -356,6 +375,9 @@ class Trainer:
     def predict_on_batch(self, x: Any) -> Any:
         """The outputs on one batch, as NumPy arrays."""
         return _numpy(self.predict_step(x if not isinstance(x, list) else tuple(x)))
+
+
+_CHIEF_ONLY = (ModelCheckpoint, TensorBoard, BackupAndRestore, CSVLogger)
 
 
 def _due(validation_freq: Any, epoch: int) -> bool:

@@ -17,6 +17,7 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
+from ..engine.state import DISTRIBUTION as _DIST
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of, _wrap
 from . import math as _m
 from .array import expand_dims, reshape
@@ -525,8 +526,8 @@ def log_poisson_loss(targets: Any, log_input: Any, compute_full_loss: bool = Fal
 def compute_average_loss(per_example_loss: Any, sample_weight: Any = None,
                          global_batch_size: int | None = None) -> Tensor:
     """sum(per_example_loss * sample_weight) / global_batch_size
-    (``tf.nn.compute_average_loss``); the batch size defaults to the loss's first dimension
-    (one replica).
+    (``tf.nn.compute_average_loss``); the global batch size defaults to the loss's first
+    dimension times the replicas of the strategy in scope (``tapegrad.distribute``).
 
     >>> import tapegrad as tf
     >>> float(tf.nn.compute_average_loss([1.0, 2.0, 3.0, 6.0]))
@@ -546,20 +547,28 @@ def compute_average_loss(per_example_loss: Any, sample_weight: Any = None,
             raise ValueError(f"{op}: sample_weight {list(shape_of(sample_weight))} does not "
                              f"broadcast to per_example_loss {list(shape)}.") from None
         loss = loss * sample_weight
-    n = shape[0] if global_batch_size is None else int(global_batch_size)
+    n = shape[0] * _replicas() if global_batch_size is None else int(global_batch_size)
     total = reduce_sum(loss)
     return total / n if n else total * 0  # TF divides with div_no_nan
 
 
 def scale_regularization_loss(regularization_loss: Any) -> Tensor:
-    """The summed regularization loss, divided by the number of replicas (one here)
-    (``tf.nn.scale_regularization_loss``).
+    """The summed regularization loss, divided by the number of replicas of the strategy in
+    scope (``tf.nn.scale_regularization_loss``; one replica outside any strategy).
 
     >>> import tapegrad as tf
     >>> float(tf.nn.scale_regularization_loss([0.5, 0.25]))
     0.75
     """
-    return reduce_sum(_as_float_tensor(regularization_loss, "scale_regularization_loss"))
+    total = reduce_sum(_as_float_tensor(regularization_loss, "scale_regularization_loss"))
+    n = _replicas()
+    return total if n == 1 else total / n
+
+
+def _replicas() -> int:
+    """The replicas in sync of the strategy in scope on this thread (1 when none is)."""
+    strategy = _DIST.stack[-1] if _DIST.stack else None
+    return 1 if strategy is None else int(strategy.num_replicas_in_sync)
 
 
 # -- losses, bias, normalization ------------------------------------------------------------------
@@ -633,6 +642,10 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     array([-1.,  1.], dtype=float32)
     """
     x = _as_float_tensor(x, "batch_normalization")
+    # Python numbers and lists take x's dtype (TF converts them with x's dtype as the hint)
+    mean, variance, offset, scale = (None if v is None else v if isinstance(v, _Base)
+                                     else Tensor(convert_raw(v, x._value.dtype))
+                                     for v in (mean, variance, offset, scale))
     inv = 1.0 / _m.sqrt(_m.add(variance, variance_epsilon))
     if scale is not None:
         inv = inv * scale

@@ -27,16 +27,20 @@ _DEFAULT_GLOBAL_SEED = 87654321  # used with an op seed when no global seed is s
 _SEEDS: dict = {"global": None, "streams": {}}
 
 
-def set_seed(seed: int) -> None:
-    """Make every later random op reproducible (``tf.random.set_seed``).
+def set_seed(seed: int | None) -> None:
+    """Make every later random op reproducible (``tf.random.set_seed``); ``None`` clears the
+    global seed, so later ops draw fresh numbers again (as TF).
 
     >>> import tapegrad as tf
     >>> tf.random.set_seed(1); a = tf.random.normal([2]).numpy()
     >>> tf.random.set_seed(1); bool((a == tf.random.normal([2]).numpy()).all())
     True
     """
-    _GEN[0] = np.random.default_rng(int(seed))
-    _SEEDS["global"] = int(seed)
+    if seed is not None and not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"set_seed: seed must be an integer or None, got "
+                        f"{type(seed).__name__} {seed!r}.")
+    _GEN[0] = np.random.default_rng(None if seed is None else int(seed))
+    _SEEDS["global"] = None if seed is None else int(seed)
     _SEEDS["streams"] = {}
 
 

@@ -238,6 +238,8 @@ def _prod_of_others(x, axes):
     give exact gradients, as TF's ``_ProdGrad``.
     """
     xshape = shape_of(x)
+    if 0 in tuple(xshape):  # no elements: no products, and a gradient of that empty shape
+        return x * 0
     rank = len(xshape)
     red = tuple(range(rank)) if axes is None else axes
     kept = tuple(i for i in range(rank) if i not in red)

@@ -22,6 +22,7 @@ from ...engine.indexed_slices import IndexedSlices
 from ...engine.tensor import Tensor, _Base
 from ...engine.tape import GradientTape
 from ...engine.variable import Variable
+from .. import distributed as _dist
 from .schedules import LearningRateSchedule
 
 __all__ = ["Optimizer"]
@@ -37,6 +38,17 @@ def _unique(base: str) -> str:
 
 def _var_label(v: Any) -> str:
     return getattr(v, "name", None) or repr(v)
+
+
+def _replica_sum(grads: list) -> list:
+    """Under a strategy with several replicas, each gradient summed over them (one fused
+    message per dtype, IndexedSlices made dense); otherwise ``grads`` as they are."""
+    summed = _dist.sum_gradients([_dense(g) for g in grads]) if _dist.current() else None
+    return grads if summed is None else [Tensor(a) for a in summed]
+
+
+def _dense(g: Any) -> np.ndarray:
+    return (convert_to_tensor(g) if isinstance(g, IndexedSlices) else g)._value
 
 
 class Optimizer:
@@ -169,7 +181,13 @@ class Optimizer:
         pairs = list(grads_and_vars)
         grads = [g for g, _ in pairs]
         variables = [v for _, v in pairs]
-        self.apply(grads, variables)
+        aggregate = (not kwargs.get("skip_gradients_aggregation", False)
+                     and kwargs.get("experimental_aggregate_gradients", True))
+        self._skip_aggregation = not aggregate
+        try:
+            self.apply(grads, variables)
+        finally:
+            self._skip_aggregation = False
         return self._iterations
 
     def apply(self, grads: list, trainable_variables: list) -> None:
@@ -193,6 +211,8 @@ class Optimizer:
                           f"to see why.", stacklevel=3)
         grads = [self._check_grad(g, v) for g, v in kept]
         variables = [v for _, v in kept]
+        if not getattr(self, "_skip_aggregation", False):
+            grads = _replica_sum(grads)
         if self.gradient_accumulation_steps:
             grads = self._accumulate(grads, variables)
             if grads is None:  # not an update step: only the accumulators move

@@ -1,0 +1,115 @@
+"""The guarantees of docs/reliability.md, each proved here: atomic Variable writes under
+threads, tape misuse named, TF's refusals, and the edge cases that used to fail."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import tapegrad as tf
+from tapegrad.errors import InvalidArgumentError
+
+
+# -- threads ------------------------------------------------------------------------------------
+def test_assign_add_from_eight_threads_loses_no_update():
+    v = tf.Variable(0.0)
+    m = tf.Variable(np.zeros((4, 4), np.float32))
+    keep = m.read_value()  # a live reader: writes must copy, and still not race
+
+    def work():
+        for _ in range(3000):
+            v.assign_add(1.0)
+            m.assign_sub(np.ones((4, 4), np.float32))
+            m.scatter_nd_add([[0, 0]], [2.0])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert float(v) == 8 * 3000
+    expected = np.full((4, 4), -8 * 3000.0)
+    expected[0, 0] += 2 * 8 * 3000
+    np.testing.assert_array_equal(m.numpy(), expected)
+    np.testing.assert_array_equal(keep.numpy(), 0.0)  # the old snapshot never changed
+
+
+def test_variables_built_in_threads_keep_their_own_names():
+    names = {}
+
+    def build(i):
+        with tf.name_scope(f"worker{i}"):
+            for _ in range(50):
+                names.setdefault(i, set()).add(tf.Variable(1.0, name="w").name.split("/")[0])
+
+    threads = [threading.Thread(target=build, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(names[i] == {f"worker{i}"} for i in range(8))
+
+
+# -- tape misuse names the argument ---------------------------------------------------------------
+def _tape_of(x):
+    with tf.GradientTape(persistent=True) as tape:
+        y = x * 2.0
+    return tape, y
+
+
+def test_output_gradients_of_the_wrong_kind_are_named():
+    x = tf.Variable([1.0, 2.0])
+    tape, y = _tape_of(x)
+    with pytest.raises(TypeError, match=r"output_gradients\[0\]"):
+        tape.gradient(y, x, output_gradients="abc")
+    with pytest.raises(InvalidArgumentError, match=r"output_gradients\[0\] has dtype int32"):
+        tape.gradient(y, x, output_gradients=tf.constant([1, 2]))
+    with pytest.raises(ValueError, match="output_gradients has shape"):
+        tape.gradient(y, x, output_gradients=tf.ones(3))
+    got = tape.gradient(y, x, output_gradients=np.array([1, 3]))
+    np.testing.assert_array_equal(got.numpy(), [2, 6])
+
+
+def test_forward_accumulator_tangent_dtype_is_named():
+    x = tf.constant([1.0, 2.0])
+    with pytest.raises(ValueError, match="tangent of a float32 primal has dtype int32"):
+        tf.autodiff.ForwardAccumulator(x, tf.constant([1, 2]))
+    with tf.autodiff.ForwardAccumulator(x, np.array([1, 1])) as acc:  # ints take x's dtype
+        y = x * x
+    np.testing.assert_array_equal(acc.jvp(y).numpy(), [2.0, 4.0])
+
+
+def test_batch_jacobian_of_a_non_tensor_is_named():
+    x = tf.Variable([[1.0, 2.0]])
+    tape, _ = _tape_of(x)
+    with pytest.raises(TypeError, match="batch_jacobian: target must be a single Tensor"):
+        tape.batch_jacobian([1.0], x)
+
+
+# -- edge cases that used to fail ----------------------------------------------------------------
+def test_reduce_prod_of_an_empty_tensor_has_an_empty_gradient():
+    e = tf.Variable(tf.zeros((0, 3)))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.reduce_prod(e, axis=0))  # products of nothing: ones
+    assert float(y) == 3.0
+    g = tape.gradient(y, e)
+    assert g.shape == (0, 3)
+
+
+def test_batch_normalization_python_numbers_take_the_input_dtype():
+    x = tf.constant([1.0, 3.0], tf.float64)
+    out = tf.nn.batch_normalization(x, 2.0, 1.0, 0.5, 2.0, 0.0)
+    assert out.dtype == tf.float64
+    np.testing.assert_allclose(out.numpy(), [-1.5, 2.5])
+
+
+def test_set_seed_none_clears_the_global_seed():
+    tf.random.set_seed(5)
+    a = tf.random.uniform([4]).numpy()
+    tf.random.set_seed(5)
+    np.testing.assert_array_equal(tf.random.uniform([4]).numpy(), a)
+    tf.random.set_seed(None)
+    b, c = tf.random.uniform([4]).numpy(), tf.random.uniform([4]).numpy()
+    assert not np.array_equal(b, c)
+    with pytest.raises(TypeError, match="set_seed: seed must be an integer"):
+        tf.random.set_seed("five")
