@@ -66,3 +66,5 @@ from . import sparse  # noqa: E402  (tf.sparse)
 from .ops.sparse import SparseTensor  # noqa: E402
 from .ops.counting import (histogram_fixed_width, searchsorted, unique,  # noqa: E402
                            unique_with_counts)
+from .pyfunc import (ensure_shape, grad_pass_through, numpy_function,  # noqa: E402
+                     py_function, vectorized_map)

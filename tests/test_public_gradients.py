@@ -30,6 +30,7 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
 }
 NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
     "bincount", "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width",
+    "numpy_function",  # leaves the tape, as TF's
 }
 
 
