@@ -68,3 +68,4 @@ from .ops.counting import (histogram_fixed_width, searchsorted, unique,  # noqa:
                            unique_with_counts)
 from .pyfunc import (ensure_shape, grad_pass_through, numpy_function,  # noqa: E402
                      py_function, vectorized_map)
+from .engine.dtypes import string  # noqa: E402  (tf.string: bytes objects)

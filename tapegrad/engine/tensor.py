@@ -241,6 +241,18 @@ class _Ref:
         return f"<Reference wrapping {self._obj!r}>"
 
 
+def _all_text(arr) -> bool:
+    return arr.size > 0 and all(isinstance(v, (str, bytes)) for v in arr.reshape(-1))
+
+
+def _as_bytes(arr):
+    """A NumPy object array of bytes (str encoded as UTF-8), TF's string values."""
+    flat = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in arr.reshape(-1)]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(arr.shape)
+
+
 def convert_raw(value: Any, dtype: Any = None):
     """A Python or NumPy value as a NumPy value with TF's default dtypes (float32, int32)."""
     npd = _dt.np_dtype(dtype)
@@ -265,6 +277,8 @@ def convert_raw(value: Any, dtype: Any = None):
     if arr.dtype == np.uint64 or (arr.dtype == object and _has_big_int(value)):
         raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor: "
                          f"integers must fit in int64 ({value!r}).")
+    if arr.dtype.kind in "US" or (arr.dtype == object and _all_text(arr)):
+        return _as_bytes(arr)  # a string tensor: bytes objects, as TF's
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric tensor.")
     if npd is not None:
