@@ -69,3 +69,5 @@ from .ops.counting import (histogram_fixed_width, searchsorted, unique,  # noqa:
 from .pyfunc import (ensure_shape, grad_pass_through, numpy_function,  # noqa: E402
                      py_function, vectorized_map)
 from .engine.dtypes import string  # noqa: E402  (tf.string: bytes objects)
+from . import ragged, strings  # noqa: E402  (tf.ragged, tf.strings)
+from .ops.ragged import RaggedTensor  # noqa: E402

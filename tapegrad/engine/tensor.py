@@ -98,6 +98,8 @@ class _Base:
         if _STATE.active:
             self._leaving(".numpy()")
         v = self._value
+        if type(v) is np.ndarray and v.dtype == object and not v.shape:
+            return v.item()  # a scalar string tensor gives bytes, as TF's
         if type(v) is np.ndarray:
             v = v.view()
             v.flags.writeable = False
