@@ -57,6 +57,7 @@ from .function import executing_eagerly  # noqa: E402
 from .ops.scatter import (tensor_scatter_nd_add, tensor_scatter_nd_max,  # noqa: E402
                           tensor_scatter_nd_min, tensor_scatter_nd_sub)
 from . import summary  # noqa: E402  (tf.summary)
+from . import image  # noqa: E402  (tf.image)
 from . import distribute  # noqa: E402  (tf.distribute)
 # -- tf.signal, complex numbers -------------------------------------------------------------------
 from . import signal  # noqa: E402  (tf.signal)

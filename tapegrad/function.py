@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import threading
 import warnings
+import weakref
 from typing import Any, Callable
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = ["function", "Function", "TensorSpec", "ConcreteFunction"]
 _RETRACE_WARN_AT = 6  # traces of one Function before the "retracing too often" warning
 _EAGER = "eager"      # cache entry: this signature runs eagerly
 _CHECKED_REPLAYS = 3  # replays of each trace compared with an eager run before trusting it
+_MAX_SIGNATURES = 128  # traces one Function keeps; the oldest is dropped beyond (memory bound)
 
 
 class TensorSpec:
@@ -201,7 +203,10 @@ class _Tracer(Listener):
         if params and self.failed is None and self._holds_traced_value(params.values()):
             self.failed = (f"{prim.name} takes the value of a traced tensor as a parameter "
                            f"(indices, say), which a replay cannot vary")
-        refs = tuple(self._ref(x) for x in inputs)
+        # a Python value goes to the kernel as bind gave it: converted, unless the op converts
+        # it to its other operand's dtype (same_dtype ops take the Python scalar as it is)
+        refs = tuple(self._ref(x if prim.same_dtype or isinstance(x, _Base) else convert_raw(x))
+                     for x in inputs)
         slots = tuple(self._new_slot(o) for o in outs)
         self.steps.append(("op", prim, refs, slots, params, type(out) is tuple,
                            [x._value if isinstance(x, Tensor) else x for x in inputs]))
@@ -284,7 +289,7 @@ class _Plan:
         self.tr, self.use_buffers = tracer, use_buffers
         self.ns: dict[str, Any] = {"_ShapeChanged": _ShapeChanged}
         self.n_buffers = 0
-        self.variables: list[Variable] = []
+        self._var_refs: list = []  # weak: a trace never keeps a Variable alive
         self._var_names: dict[int, str] = {}
         self.escaping, dels = _lifetimes(tracer, out_refs)
         lines: list[str] = []
@@ -312,6 +317,14 @@ class _Plan:
         self.n_ops = sum(1 for st in tracer.steps if st[0] == "op")
         del self.tr, self.ns
 
+    @property
+    def variables(self) -> list[Variable]:
+        """The Variables the replay reads or assigns (ReferenceError if one was deleted)."""
+        out = [r() for r in self._var_refs]
+        if any(v is None for v in out):
+            raise ReferenceError("a variable of this trace was deleted")
+        return out
+
     def _ref_name(self, r) -> str:
         if r[0] == "s":
             return f"s{r[1]}"
@@ -322,8 +335,8 @@ class _Plan:
     def _var_name(self, v: Variable) -> str:
         if id(v) not in self._var_names:
             self._var_names[id(v)] = f"v{len(self._var_names)}"
-            self.ns[self._var_names[id(v)]] = v
-            self.variables.append(v)
+            self.ns[self._var_names[id(v)]] = weakref.proxy(v)
+            self._var_refs.append(weakref.ref(v))
         return self._var_names[id(v)]
 
     def _op_lines(self, i: int, st: tuple, assigned: bool) -> list[str]:
@@ -454,6 +467,13 @@ def executing_eagerly() -> bool:
     return not getattr(_INSIDE, "depth", 0)
 
 
+def _forget(function_ref: Any, key: tuple) -> None:
+    """A Variable named in ``key`` was deleted: its trace can never be called again."""
+    f = function_ref()
+    if f is not None:
+        f._cache.pop(key, None)
+
+
 _INSIDE = threading.local()  # depth of Function bodies running in this thread
 
 
@@ -541,6 +561,9 @@ class Function:
                     _loud(quiet)
         except _ShapeChanged as e:
             return self._shape_changed(key, args, kwargs, after_assign=e.args[0])
+        except ReferenceError:  # a variable the trace captured is gone: trace again
+            self._cache.pop(key, None)
+            return self._trace(key, args, kwargs, leaves)
         return _build(plan.structure, flat)
 
     def _shape_changed(self, key: tuple, args: tuple, kwargs: dict, after_assign: bool):
@@ -596,8 +619,19 @@ class Function:
             return result
         refs: list = []
         structure = _out_refs(result, tr, refs)
-        self._cache[key] = _Plan(tr, len(leaves), structure, refs, self._buffers)
+        self._keep(key, _Plan(tr, len(leaves), structure, refs, self._buffers), leaves)
         return result
+
+    def _keep(self, key: tuple, plan: Any, leaves: list) -> None:
+        """Cache ``plan`` under ``key``: dropped when a Variable in the key is deleted (the
+        key names it by id), and the oldest dropped beyond ``_MAX_SIGNATURES``."""
+        while len(self._cache) >= _MAX_SIGNATURES:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = plan
+        me = weakref.ref(self)
+        for v in leaves:
+            if type(v) is Variable:
+                weakref.finalize(v, _forget, me, key)
 
     def _note_retrace(self, key: tuple) -> None:
         if self._traces < _RETRACE_WARN_AT or self._warned_retrace:

@@ -17,7 +17,8 @@ import tapegrad as tf
 import tests.ops as family_tests
 from tapegrad.engine.registry import REGISTRY, Primitive
 
-FACES = {"tf": tf, "tf.math": tf.math, "tf.nn": tf.nn, "tf.linalg": tf.linalg}
+FACES = {"tf": tf, "tf.math": tf.math, "tf.nn": tf.nn, "tf.linalg": tf.linalg,
+         "tf.image": tf.image}
 NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no gradient
     "argmax", "argmin", "argsort", "as_dtype", "constant", "convert_to_tensor", "count_nonzero",
     "custom_gradient", "equal", "eye", "floor", "ceil", "floordiv", "function", "greater",
@@ -27,6 +28,10 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "zeros", "zeros_like", "dropout", "stop_gradient", "name_scope", "reduce_all", "reduce_any",
     "broadcast_static_shape", "executing_eagerly", "get_static_value", "is_tensor", "no_op",
     "shape_n",
+    # tf.image: boxes, indices and random draws
+    "non_max_suppression", "non_max_suppression_with_scores", "non_max_suppression_padded",
+    "non_max_suppression_overlaps", "combined_non_max_suppression",
+    "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
 }
 NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
     "bincount", "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width",

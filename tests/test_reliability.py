@@ -1,7 +1,10 @@
 """The guarantees of docs/reliability.md, each proved here: atomic Variable writes under
 threads, tape misuse named, TF's refusals, and the edge cases that used to fail."""
 
+import gc
 import threading
+import warnings
+import weakref
 
 import numpy as np
 import pytest
@@ -113,3 +116,58 @@ def test_set_seed_none_clears_the_global_seed():
     assert not np.array_equal(b, c)
     with pytest.raises(TypeError, match="set_seed: seed must be an integer"):
         tf.random.set_seed("five")
+
+
+# -- refusals TF makes (checked against TF 2.21 by tests/test_dtype_table.py too) ---------------
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: tf.math.floordiv(tf.constant([3]), tf.constant([0])), InvalidArgumentError,
+     "floordiv: Integer division by zero"),
+    (lambda: tf.constant([3]) % 0, InvalidArgumentError, "floormod: Integer division by zero"),
+    (lambda: tf.reduce_sum(tf.constant([True, False])), InvalidArgumentError,
+     "reduce_sum: no kernel"),
+    (lambda: tf.reduce_mean(tf.constant([True])), InvalidArgumentError, "reduce_mean: no kernel"),
+    (lambda: tf.cast(tf.constant([1.0]), None), TypeError, "cast: cannot convert None"),
+    (lambda: tf.one_hot([0], -1), InvalidArgumentError, "depth must be non-negative"),
+    (lambda: tf.where(tf.constant([1.0, 0.0]), 1.0, 2.0), InvalidArgumentError,
+     "condition must be a bool"),
+    (lambda: tf.expand_dims(tf.constant([1.0]), 0.5), TypeError, "axis must be an integer"),
+    (lambda: tf.nn.relu(tf.constant([1 + 1j])), InvalidArgumentError, "relu: no kernel"),
+    (lambda: tf.nn.softplus(tf.constant([1 + 1j])), InvalidArgumentError, "softplus"),
+])
+def test_tf_refusals(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_complex_sigmoid_is_the_formula():
+    z = np.array([1 + 1j, -2 + 0.5j])
+    np.testing.assert_allclose(tf.sigmoid(tf.constant(z)).numpy(), 1 / (1 + np.exp(-z)))
+    assert float(tf.math.floordiv(tf.constant(3.0), tf.constant(0.0))) == np.inf  # floats: IEEE
+
+
+# -- tapegrad.function holds no Variable alive, and replays Python values as traced ------------
+def test_function_called_with_fresh_variables_keeps_none_alive():
+    @tf.function
+    def double(v):
+        return v * 2.0
+
+    refs = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # retracing on every new Variable warns, as TF does
+        for _ in range(40):
+            v = tf.Variable(np.ones(1000, np.float32))
+            refs.append(weakref.ref(v))
+            assert float(tf.reduce_sum(double(v))) == 2000.0
+            del v
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0
+    assert len(double._cache) == 0  # each trace went with its variable
+
+
+def test_function_replays_casts_of_python_values():
+    @tf.function
+    def f(x):
+        return x * tf.cast(2, x.dtype) + tf.cast([1.0, 2.0], tf.float32)
+
+    for _ in range(5):  # trace, checked replays, then trusted replays
+        np.testing.assert_array_equal(f(tf.constant([1.0, 2.0])).numpy(), [3.0, 6.0])

@@ -7,8 +7,11 @@ structures); they become tapegrad tensors only where the user sees them (iterati
 from __future__ import annotations
 
 import collections
+import glob
+import os
 import queue
 import threading
+import uuid
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -16,51 +19,92 @@ import numpy as np
 from ..engine import dtypes as _dt
 from ..engine import nest
 from ..engine.convert import constant
-from ..engine.errors import InvalidArgumentError
+from ..engine.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
+from . import storage
+from .options import Options
+from .parallel import interleave, parallel_map, workers_for
 
-__all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Options"]
+__all__ = ["Dataset", "DatasetIterator", "AUTOTUNE", "INFINITE_CARDINALITY",
+           "UNKNOWN_CARDINALITY", "Options"]
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 
-class Options:
-    """``tf.data.Options``: accepted and kept; tapegrad's pipeline has nothing to tune.
-
-    >>> import tapegrad as tf
-    >>> tf.data.Options().deterministic
-    True
-    """
-
-    def __init__(self) -> None:
-        self.deterministic = True
-        self.experimental_optimization = None
-        self.threading = None
-
-
 def _to_numpy(x: Any) -> np.ndarray:
-    """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32)."""
+    """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32);
+    text as byte strings (NumPy ``S``), TF's ``tf.string`` values."""
     if isinstance(x, _Base):
         return x.numpy()
     if isinstance(x, Dataset):
         return x
-    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
-        return np.asarray(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return _bytes_if_text(np.asarray(x))
+    if _is_text(x):
+        return _bytes_if_text(np.asarray(x))
     return constant(x).numpy()
+
+
+def _is_text(x: Any) -> bool:
+    while isinstance(x, list) and x:
+        x = x[0]
+    return isinstance(x, (str, bytes))
+
+
+def _bytes_if_text(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "U":
+        return np.char.encode(a, "utf-8")
+    if a.dtype.kind == "O" and a.size and isinstance(a.flat[0], (str, bytes)):
+        return np.array([v.encode() if isinstance(v, str) else v for v in a.flat],
+                        "S").reshape(a.shape)
+    return a
+
+
+def _user_leaf(a: Any) -> Any:
+    """A leaf for the user: a tensor; byte strings stay NumPy ``bytes`` arrays while tapegrad
+    has no string tensors."""
+    if isinstance(a, Dataset):
+        return a
+    if a.dtype.kind == "S" and getattr(_dt, "string", None) is None:
+        return _numpy_value(a)
+    return constant(a)
+
+
+def _numpy_value(a: Any) -> Any:
+    """A NumPy scalar for a 0-d leaf, as TF's ``as_numpy_iterator`` gives (bytes for text)."""
+    if isinstance(a, np.generic) or isinstance(a, Dataset):
+        return a
+    return a[()] if a.ndim == 0 else a
 
 
 def _to_user(element: Any) -> Any:
     """An element as the user sees it: tapegrad tensors (windows stay datasets)."""
-    return nest.map_structure(lambda a: a if isinstance(a, Dataset) else constant(a), element)
+    return nest.map_structure(_user_leaf, element)
+
+
+class _StringDType:
+    """``tf.string`` in an ``element_spec`` while tapegrad has no string DType."""
+
+    name = "string"
+
+    def __repr__(self) -> str:
+        return "tf.string"
+
+
+def _tensor_spec(shape: Any, np_dtype: np.dtype) -> TensorSpec:
+    if np.dtype(np_dtype).kind != "S":
+        return TensorSpec(shape, _dt.as_dtype(np_dtype))
+    spec = TensorSpec(shape, _dt.float32)
+    spec.dtype = getattr(_dt, "string", None) or _StringDType()
+    return spec
 
 
 def _spec_of(element: Any, batch_dim: bool = False) -> Any:
     def spec(a: np.ndarray) -> TensorSpec:
-        shape = a.shape[1:] if batch_dim else a.shape
-        return TensorSpec(shape, _dt.as_dtype(a.dtype))
+        return _tensor_spec(a.shape[1:] if batch_dim else a.shape, a.dtype)
     return nest.map_structure(spec, element)
 
 
@@ -115,14 +159,13 @@ class Dataset:
     def element_spec(self) -> Any:
         return self._first_spec()
 
-    def __iter__(self) -> Iterator[Any]:
-        for element in self._iter():
-            yield _to_user(element)
+    def __iter__(self) -> DatasetIterator:
+        return DatasetIterator(self)
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements as NumPy arrays (``tf.data.Dataset.as_numpy_iterator``)."""
         for element in self._iter():
-            yield nest.map_structure(lambda a: a[()] if a.ndim == 0 else a, element)
+            yield nest.map_structure(_numpy_value, element)
 
     def cardinality(self) -> Any:
         return constant(np.int64(self._cardinality()))
@@ -151,10 +194,28 @@ class Dataset:
         return _to_user(first)
 
     def options(self) -> Options:
-        return self._options or Options()
+        """The options set by ``with_options`` here and upstream, merged (later ones win)."""
+        out = Options()
+        for ds in reversed(self._lineage()):
+            if ds._options is not None:
+                out = out.merge(ds._options)
+        return out
+
+    def _lineage(self) -> list:
+        """This dataset and every dataset upstream of it."""
+        out, stack = [], [self]
+        while stack:
+            ds = stack.pop()
+            out.append(ds)
+            for name in ("source", "first", "second"):
+                if isinstance(getattr(ds, name, None), Dataset):
+                    stack.append(getattr(ds, name))
+            if isinstance(getattr(ds, "structure", None), (Dataset, tuple, dict)):
+                stack.extend(d for d in nest.flatten(ds.structure) if isinstance(d, Dataset))
+        return out
 
     def with_options(self, options: Options) -> Dataset:
-        out = _Wrap(self)
+        out: Dataset = _Wrap(self)
         out._options = options
         return out
 
@@ -181,10 +242,124 @@ class Dataset:
                        args: Any = None, output_signature: Any = None) -> Dataset:
         return _Generator(generator, tuple(args or ()), output_signature, output_types)
 
+    @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = _dt.int64,
+                name: str | None = None) -> Dataset:
+        """``start``, ``start + step``, ... for ever.
+
+        >>> import tapegrad as tf
+        >>> [int(v) for v in tf.data.Dataset.counter(2, 3).take(3)]
+        [2, 5, 8]
+        """
+        return _Counter(start, step, _dt.np_dtype(_dt.as_dtype(dtype)))
+
+    @staticmethod
+    def random(seed: int | None = None, rerandomize_each_iteration: bool | None = None,
+               name: str | None = None) -> Dataset:
+        """Random int64 values for ever (a seeded stream repeats unless rerandomized).
+
+        >>> import tapegrad as tf
+        >>> a = [int(v) for v in tf.data.Dataset.random(seed=4).take(2)]
+        >>> a == [int(v) for v in tf.data.Dataset.random(seed=4).take(2)]
+        True
+        """
+        return _RandomInts(seed, bool(rerandomize_each_iteration))
+
+    @staticmethod
+    def sample_from_datasets(datasets: list, weights: Any = None, seed: int | None = None,
+                             stop_on_empty_dataset: bool = False,
+                             rerandomize_each_iteration: bool | None = None) -> Dataset:
+        """Each element from ``datasets[i]`` with probability ``weights[i]`` (uniform when
+        None); an exhausted input drops out (or ends it all with ``stop_on_empty_dataset``).
+
+        >>> import tapegrad as tf
+        >>> ds = tf.data.Dataset.sample_from_datasets(
+        ...     [tf.data.Dataset.range(3), tf.data.Dataset.range(10, 13)], seed=1)
+        >>> sorted(int(v) for v in ds)
+        [0, 1, 2, 10, 11, 12]
+        """
+        w = np.full(len(datasets), 1.0) if weights is None else np.asarray(
+            _to_numpy(weights), np.float64).ravel()
+        if len(w) != len(datasets) or (w < 0).any() or w.sum() <= 0:
+            raise InvalidArgumentError(f"Dataset.sample_from_datasets: weights must be "
+                                       f"{len(datasets)} non-negative numbers with a positive "
+                                       f"sum, got {w.tolist()}.")
+        return _Sample(list(datasets), w, seed, stop_on_empty_dataset,
+                       bool(rerandomize_each_iteration))
+
+    @staticmethod
+    def choose_from_datasets(datasets: list, choice_dataset: Dataset,
+                             stop_on_empty_dataset: bool = True) -> Dataset:
+        """The next element of ``datasets[c]`` for each ``c`` of ``choice_dataset`` (int64).
+
+        >>> import tapegrad as tf
+        >>> a, b = tf.data.Dataset.range(3), tf.data.Dataset.range(10, 13)
+        >>> choices = tf.data.Dataset.from_tensor_slices(tf.constant([0, 1, 1, 0], tf.int64))
+        >>> [int(v) for v in tf.data.Dataset.choose_from_datasets([a, b], choices)]
+        [0, 10, 11, 1]
+        """
+        spec = choice_dataset.element_spec
+        if not isinstance(spec, TensorSpec) or spec.dtype != _dt.int64 or spec.shape != ():
+            raise TypeError(f"Dataset.choose_from_datasets: choice_dataset must be a dataset "
+                            f"of scalar tf.int64 tensors, got {spec}.")
+        return _Choose(list(datasets), choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def list_files(file_pattern: Any, shuffle: bool | None = None, seed: int | None = None,
+                   name: str | None = None) -> Dataset:
+        """The files matching a glob pattern (or a list of patterns), as byte strings; sorted,
+        then shuffled (a new order each pass) unless ``shuffle=False``.
+
+        >>> import os, pathlib, tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> for n in ("b.txt", "a.txt"):
+        ...     _ = pathlib.Path(d, n).write_text("x")
+        >>> [os.path.basename(f) for f in tf.data.Dataset.list_files(
+        ...     os.path.join(d, "*.txt"), shuffle=False).as_numpy_iterator()]
+        [b'a.txt', b'b.txt']
+        """
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else file_pattern
+        patterns = [p.decode() if isinstance(p, bytes) else str(p)
+                    for p in np.asarray(_to_numpy(patterns)).ravel().tolist()]
+        files = sorted({f for p in patterns for f in glob.glob(p)})
+        if not files:
+            raise InvalidArgumentError(f"Dataset.list_files: no files matched pattern: "
+                                       f"{', '.join(patterns)}")
+        ds = _Slices(np.array([f.encode() for f in files]))
+        return ds if shuffle is False else ds.shuffle(len(files), seed=seed)
+
+    @staticmethod
+    def load(path: str, element_spec: Any = None, compression: str | None = None,
+             reader_func: Callable | None = None, wait: bool = False) -> Dataset:
+        """A dataset written by ``Dataset.save`` (tapegrad's own format, see ``storage``);
+        ``reader_func`` gets the dataset of its shards (each a dataset), as in TF.
+
+        >>> import tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> tf.data.Dataset.from_tensor_slices(([1, 2], [0.5, 1.5])).save(d)
+        >>> [(int(a), float(b)) for a, b in tf.data.Dataset.load(d)]
+        [(1, 0.5), (2, 1.5)]
+        """
+        spec_file = os.path.join(str(path), _SPEC_FILE)
+        if not os.path.exists(spec_file):
+            raise NotFoundError(f"Dataset.load: {path} holds no saved dataset (no "
+                                f"{_SPEC_FILE}); save one with Dataset.save.")
+        spec = storage.read_json(spec_file)
+        if spec.get("format") != _FORMAT:
+            raise InvalidArgumentError(f"Dataset.load: {spec_file} is not in the format "
+                                       f"{_FORMAT!r}.")
+        shards = [_RecordFile(os.path.join(str(path), os.path.basename(f)),
+                              spec.get("compression"), int(n)) for f, n in spec["shards"]]
+        if reader_func is not None:
+            return _Wrap(reader_func(_Elements(shards)), element_spec)
+        return _Wrap(_Elements(shards).flat_map(lambda shard: shard), element_spec,
+                     int(spec["cardinality"]))
+
     # -- transformations ----------------------------------------------------------------------
     def map(self, map_func: Callable, num_parallel_calls: int | None = None,
             deterministic: bool | None = None, name: str | None = None) -> Dataset:
-        return _Map(self, map_func)
+        return _Map(self, map_func, workers_for(num_parallel_calls, AUTOTUNE),
+                    deterministic is not False)
 
     def filter(self, predicate: Callable, name: str | None = None) -> Dataset:
         return _Filter(self, predicate)
@@ -221,7 +396,43 @@ class Dataset:
         return _Prefetch(self, size)
 
     def cache(self, filename: str = "", name: str | None = None) -> Dataset:
-        return _Cache(self)
+        return _FileCache(self, f"{filename}.tgds") if filename else _Cache(self)
+
+    def save(self, path: str, compression: str | None = None, shard_func: Callable | None = None,
+             checkpoint_args: Any = None) -> None:
+        """Write the dataset to the folder ``path`` (read it back with ``Dataset.load``):
+        record files of checked elements and ``dataset_spec.json``, each moved into place when
+        complete; ``shard_func(element)`` picks an element's shard (one shard by default).
+
+        >>> import os, tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> tf.data.Dataset.range(4).save(d, shard_func=lambda x: x % 2)
+        >>> sorted(f.split("-")[-1] for f in os.listdir(d) if f.endswith(".tgds"))
+        ['00000.tgds', '00001.tgds']
+        """
+        os.makedirs(path, exist_ok=True)
+        run, writers = uuid.uuid4().hex[:8], {}
+        try:
+            for element in self._iter():
+                k = 0 if shard_func is None else int(_to_numpy(_call(shard_func, element)))
+                if k not in writers:
+                    writers[k] = storage.RecordWriter(
+                        os.path.join(path, f"shard-{run}-{k:05d}.tgds"), element, compression)
+                writers[k].write(element)
+        except BaseException:
+            for w in writers.values():
+                w.abort()
+            raise
+        for w in writers.values():
+            w.commit()
+        names = [[os.path.basename(w.path), w.count] for _, w in sorted(writers.items())]
+        storage.write_json_atomic(os.path.join(path, _SPEC_FILE), {
+            "format": _FORMAT, "compression": compression,
+            "cardinality": sum(n for _, n in names), "shards": names})
+        kept = {n for n, _ in names}
+        for f in glob.glob(os.path.join(glob.escape(path), "shard-*.tgds")):
+            if os.path.basename(f) not in kept:
+                os.remove(f)  # a previous save's shards
 
     def enumerate(self, start: int = 0, name: str | None = None) -> Dataset:
         return _Zip((_Range(range(start, 2 ** 62), np.int64), self))
@@ -236,7 +447,9 @@ class Dataset:
                    block_length: int = 1, num_parallel_calls: int | None = None,
                    deterministic: bool | None = None, name: str | None = None) -> Dataset:
         cycle = 8 if cycle_length in (None, AUTOTUNE) else int(cycle_length)
-        return _Interleave(self, map_func, cycle, int(block_length))
+        workers = min(workers_for(num_parallel_calls, AUTOTUNE), cycle)
+        return _Interleave(self, map_func, cycle, _positive(block_length, "interleave",
+                                                            "block_length"), workers)
 
     def window(self, size: int, shift: int | None = None, stride: int = 1,
                drop_remainder: bool = False, name: str | None = None) -> Dataset:
@@ -251,7 +464,7 @@ class Dataset:
         if not 0 <= int(index) < int(num_shards):
             raise InvalidArgumentError(f"Dataset.shard: index must be in [0, num_shards), got "
                                        f"index={index}, num_shards={num_shards}")
-        return self.enumerate().filter(lambda i, x: i % num_shards == index).map(lambda i, x: x)
+        return _Shard(self, int(num_shards), int(index))
 
     def rebatch(self, batch_size: int, drop_remainder: bool = False,
                 name: str | None = None) -> Dataset:
@@ -272,16 +485,72 @@ class Dataset:
                                   drop_remainder: bool = False, name: str | None = None) -> Dataset:
         """Batches of elements of similar length (``tf.data.Dataset.bucket_by_sequence_length``)."""
         bounds = [int(b) for b in bucket_boundaries]
+        if len(bucket_batch_sizes) != len(bounds) + 1:
+            raise ValueError(f"len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1, "
+                             f"got {len(bucket_batch_sizes)} and {len(bounds)}.")
 
         def key(*element: Any) -> Any:
             n = int(element_length_func(*element))
             return np.int64(sum(n >= b for b in bounds))
 
         def reduce(k: Any, window: Dataset) -> Dataset:
-            return window.padded_batch(int(bucket_batch_sizes[int(k)]), padded_shapes,
+            shapes = padded_shapes
+            if pad_to_bucket_boundary:
+                shapes = _to_boundary(window, padded_shapes, bounds, int(k))
+            return window.padded_batch(int(bucket_batch_sizes[int(k)]), shapes,
                                        padding_values, drop_remainder)
         return self.group_by_window(key, reduce, window_size_func=lambda k: bucket_batch_sizes[
             int(k)])
+
+    def take_while(self, predicate: Callable, name: str | None = None) -> Dataset:
+        """Elements until the first one for which ``predicate`` is False.
+
+        >>> import tapegrad as tf
+        >>> [int(v) for v in tf.data.Dataset.range(9).take_while(lambda x: x < 3)]
+        [0, 1, 2]
+        """
+        return _TakeWhile(self, predicate)
+
+    def unique(self, name: str | None = None) -> Dataset:
+        """Each distinct scalar element once, at its first occurrence.
+
+        >>> import tapegrad as tf
+        >>> [int(v) for v in tf.data.Dataset.from_tensor_slices([1, 37, 2, 37, 2, 1]).unique()]
+        [1, 37, 2]
+        """
+        return _Unique(self)
+
+    def rejection_resample(self, class_func: Callable, target_dist: Any,
+                           initial_dist: Any = None, seed: int | None = None,
+                           name: str | None = None) -> Dataset:
+        """``(class, element)`` pairs, resampled by rejection so that the classes follow
+        ``target_dist``: an element of class ``c`` is kept with probability
+        ``r_c / max(r)``, ``r = target_dist / initial_dist`` (``initial_dist`` estimated from
+        the classes seen so far when not given).
+
+        >>> import tapegrad as tf
+        >>> ds = tf.data.Dataset.from_tensor_slices([0, 1, 0, 1]).rejection_resample(
+        ...     lambda y: y, target_dist=[0.0, 1.0], initial_dist=[0.5, 0.5], seed=0)
+        >>> [(int(c), int(y)) for c, y in ds]
+        [(1, 1), (1, 1)]
+        """
+        target = np.asarray(_to_numpy(target_dist), np.float64).ravel()
+        initial = None if initial_dist is None else np.asarray(_to_numpy(initial_dist),
+                                                                np.float64).ravel()
+        return _Resample(self, class_func, target, initial, seed)
+
+    def snapshot(self, path: str, compression: str = "AUTO", reader_func: Callable | None = None,
+                 shard_func: Callable | None = None, name: str | None = None) -> Dataset:
+        """``cache`` in the folder ``path``: the first complete pass is written there, later
+        passes and programs read it (tapegrad's record format, not TF's snapshot format).
+
+        >>> import tempfile, tapegrad as tf
+        >>> ds = tf.data.Dataset.range(3).map(lambda x: x * x).snapshot(tempfile.mkdtemp())
+        >>> [int(v) for v in ds] == [int(v) for v in ds] == [0, 1, 4]
+        True
+        """
+        os.makedirs(path, exist_ok=True)
+        return _FileCache(self, os.path.join(path, "snapshot.tgds"))
 
     def apply(self, transformation_func: Callable) -> Dataset:
         return transformation_func(self)
@@ -294,7 +563,66 @@ class Dataset:
         return state
 
 
+class DatasetIterator:
+    """``tf.data.Iterator``, what ``iter(dataset)`` gives: ``next(it)``, ``it.get_next()``
+    (``OutOfRangeError`` at the end, as TF's), ``element_spec``. Dropping it stops the
+    pipeline's threads.
+
+    >>> import tapegrad as tf
+    >>> it = iter(tf.data.Dataset.range(2))
+    >>> int(it.get_next()), int(next(it))
+    (0, 1)
+    """
+
+    def __init__(self, dataset: Dataset):
+        self._dataset, self._it = dataset, dataset._iter()
+
+    def __iter__(self) -> DatasetIterator:
+        return self
+
+    def __next__(self) -> Any:
+        return _to_user(next(self._it))
+
+    def get_next(self) -> Any:
+        try:
+            return next(self)
+        except StopIteration:
+            raise OutOfRangeError("End of sequence") from None
+
+    def close(self) -> None:
+        """Stop the pipeline now (its threads are joined), as closing a generator does."""
+        close = getattr(self._it, "close", None)
+        if close is not None:
+            close()
+
+    @property
+    def element_spec(self) -> Any:
+        return self._dataset.element_spec
+
+
 _END = object()
+_SPEC_FILE = "dataset_spec.json"
+_FORMAT = "tapegrad.data.save/1"
+
+
+def _to_boundary(window: Dataset, padded_shapes: Any, bounds: list, k: int) -> Any:
+    """``pad_to_bucket_boundary``: unknown dimensions (None/-1 in ``padded_shapes``; without
+    it, each component's first) padded to the bucket's boundary minus one."""
+    if k >= len(bounds):
+        raise InvalidArgumentError(f"bucket_by_sequence_length: with pad_to_bucket_boundary "
+                                   f"every element must be shorter than max(bucket_boundaries) "
+                                   f"= {max(bounds)}.")
+    spec = window.element_spec
+    specs = nest.flatten(spec)
+    if padded_shapes is None:
+        shapes = [[None] * len(s.shape) for s in specs]
+    else:
+        shapes = [list(s) for s in nest.flatten_up_to(spec, padded_shapes, check_types=False)]
+        shapes = [[None if d == -1 else d for d in s] for s in shapes]
+    for s in shapes:  # TF pads the unknown dimensions; tapegrad knows none: the first
+        if s and (padded_shapes is None or None in s):
+            s[s.index(None) if None in s else 0] = bounds[k] - 1
+    return shapes[0] if not nest.is_nested(spec) else nest.pack_sequence_as(spec, shapes)
 
 
 def _positive(n: int, op: str, what: str) -> int:
@@ -305,13 +633,61 @@ def _positive(n: int, op: str, what: str) -> int:
 
 
 class _Wrap(Dataset):
-    _same_spec = True
+    """The source as it is, with options, a given ``element_spec`` or a known cardinality."""
 
-    def __init__(self, source: Dataset):
-        self.source = source
+    def __init__(self, source: Dataset, spec: Any = None, cardinality: int | None = None):
+        self.source, self.spec, self.n = source, spec, cardinality
 
     def _iter(self) -> Iterator[Any]:
         return iter(self.source._iter())
+
+    def _first_spec(self) -> Any:
+        return self.spec if self.spec is not None else self.source.element_spec
+
+    def _cardinality(self) -> int:
+        return self.n if self.n is not None else self.source._cardinality()
+
+
+class _RecordFile(Dataset):
+    """The elements of one record file (``storage``): a shard of a saved dataset."""
+
+    def __init__(self, path: str, compression: str | None, count: int):
+        self.path, self.compression, self.count = path, compression, count
+
+    def _iter(self) -> Iterator[Any]:
+        return storage.read_records(self.path, self.compression)
+
+    def _cardinality(self) -> int:
+        return self.count
+
+
+class _FileCache(Dataset):
+    """``cache(filename)``: the first complete pass is written to a record file, moved into
+    place only when the pass ends; later passes (and later programs) read it. A pass left
+    early leaves no file, so a partial cache is never reused."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, path: str):
+        self.source, self.path = source, path
+
+    def _iter(self) -> Iterator[Any]:
+        if storage.is_complete(self.path):
+            yield from storage.read_records(self.path)
+            return
+        writer = None
+        try:
+            for element in self.source._iter():
+                if writer is None:
+                    writer = storage.RecordWriter(self.path, element)
+                writer.write(element)
+                yield element
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        if writer is not None:
+            writer.commit()
 
     def _cardinality(self) -> int:
         return self.source._cardinality()
@@ -481,14 +857,23 @@ def _cast_to(a: np.ndarray, spec: Any) -> np.ndarray:
 
 
 class _Map(Dataset):
-    def __init__(self, source: Dataset, fn: Callable):
+    """``fn`` on each element; with ``workers`` > 1 on a thread pool (in order when
+    ``deterministic``, TF's default)."""
+
+    def __init__(self, source: Dataset, fn: Callable, workers: int = 1,
+                 deterministic: bool = True):
         self.source, self.fn = source, fn
+        self.workers, self.deterministic = workers, deterministic
 
     def _iter(self) -> Iterator[Any]:
+        if self.workers > 1:
+            yield from parallel_map(self.call_on, self.source._iter(), self.workers,
+                                    self.deterministic)
+            return
         for i, element in enumerate(self.source._iter()):
-            yield self.apply(i, element)
+            yield self.call_on(i, element)
 
-    def apply(self, i: int, element: Any) -> Any:
+    def call_on(self, i: int, element: Any) -> Any:
         """``fn`` on element ``i``; an error says which element and which function."""
         try:
             return _normalize(_call(self.fn, element))
@@ -583,15 +968,16 @@ class _Batch(Dataset):
 
     def _collate(self, buf: list) -> Any:
         flats = [nest.flatten(e) for e in buf]
-        cols = []
-        for k in range(len(flats[0])):
-            pad = None
-            if self.pad is not None:
-                shapes = nest.flatten(self.pad[0]) if self.pad[0] is not None else None
-                values = nest.flatten(self.pad[1]) if self.pad[1] is not None else None
-                pad = (tuple(shapes[k]) if shapes else None,
-                       values[k] if values and len(values) > k else None)
-            cols.append(_stack([f[k] for f in flats], pad, "batch"))
+        n = len(flats[0])
+        shapes = values = [None] * n
+        if self.pad is not None:  # one shape (a list of dims) and one value per component
+            if self.pad[0] is not None:
+                shapes = [None if s is None else tuple(s)
+                          for s in nest.flatten_up_to(buf[0], self.pad[0], check_types=False)]
+            if self.pad[1] is not None:
+                values = nest.flatten_up_to(buf[0], self.pad[1], check_types=False)
+        cols = [_stack([f[k] for f in flats], None if self.pad is None else (shapes[k], values[k]),
+                       "batch") for k in range(n)]
         return nest.pack_sequence_as(buf[0], cols)
 
     def _cardinality(self) -> int:
@@ -616,14 +1002,15 @@ class _Unbatch(Dataset):
                 yield nest.pack_sequence_as(element, [a[i] for a in leaves])
 
 
-class _Shuffle(Dataset):
-    """TF's buffer algorithm: fill ``buffer_size`` elements, emit a random one, refill its slot."""
+class _Seeded(Dataset):
+    """A stage drawing random numbers: one stream per pass, drawn from ``seed`` (fresh entropy
+    when None) and the pass number; the same stream again unless ``reshuffle``."""
 
-    _same_spec = True
+    epoch = 0
+    reshuffle = True
 
-    def __init__(self, source: Dataset, size: int, seed: int | None, reshuffle: bool):
-        self.source, self.size, self.seed, self.reshuffle = source, size, seed, reshuffle
-        self.epoch = 0
+    def _seed(self, seed: int | None, reshuffle: bool) -> None:
+        self.seed, self.reshuffle = seed, reshuffle
         self.base = np.random.SeedSequence(seed).entropy
 
     def _rng(self) -> np.random.Generator:
@@ -631,6 +1018,16 @@ class _Shuffle(Dataset):
         if self.reshuffle:
             self.epoch += 1
         return rng
+
+
+class _Shuffle(_Seeded):
+    """TF's buffer algorithm: fill ``buffer_size`` elements, emit a random one, refill its slot."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, size: int, seed: int | None, reshuffle: bool):
+        self.source, self.size = source, size
+        self._seed(seed, reshuffle)
 
     def _iter(self) -> Iterator[Any]:
         if isinstance(self.source, _Slices):
@@ -751,32 +1148,16 @@ class _Cache(Dataset):
 
 
 class _Interleave(Dataset):
-    """``cycle`` inner datasets open at once; ``block`` elements from each in turn."""
+    """``cycle`` inner datasets open at once; ``block`` elements from each in turn (each
+    fetching ahead on ``workers`` threads when more than one)."""
 
-    def __init__(self, source: Dataset, fn: Callable, cycle: int, block: int):
+    def __init__(self, source: Dataset, fn: Callable, cycle: int, block: int, workers: int = 1):
         self.source, self.fn, self.cycle, self.block = source, fn, cycle, block
+        self.workers = workers
 
     def _iter(self) -> Iterator[Any]:
-        outer = self.source._iter()
-        slots: list = []
-        exhausted = False
-        while True:
-            while not exhausted and len(slots) < self.cycle:
-                element = next(outer, _END)
-                if element is _END:
-                    exhausted = True
-                else:
-                    slots.append(_call(self.fn, element)._iter())
-            if not slots:
-                return
-            for it in list(slots):
-                for _ in range(self.block):
-                    element = next(it, _END)
-                    if element is _END:
-                        slots[slots.index(it)] = None
-                        break
-                    yield element
-            slots = [it for it in slots if it is not None]
+        return interleave(lambda element: _call(self.fn, element)._iter(), self.source._iter(),
+                          self.cycle, self.block, self.workers)
 
 
 class _Window(Dataset):
@@ -813,6 +1194,33 @@ class _Window(Dataset):
             if not buf and done:
                 return
 
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        if n < 0:
+            return n
+        if self.drop:
+            rest = n - ((self.size - 1) * self.stride + 1)
+            return 0 if rest < 0 else rest // self.shift + 1
+        return -(-n // self.shift)
+
+
+class _Shard(Dataset):
+    """Every ``num``-th element, starting at ``index``."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, num: int, index: int):
+        self.source, self.num, self.index = source, num, index
+
+    def _iter(self) -> Iterator[Any]:
+        for i, element in enumerate(self.source._iter()):
+            if i % self.num == self.index:
+                yield element
+
+    def _cardinality(self) -> int:
+        n = self.source._cardinality()
+        return n if n < 0 else n // self.num + (self.index < n % self.num)
+
 
 class _Scan(Dataset):
     def __init__(self, source: Dataset, state: Any, fn: Callable):
@@ -837,10 +1245,13 @@ class _IgnoreErrors(Dataset):
         self.source = source
 
     def _iter(self) -> Iterator[Any]:
+        if hasattr(self.source, "_iter_skipping_errors"):  # a reader that drops bad records
+            yield from self.source._iter_skipping_errors()
+            return
         if isinstance(self.source, _Map):  # a failing map drops its element only
             for i, element in enumerate(self.source.source._iter()):
                 try:
-                    yield self.source.apply(i, element)
+                    yield self.source.call_on(i, element)
                 except Exception:
                     continue
             return
@@ -869,8 +1280,8 @@ class _GroupByWindow(Dataset):
             group.append(element)
             if len(group) == int(self.size_fn(np.int64(k))):
                 yield from self._reduce(k, groups.pop(k))
-        for k, group in groups.items():
-            yield from self._reduce(k, group)
+        for k in sorted(groups):  # TF keeps its groups in a map ordered by key
+            yield from self._reduce(k, groups[k])
 
     def _reduce(self, k: int, group: list) -> Iterator[Any]:
         window = _Elements(group)
@@ -888,6 +1299,136 @@ class _Elements(Dataset):
 
     def _cardinality(self) -> int:
         return len(self.elements)
+
+
+class _Counter(Dataset):
+    def __init__(self, start: int, step: int, dtype: Any):
+        self.start, self.step, self.dtype = start, step, np.dtype(dtype)
+
+    def _iter(self) -> Iterator[Any]:
+        v = self.start
+        while True:
+            yield np.asarray(v, self.dtype)
+            v += self.step
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _first_spec(self) -> Any:
+        return TensorSpec((), _dt.as_dtype(self.dtype))
+
+
+class _RandomInts(_Seeded):
+    def __init__(self, seed: int | None, reshuffle: bool):
+        self._seed(seed, reshuffle)
+
+    def _iter(self) -> Iterator[Any]:
+        rng = self._rng()
+        while True:
+            yield np.asarray(rng.integers(-2 ** 63, 2 ** 63 - 1, dtype=np.int64))
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _first_spec(self) -> Any:
+        return TensorSpec((), _dt.int64)
+
+
+class _Sample(_Seeded):
+    def __init__(self, datasets: list, weights: np.ndarray, seed: int | None, stop: bool,
+                 reshuffle: bool):
+        self.datasets, self.weights, self.stop = datasets, weights, stop
+        self._seed(seed, reshuffle)
+
+    def _iter(self) -> Iterator[Any]:
+        rng, its, w = self._rng(), [d._iter() for d in self.datasets], self.weights.copy()
+        while w.sum() > 0:
+            k = int(rng.choice(len(w), p=w / w.sum()))
+            element = next(its[k], _END)
+            if element is not _END:
+                yield element
+            elif self.stop:
+                return
+            else:
+                w[k] = 0.0
+
+    def _first_spec(self) -> Any:
+        return self.datasets[0].element_spec
+
+
+class _Choose(Dataset):
+    def __init__(self, datasets: list, choices: Dataset, stop: bool):
+        self.datasets, self.choices, self.stop = datasets, choices, stop
+
+    def _iter(self) -> Iterator[Any]:
+        its = [d._iter() for d in self.datasets]
+        for c in self.choices._iter():
+            k = int(c)
+            if not 0 <= k < len(its):
+                raise InvalidArgumentError(f"Dataset.choose_from_datasets: choice {k} is out of "
+                                           f"range [0, {len(its)}).")
+            element = next(its[k], _END)
+            if element is not _END:
+                yield element
+            elif self.stop:
+                return
+
+    def _first_spec(self) -> Any:
+        return self.datasets[0].element_spec
+
+
+class _TakeWhile(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset, predicate: Callable):
+        self.source, self.predicate = source, predicate
+
+    def _iter(self) -> Iterator[Any]:
+        for element in self.source._iter():
+            if not bool(_to_numpy(_call(self.predicate, element))):
+                return
+            yield element
+
+
+class _Unique(Dataset):
+    _same_spec = True
+
+    def __init__(self, source: Dataset):
+        self.source = source
+
+    def _iter(self) -> Iterator[Any]:
+        seen: set = set()
+        for element in self.source._iter():
+            if not isinstance(element, (np.ndarray, np.generic)) or np.ndim(element) != 0:
+                raise TypeError("Dataset.unique: the elements must be scalars (int32, int64 or "
+                                "string), got a structure or a non-scalar.")
+            key = element.item()
+            if key not in seen:
+                seen.add(key)
+                yield element
+
+
+class _Resample(_Seeded):
+    def __init__(self, source: Dataset, class_func: Callable, target: np.ndarray,
+                 initial: np.ndarray | None, seed: int | None):
+        self.source, self.class_func = source, class_func
+        self.target, self.initial = target, initial
+        self._seed(seed, True)
+
+    def _iter(self) -> Iterator[Any]:
+        rng, counts = self._rng(), np.ones_like(self.target)
+        for element in self.source._iter():
+            c = np.asarray(_to_numpy(_call(self.class_func, element)))
+            k = int(c)
+            if self.initial is not None:
+                initial = self.initial
+            else:  # the classes seen so far, one imagined example of each to start
+                counts[k] += 1
+                initial = counts / counts.sum()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(initial > 0, self.target / initial, 0.0)
+            if rng.random() < ratio[k] / ratio.max():
+                yield (c.astype(np.int32), element)
 
 
 class _Concat(Dataset):

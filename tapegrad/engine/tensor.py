@@ -204,7 +204,8 @@ class Tensor(_Base):
     <tapegrad.Tensor: shape=(1, 2), dtype=float32, numpy=array([[2., 4.]], dtype=float32)>
     """
 
-    __slots__ = ()
+    # Keras attaches a layer's output mask here (``tensor._keras_mask``), as TF's eager tensors
+    __slots__ = ("_keras_mask",)
 
     def __init__(self, value: Any):
         self._value = convert_raw(value)

@@ -8,6 +8,7 @@ later. A layer keeps assignment order (Keras's) and ``trainable=False`` freezes 
 from __future__ import annotations
 
 import inspect
+import warnings
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,39 @@ def _accepts_training(layer: Layer) -> bool:
         _ACCEPTS_TRAINING[cls] = "training" in params or any(
             p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     return _ACCEPTS_TRAINING[cls]
+
+
+_ACCEPTS_MASK: dict[type, bool] = {}
+
+
+def _accepts_mask(layer: Layer) -> bool:
+    cls = type(layer)
+    if cls not in _ACCEPTS_MASK:
+        _ACCEPTS_MASK[cls] = "mask" in inspect.signature(layer.call).parameters
+    return _ACCEPTS_MASK[cls]
+
+
+def get_mask(x: Any) -> Any:
+    """The Keras mask attached to ``x`` (``x._keras_mask``), through lists, tuples and dicts;
+    ``None`` where there is none."""
+    if isinstance(x, (list, tuple)):
+        masks = [get_mask(v) for v in x]
+        return None if all(m is None for m in masks) else masks
+    if isinstance(x, dict):
+        masks = {k: get_mask(v) for k, v in x.items()}
+        return None if all(m is None for m in masks.values()) else masks
+    return getattr(x, "_keras_mask", None)
+
+
+def _set_masks(outputs: Any, masks: Any) -> None:
+    """Attach ``masks`` to the output tensors that have none yet (Keras's mask metadata)."""
+    flat = nest.flatten(outputs)
+    flat_masks = masks if isinstance(masks, (list, tuple)) else [masks]
+    if len(flat) == 1 and len(flat_masks) != 1:
+        flat_masks = [masks]
+    for y, m in zip(flat, flat_masks):
+        if m is not None and isinstance(y, Tensor) and getattr(y, "_keras_mask", None) is None:
+            y._keras_mask = m
 
 
 def _shape_struct(x: Any) -> Any:
@@ -196,7 +230,10 @@ class Layer(Module):
             x if isinstance(x, Tensor) else convert_to_tensor(x))
         # as Keras's autocast: floating inputs compute in the layer's compute dtype
         if t._value.dtype.kind == "f" and t.dtype.name != self.compute_dtype:
+            mask = getattr(t, "_keras_mask", None)
             t = _m.cast(t, self.compute_dtype)
+            if mask is not None:  # the cast keeps the mask, as Keras's input conversion
+                t._keras_mask = mask
         return t
 
     def __call__(self, inputs: Any, *args: Any, training: Any = None, **kwargs: Any) -> Any:
@@ -261,7 +298,38 @@ class Layer(Module):
             self.built = True
         if training is not None and _accepts_training(self):
             kwargs["training"] = bool(training)
-        return self.call(inputs, *args, **kwargs)
+        if _accepts_mask(self) and kwargs.get("mask") is None:
+            kwargs.pop("mask", None)
+            if get_mask(inputs) is not None:
+                kwargs["mask"] = get_mask(inputs)
+        previous_mask = kwargs.get("mask")
+        if previous_mask is None:
+            previous_mask = get_mask(inputs)
+        outputs = self.call(inputs, *args, **kwargs)
+        if self.supports_masking:
+            masks = self.compute_mask(inputs, previous_mask)
+            if masks is not None:
+                _set_masks(outputs, masks)
+        elif previous_mask is not None:
+            warnings.warn(f"Layer '{self.name}' (of type {type(self).__name__}) was passed an "
+                          f"input with a mask attached to it. However, this layer does not "
+                          f"support masking and will therefore destroy the mask information. "
+                          f"Downstream layers will not see the mask.", stacklevel=3)
+        return outputs
+
+    # -- masks ----------------------------------------------------------------------------------
+    supports_masking = False
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The mask of the outputs, given the inputs and their mask (default: the input's mask
+        passes through, for layers with ``supports_masking``).
+
+        >>> import tapegrad as tf
+        >>> emb = tf.keras.layers.Embedding(5, 2, mask_zero=True)
+        >>> emb(tf.constant([[3, 0]]))._keras_mask.numpy()
+        array([[ True, False]])
+        """
+        return previous_mask
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for ``input_shape`` (``None`` for unknown dimensions). Layers that

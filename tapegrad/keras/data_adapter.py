@@ -6,10 +6,12 @@ or tensors (one, or nested in lists/dicts) sliced into batches, or an iterable â
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
 
+from ..data.dataset import INFINITE_CARDINALITY, Dataset
 from ..engine.tensor import _Base
 
 __all__ = ["unpack_x_y_sample_weight", "pack_x_y_sample_weight", "EpochIterator",
@@ -113,6 +115,28 @@ def class_weight_to_sample_weight(y: Any, class_weight: dict) -> np.ndarray:
                          f"{sorted(class_weight)}.") from None
 
 
+def _num_batches(x: Any, steps_per_epoch: int | None, who: str) -> int | None:
+    """How many batches one pass over ``x`` gives, when known (a Dataset's cardinality)."""
+    if isinstance(x, Dataset):
+        n = x._cardinality()
+        if n == INFINITE_CARDINALITY and steps_per_epoch is None:
+            raise ValueError(f"{who}: the dataset is infinite (it was repeat()ed); pass "
+                             f"steps_per_epoch (steps for evaluate/predict) to say how many "
+                             f"batches an epoch has.")
+        return n if n >= 0 else None
+    try:
+        return len(x)
+    except TypeError:
+        return None
+
+
+def _ran_out() -> None:
+    warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
+                  "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                  "batches. You may need to use the `.repeat()` function when building your "
+                  "dataset.", UserWarning, stacklevel=3)
+
+
 class EpochIterator:
     """The batches of one ``fit``/``evaluate``/``predict`` call, epoch after epoch.
 
@@ -143,8 +167,10 @@ class EpochIterator:
                                 f"{type(x).__name__}); pass arrays, tensors, a Dataset or a "
                                 f"generator.")
             self.x = x
-            size = len(x) if hasattr(x, "__len__") else None
-            self.steps = self.steps_per_epoch if self.steps_per_epoch is not None else size
+            self.num_batches = _num_batches(x, self.steps_per_epoch, who)
+            self.steps = (self.steps_per_epoch if self.steps_per_epoch is not None
+                          else self.num_batches)
+            self._seen = 0
 
     def _init_arrays(self, x: Any, y: Any, sample_weight: Any, batch_size: int) -> None:
         self.x, self.y = _values(x), None if y is None else _values(y)
@@ -176,18 +202,28 @@ class EpochIterator:
                                          _take(self.sw, idx))
 
     def _iter_batches(self) -> Iterator[Any]:
+        """Keras 3's order: with ``steps_per_epoch`` one iterator runs on across epochs and
+        starts again once a dataset of known size is used up (an epoch cut short warns)."""
         if self.steps_per_epoch is None:
             yield from iter(self.x)
             return
+        if self._iterator is None:
+            self._iterator, self._seen = iter(self.x), 0
         for _ in range(self.steps_per_epoch):
-            if self._iterator is None:
-                self._iterator = iter(self.x)
+            if self.num_batches is not None and self._seen >= self.num_batches:
+                _ran_out()
+                break
             try:
-                yield next(self._iterator)
+                batch = next(self._iterator)
             except StopIteration:
-                # a generator is spent: Keras stops the epoch (and training) here
+                _ran_out()
+                # a re-iterable starts again next epoch; a spent generator stays spent
                 self._iterator = None if iter(self.x) is not self.x else self._iterator
                 return
+            self._seen += 1
+            yield batch
+        if self.num_batches is not None and self._seen >= self.num_batches:
+            self._iterator = None
 
     def _weighted(self, data: Any) -> Any:
         if self.class_weight is None:

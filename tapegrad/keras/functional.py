@@ -6,10 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import nest
+from ..engine.convert import convert_to_tensor
+from ..engine.tensor import Tensor
 from .base_layer import Layer, _accepts_training
 from .keras_tensor import KerasTensor, Node, is_keras_tensor
 
-__all__ = ["Graph"]
+__all__ = ["Graph", "with_mask"]
+
+
+def with_mask(x: Any, mask: Any) -> Any:
+    """``x`` as a Tensor carrying ``mask`` (Keras's ``_keras_mask``); ``x`` itself when
+    ``mask`` is None."""
+    if mask is None:
+        return x
+    t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+    t._keras_mask = mask if isinstance(mask, Tensor) else convert_to_tensor(mask)
+    return t
 
 
 def _check_symbolic(structure: Any, what: str) -> list[KerasTensor]:
@@ -90,9 +102,14 @@ class Graph:
                              f"{[x.name for x in self.flat_inputs]}, got {len(flat)}.")
         return flat
 
-    def run(self, values: Any, training: Any = None) -> Any:
-        """Replay the recorded calls on real ``values`` (same structure as ``inputs``)."""
-        env = {id(x): v for x, v in zip(self.flat_inputs, self._flat_values(values))}
+    def run(self, values: Any, training: Any = None, mask: Any = None) -> Any:
+        """Replay the recorded calls on real ``values`` (same structure as ``inputs``); a
+        ``mask`` (one per input, or None) is attached to the inputs first."""
+        flat = self._flat_values(values)
+        masks = [None] * len(flat) if mask is None else nest.flatten(mask)
+        if len(masks) == len(flat):
+            flat = [with_mask(v, m) for v, m in zip(flat, masks)]
+        env = {id(x): v for x, v in zip(self.flat_inputs, flat)}
 
         def look_up(x: Any) -> Any:
             return env[id(x)] if is_keras_tensor(x) else x

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import saving as _saving
 from .base_layer import Layer, _accepts_training
-from .functional import Graph
+from .functional import Graph, with_mask
 from .keras_tensor import is_keras_tensor
 from .layers.core.input_layer import InputLayer
 from .model_structure import ModelStructure
@@ -56,9 +56,9 @@ class Model(Trainer, ModelStructure, Layer):
             self._functional_layers = list(self._graph.layers)  # tracked: their variables
             self.built = True
 
-    def call(self, inputs: Any, training: bool = False) -> Any:
+    def call(self, inputs: Any, training: bool = False, mask: Any = None) -> Any:
         if self._graph is not None:
-            return self._graph.run(inputs, training)
+            return self._graph.run(inputs, training, mask)
         raise NotImplementedError(f"{type(self).__name__}.call is not defined: a Model "
                                   f"subclass computes its outputs in call(inputs).")
 
@@ -158,8 +158,8 @@ class Sequential(Model):
             self._graph = Graph(inputs, x)
         self.built = True
 
-    def call(self, inputs: Any, training: bool = False) -> Any:
-        x = inputs
+    def call(self, inputs: Any, training: bool = False, mask: Any = None) -> Any:
+        x = with_mask(inputs, mask)
         for layer in self._layers:
             x = layer(x, training=training) if _accepts_training(layer) else layer(x)
         return x

@@ -214,6 +214,17 @@ def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # 
     return _broadcast_to(input, shape=shape)
 
 
+def _int_arg(value: Any, op: str, what: str) -> int:
+    """An integer argument (a Python or NumPy int, or a 0-d integer tensor), or a TypeError
+    naming ``op`` and ``what``: a float, bool or string is refused, as TF refuses it."""
+    v = value._value if isinstance(value, _Base) else value
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v[()]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{op}: {what} must be an integer, got {type(v).__name__} {v!r:.40}.")
+    return int(v)
+
+
 def _norm_axis(axis: int, rank: int, op: str) -> int:
     if not -rank <= axis < rank:
         raise ValueError(f"{op}: axis {axis} is out of range for rank {rank} (valid: "
@@ -323,7 +334,8 @@ def expand_dims(input: Any, axis: int, name: str | None = None) -> Tensor:  # no
     TensorShape([2, 3, 1])
     """
     rank = len(shape_of(input))
-    return _expand_dims(input, axis=_norm_axis(int(axis), rank + 1, "expand_dims"))
+    return _expand_dims(input, axis=_norm_axis(_int_arg(axis, "expand_dims", "axis"), rank + 1,
+                                               "expand_dims"))
 
 
 @primitive

@@ -15,7 +15,7 @@ from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.indexed_slices import IndexedSlices
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
-from .array import (_getitem, _getitem_grad, _nb, _norm_axis, _range, _reshape, _slice,
+from .array import (_getitem, _getitem_grad, _int_arg, _nb, _norm_axis, _range, _reshape, _slice,
                     _tensor_arg, _tensor_args, _transpose)
 from .creation import _wrap, zeros_like
 
@@ -58,6 +58,11 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
         return _wrap(np.argwhere(c).astype(np.int64))
     if x is None or y is None:
         raise ValueError("where: x and y must both be given, or neither.")
+    cv = condition._value if isinstance(condition, _Base) else np.asarray(convert_raw(condition))
+    if cv.dtype.kind != "b":
+        raise InvalidArgumentError(f"where: condition must be a bool tensor, got "
+                                   f"{_dt.from_numpy(cv.dtype).name}{list(cv.shape)}; compare "
+                                   f"first, e.g. tf.where(x > 0, a, b).")
     xv = x._value if isinstance(x, _Base) else None
     yv = y._value if isinstance(y, _Base) else None
     if xv is not None and yv is not None and xv.dtype != yv.dtype:
@@ -384,7 +389,9 @@ def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = Non
            [0., 0., 0.]], dtype=float32)
     """
     idx = _index_value(indices, "one_hot")
-    depth = int(depth)
+    depth = _int_arg(depth, "one_hot", "depth")
+    if depth < 0:
+        raise InvalidArgumentError(f"one_hot: depth must be non-negative, got: {depth}.")
     if dtype is None:
         ref = on_value if on_value is not None else off_value
         dt = convert_raw(ref).dtype if ref is not None else np.dtype(np.float32)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, convert_raw, shape_of
 from ..engine.variable import Variable
@@ -219,7 +220,10 @@ def _sigmoid_impl(x):
 def sigmoid(x):
     """Logistic function 1 / (1 + exp(-x)) (``tf.sigmoid``), stable for large |x|."""
     _floats("sigmoid", x)
-    return _sigmoid_impl(np.asarray(x))[()]
+    x = np.asarray(x)
+    if x.dtype.kind == "c":  # TF's complex kernel: the formula itself, no real-only shortcut
+        return (1 / (1 + np.exp(-x)))[()]
+    return _sigmoid_impl(x)[()]
 
 
 sigmoid.defvjp(lambda g, ans, x: (g * ans * (1 - ans),))
@@ -277,6 +281,9 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     >>> tf.cast([1.7, -1.7], tf.int32).numpy()
     array([ 1, -1], dtype=int32)
     """
+    if dtype is None:
+        raise TypeError("cast: cannot convert None to a dtype: give the dtype to cast to, e.g. "
+                        "tf.cast(x, tf.float32).")
     try:
         npd = _dt.np_dtype(dtype)
     except TypeError as e:
@@ -296,13 +303,17 @@ _cast.defjvp(lambda t, ans, x, *, dtype: _cast(t[0], dtype=dtype))
 
 @primitive(same_dtype=True, differentiable=False)
 def floordiv(x, y):
-    """Floor of x / y (``tf.math.floordiv``, Python's ``//``); not differentiable, as TF."""
+    """Floor of x / y (``tf.math.floordiv``, Python's ``//``); not differentiable, as TF.
+    Integer division by zero raises ``InvalidArgumentError``, as TF."""
+    _no_integer_zero("floordiv", y)
     return np.floor_divide(x, y)
 
 
 @primitive(same_dtype=True)
 def floormod(x, y):
-    """x - floor(x / y) * y (``tf.math.floormod``, Python's ``%``)."""
+    """x - floor(x / y) * y (``tf.math.floormod``, Python's ``%``). Integer division by zero
+    raises ``InvalidArgumentError``, as TF."""
+    _no_integer_zero("floormod", y)
     return np.mod(x, y)
 
 
@@ -387,6 +398,21 @@ def logical_not(x):
 
 
 # -- binary arithmetic beyond the operators --------------------------------------------------------
+def _no_integer_zero(op: str, y) -> None:
+    y = np.asarray(y)
+    if y.dtype.kind in "iu" and not np.all(y):
+        raise InvalidArgumentError(f"{op}: Integer division by zero (the divisor holds a 0).")
+
+
+def _real_floats(op: str, *vals) -> None:
+    """TF kernels that take real floats only (no complex): say so."""
+    for v in vals:
+        if v.dtype.kind != "f":
+            raise InvalidArgumentError(f"{op}: expects a real float tensor, got "
+                                       f"{_dt.from_numpy(v.dtype).name}{list(np.shape(v))}; "
+                                       f"TF has no {op} kernel for it.")
+
+
 def _floats(op: str, *vals) -> None:
     """TF's transcendental kernels take float tensors only; say so instead of silently promoting."""
     for v in vals:

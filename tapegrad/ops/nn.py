@@ -67,6 +67,9 @@ def relu(x):
     >>> tf.nn.relu([-1.0, 0.0, 2.0]).numpy()
     array([0., 0., 2.], dtype=float32)
     """
+    if x.dtype.kind in "cb":
+        raise InvalidArgumentError(f"relu: no kernel for {_dt.from_numpy(x.dtype).name} "
+                                   f"(TF's relu takes real numbers); got shape {list(x.shape)}.")
     return np.maximum(x, 0)
 
 

@@ -70,6 +70,8 @@ def _expand_to_input(g, ans, x, axes):
 
 @primitive(name="reduce_sum")
 def _reduce_sum(x, *, axes, keepdims):
+    if x.dtype.kind == "b":
+        _refuse_bool("reduce_sum")
     # NumPy would widen int32 sums to int64; TF keeps the input's dtype
     return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype if x.dtype.kind in "iu" else None)
 
@@ -101,6 +103,8 @@ def _count(x, axes) -> int:
 
 @primitive(name="reduce_mean")
 def _reduce_mean(x, *, axes, keepdims):
+    if x.dtype.kind == "b":
+        _refuse_bool("reduce_mean")
     if x.dtype.kind in "iu":  # TF: integer mean divides in integers, truncating toward 0
         s = np.sum(x, axis=axes, keepdims=keepdims, dtype=np.int64)
         n = max(_count(x, axes), 1)
@@ -196,8 +200,21 @@ _reduce_min.defjvp(_extremum_jvp)
 
 
 def _reduction(prim, op, input_tensor, axis, keepdims):
+    if op not in ("reduce_any", "reduce_all") and _dtype_kind(input_tensor) == "b":
+        _refuse_bool(op)
     rank = len(shape_of(input_tensor))
     return prim(input_tensor, axes=normalize_axes(axis, rank, op), keepdims=bool(keepdims))
+
+
+def _refuse_bool(op: str) -> None:
+    raise InvalidArgumentError(f"{op}: no kernel for bool tensors (as TF); cast first, e.g. "
+                               f"tf.cast(x, tf.int32), or use reduce_any / reduce_all.")
+
+
+def _dtype_kind(x: Any) -> str:
+    if isinstance(x, _Base):
+        return x._value.dtype.kind
+    return convert_raw(x).dtype.kind if not isinstance(x, (list, tuple)) or x else "f"
 
 
 def reduce_max(input_tensor: Any, axis: Any = None, keepdims: bool = False,

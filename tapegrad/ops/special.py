@@ -13,7 +13,7 @@ from typing import Any
 from ..engine.backend import xp as np
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor
-from .math import _floats, exp, negative, sigmoid, sqrt, tangent_add
+from .math import _floats, _real_floats, exp, negative, sigmoid, sqrt, tangent_add
 
 __all__ = [
     "atan2", "expm1", "log1p", "softplus", "log_sigmoid", "sin", "cos",
@@ -65,7 +65,7 @@ def log1p(x: Any, name: str | None = None) -> Tensor:
 
 @primitive(name="softplus")
 def _softplus(x):
-    _floats("softplus", x)
+    _real_floats("softplus", x)
     return np.logaddexp(np.zeros((), x.dtype), x)
 
 

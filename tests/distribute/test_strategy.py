@@ -197,3 +197,19 @@ def test_compute_average_loss_counts_every_replica():
         reg = tf.nn.scale_regularization_loss(tf.constant([3.0]))
     np.testing.assert_allclose(float(got), 6.0 / (2 * N))
     np.testing.assert_allclose(float(reg), 3.0 / N)
+
+
+def test_fit_on_a_dataset_equals_one_process():
+    x, y = _data(16 * N)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64, seed=3).batch(4 * N)
+    with STRATEGY.scope():
+        model = _model()
+        model.compile(tf.keras.optimizers.SGD(0.05), "mse")
+    hist = model.fit(ds, epochs=2, verbose=0)
+    ref = _model()
+    ref.compile(tf.keras.optimizers.SGD(0.05), "mse")
+    ref_hist = ref.fit(tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64, seed=3)
+                       .batch(4 * N), epochs=2, verbose=0)
+    np.testing.assert_allclose(hist.history["loss"], ref_hist.history["loss"], rtol=2e-5)
+    for a, b in zip(model.get_weights(), ref.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)

@@ -100,7 +100,9 @@ def test_errors():
         layers.LSTM(2)(tf.keras.Input((3,)))
     with pytest.raises(ValueError, match="takes 2 initial state"):
         layers.LSTM(2)(np.zeros((1, 2, 3), np.float32), initial_state=[np.zeros((1, 2))])
-    with pytest.raises(NotImplementedError, match="stateful"):
-        layers.GRU(2, stateful=True)
+    with pytest.raises(ValueError, match="stateful=True needs a known batch size"):
+        layers.GRU(2, stateful=True)(tf.keras.Input((4, 3)))
+    with pytest.raises(ValueError, match="dropout must be in"):
+        layers.GRU(2, dropout=1.5)
     with pytest.raises(ValueError, match="units must be a positive"):
         layers.SimpleRNN(0)

@@ -18,6 +18,8 @@ class Activation(Layer):
     array([0., 1.], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, activation: Any, **kwargs: Any):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)

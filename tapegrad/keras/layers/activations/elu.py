@@ -19,6 +19,8 @@ class ELU(Layer):
     [-0.6321, 2.0]
     """
 
+    supports_masking = True
+
     def __init__(self, alpha: float = 1.0, **kwargs: Any):
         super().__init__(**kwargs)
         self.alpha = float(alpha)

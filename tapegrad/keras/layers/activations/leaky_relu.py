@@ -18,6 +18,8 @@ class LeakyReLU(Layer):
     array([-0.3,  2. ], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any):
         if "alpha" in kwargs:  # the TF 2 name of the argument
             negative_slope = kwargs.pop("alpha")

@@ -22,6 +22,8 @@ class PReLU(Layer):
     array([[-0.1,  2. ]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None,
                  alpha_constraint: Any = None, shared_axes: Any = None, **kwargs: Any):
         super().__init__(**kwargs)

@@ -20,6 +20,8 @@ class ReLU(Layer):
     array([0., 1., 2.], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0,
                  threshold: float = 0.0, **kwargs: Any):
         super().__init__(**kwargs)

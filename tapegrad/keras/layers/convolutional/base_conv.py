@@ -46,11 +46,15 @@ class _Conv(Layer):
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
+                 kernel_constraint: Any = None, bias_constraint: Any = None, groups: int = 1,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         who = type(self).__name__
         _channels_last(data_format, who)
-        self.filters = int(filters)
+        self.filters, self.groups = int(filters), int(groups)
+        if self.groups < 1 or self.filters % self.groups:
+            raise ValueError(f"{who}: filters ({filters}) must be a positive multiple of groups "
+                             f"({groups}).")
         self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size", who)
         self.strides = _tuple(strides, self.rank, "strides", who)
         self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate", who)
@@ -69,7 +73,11 @@ class _Conv(Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
                              f"{self.rank + 2} (batch, {'spatial, ' * self.rank}channels), got "
                              f"shape {tuple(input_shape)}.")
-        shape = self.kernel_size + (input_shape[-1], self.filters)
+        if input_shape[-1] is None or input_shape[-1] % self.groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': the input channels "
+                             f"({input_shape[-1]}) must be known and a multiple of groups "
+                             f"({self.groups}).")
+        shape = self.kernel_size + (input_shape[-1] // self.groups, self.filters)
         self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
@@ -84,6 +92,12 @@ class _Conv(Layer):
                         zip(tuple(input_shape)[1:-1], self.kernel_size, self.strides,
                             self.dilation_rate))
         return (input_shape[0],) + spatial + (self.filters,)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), filters=self.filters, kernel_size=self.kernel_size,
+                    strides=self.strides, padding=self.padding.lower(),
+                    dilation_rate=self.dilation_rate, groups=self.groups,
+                    activation=activations.serialize(self.activation), use_bias=self.use_bias)
 
     def _finish(self, y: Any) -> Any:
         if self.bias is not None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....ops import array as _a
-from ....ops import conv as _conv
 from .base_conv import _Conv
+from .conv_nd import conv
 
 __all__ = ["Conv1D"]
 
@@ -22,8 +21,5 @@ class Conv1D(_Conv):
     rank = 1
 
     def call(self, inputs: Any) -> Any:
-        x = _a.expand_dims(inputs, 1)
-        k = _a.expand_dims(self._autocast(self.kernel), 0)
-        y = _conv.conv2d(x, k, strides=(1,) + self.strides, padding=self.padding,
-                       dilations=(1,) + self.dilation_rate)
-        return self._finish(_a.reshape(y, (y.shape[0],) + tuple(y.shape[2:])))
+        return self._finish(conv(inputs, self._autocast(self.kernel), self.strides,
+                                 self.padding, self.dilation_rate, self.groups))

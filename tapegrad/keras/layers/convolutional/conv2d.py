@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....ops import conv as _conv
 from .base_conv import _Conv
+from .conv_nd import conv
 
 __all__ = ["Conv2D"]
 
@@ -19,6 +19,5 @@ class Conv2D(_Conv):
     """
 
     def call(self, inputs: Any) -> Any:
-        y = _conv.conv2d(inputs, self._autocast(self.kernel), strides=self.strides,
-                         padding=self.padding, dilations=self.dilation_rate)
-        return self._finish(y)
+        return self._finish(conv(inputs, self._autocast(self.kernel), self.strides,
+                                 self.padding, self.dilation_rate, self.groups))

@@ -21,6 +21,8 @@ class Dense(Layer):
     (TensorShape([3, 2]), [(4, 2), (2,)])
     """
 
+    supports_masking = True
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,

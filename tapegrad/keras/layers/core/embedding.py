@@ -24,16 +24,36 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
-                 **kwargs: Any):
+                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
+                 mask_zero: bool = False, **kwargs: Any):
+        kwargs.pop("input_length", None)  # Keras 2's argument, ignored by Keras 3
         super().__init__(**kwargs)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.mask_zero = self.supports_masking = bool(mask_zero)
+        self.embeddings_regularizer = embeddings_regularizer
+        self.embeddings_constraint = embeddings_constraint
         init = "random_uniform" if embeddings_initializer == "uniform" else embeddings_initializer
         self.embeddings_initializer = initializers.get(init)
 
     def build(self, input_shape: Any) -> None:
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer)
+                                          initializer=self.embeddings_initializer,
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
         self.built = True
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """With ``mask_zero``, id 0 is padding: the mask is ``inputs != 0``."""
+        if not self.mask_zero:
+            return None
+        return _m.not_equal(inputs, _m.cast(0, inputs.dtype))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return tuple(input_shape) + (self.output_dim,)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), input_dim=self.input_dim, output_dim=self.output_dim,
+                    mask_zero=self.mask_zero)
 
     def call(self, inputs: Any) -> Any:
         if _dt.np_dtype(inputs.dtype).kind not in "iu":

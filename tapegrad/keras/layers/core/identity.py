@@ -17,6 +17,8 @@ class Identity(Layer):
     array([1., 2.], dtype=float32)
     """
 
+    supports_masking = True
+
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape
 

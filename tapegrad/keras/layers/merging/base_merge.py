@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ....ops import math as _m
 from ...base_layer import Layer
 
 
@@ -19,6 +20,8 @@ def _broadcast_dim(dims: list, layer: Layer, shapes: list) -> Any:
 
 class _Merge(Layer):
     """Elementwise merge of a list of at least two tensors of one shape (broadcasting 1s)."""
+
+    supports_masking = True
 
     def _check(self, shapes: Any) -> list:
         if not isinstance(shapes, (list, tuple)) or len(shapes) < 2 or \
@@ -37,6 +40,16 @@ class _Merge(Layer):
     def compute_output_shape(self, input_shape: Any) -> tuple:
         shapes = self._check(input_shape)
         return tuple(_broadcast_dim(list(dims), self, shapes) for dims in zip(*shapes))
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """A step is kept where any input keeps it (Keras's OR of the masks); no mask when an
+        input has none."""
+        if previous_mask is None or any(m is None for m in previous_mask):
+            return None
+        out = previous_mask[0]
+        for m in previous_mask[1:]:
+            out = _m.logical_or(out, m)
+        return out
 
     def _merge(self, x: Any, y: Any) -> Any:
         raise NotImplementedError

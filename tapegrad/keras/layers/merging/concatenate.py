@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ....ops import array as _a
+from ....ops import creation as _c
+from ....ops import math as _m
+from ....ops import reduce as _r
 from ...base_layer import Layer
 
 __all__ = ["Concatenate"]
@@ -18,6 +21,8 @@ class Concatenate(Layer):
     >>> tf.keras.layers.Concatenate()([tf.zeros((2, 3)), tf.ones((2, 1))]).shape
     TensorShape([2, 4])
     """
+
+    supports_masking = True
 
     def __init__(self, axis: int = -1, **kwargs: Any):
         super().__init__(**kwargs)
@@ -46,6 +51,20 @@ class Concatenate(Layer):
                                  f"shapes {shapes}.")
             out.append(known.pop() if known else None)
         return tuple(out)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The masks, widened to the inputs' rank (all True for an unmasked input), joined
+        along ``axis`` and reduced with OR over the last axis, as Keras."""
+        if previous_mask is None or all(m is None for m in previous_mask):
+            return None
+        masks = []
+        for x, m in zip(inputs, previous_mask):
+            if m is None:
+                m = _m.cast(_c.ones_like(x), "bool")
+            elif m.ndim < x.ndim:
+                m = _a.broadcast_to(_a.expand_dims(m, -1), x.shape)
+            masks.append(m)
+        return _r.reduce_any(_a.concat(masks, axis=self.axis), axis=-1)
 
     def call(self, inputs: Any) -> Any:
         self.compute_output_shape([tuple(x.shape) for x in inputs])

@@ -20,6 +20,8 @@ class Dot(Layer):
     array([[11.]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axes: Any, normalize: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         if not isinstance(axes, int) and not (len(axes) == 2 and axes[0] == axes[1]):
@@ -37,6 +39,9 @@ class Dot(Layer):
             raise ValueError(f"Dot '{self.name}': dimension incompatibility {a[1]} != {b[1]} "
                              f"(shapes {tuple(a)} and {tuple(b)}).")
         return (a[0], 1)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        return None
 
     def call(self, inputs: Any) -> Any:
         self.compute_output_shape([tuple(x.shape) for x in inputs])

@@ -29,6 +29,8 @@ class BatchNormalization(Layer):
     ['bn/moving_mean:0', 'bn/moving_variance:0']
     """
 
+    supports_masking = True
+
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
                  gamma_initializer: Any = "ones", moving_mean_initializer: Any = "zeros",

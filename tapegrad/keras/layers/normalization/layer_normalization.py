@@ -23,6 +23,8 @@ class LayerNormalization(Layer):
     [-1.224, 0.0, 1.224]
     """
 
+    supports_masking = True
+
     def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros",
                  gamma_initializer: Any = "ones", **kwargs: Any):

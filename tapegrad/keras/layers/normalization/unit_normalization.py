@@ -19,6 +19,8 @@ class UnitNormalization(Layer):
     array([[0.6, 0.8]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axis: Any = -1, **kwargs: Any):
         super().__init__(**kwargs)
         self.axis = axis

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ....ops import array as _a
+from ....ops import indexing as _ix
+from ....ops import math as _m
 from ....ops import reduce as _r
 from .base_global_pooling import _GlobalPool
 
@@ -18,7 +21,22 @@ class GlobalAveragePooling1D(_GlobalPool):
     TensorShape([2, 5])
     """
 
+    supports_masking = True
+
     rank = 1
 
     def _reduce(self, x: Any, axes: list) -> Any:
         return _r.reduce_mean(x, axis=axes, keepdims=self.keepdims)
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        """The mean over the steps the mask keeps (``(batch, steps)``, True = kept)."""
+        if mask is None:
+            return super().call(inputs)
+        self.compute_output_shape(tuple(inputs.shape))
+        keep = _a.expand_dims(_m.cast(mask, "bool"), 2)
+        total = _r.reduce_sum(_ix.where(keep, inputs, _m.cast(0, inputs.dtype)), axis=1,
+                              keepdims=self.keepdims)
+        return total / _r.reduce_sum(_m.cast(keep, inputs.dtype), axis=1, keepdims=self.keepdims)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        return None

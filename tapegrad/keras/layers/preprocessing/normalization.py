@@ -27,6 +27,8 @@ class Normalization(Layer):
            [3.]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axis: Any = -1, mean: Any = None, variance: Any = None,
                  invert: bool = False, **kwargs: Any):
         super().__init__(**kwargs)

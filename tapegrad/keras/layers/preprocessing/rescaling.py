@@ -18,6 +18,8 @@ class Rescaling(Layer):
     array([0., 1.], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, scale: float, offset: float = 0.0, **kwargs: Any):
         super().__init__(**kwargs)
         self.scale, self.offset = float(scale), float(offset)

@@ -1,7 +1,9 @@
 """Regularization layers."""
 
 from .dropout import Dropout
+from .gaussian_dropout import GaussianDropout
 from .gaussian_noise import GaussianNoise
-from .spatial_dropout import SpatialDropout1D, SpatialDropout2D
+from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 
-__all__ = ["Dropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"]
+__all__ = ["Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+           "SpatialDropout2D", "SpatialDropout3D"]

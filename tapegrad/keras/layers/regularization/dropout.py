@@ -20,6 +20,8 @@ class Dropout(Layer):
     array([1., 1., 1., 1.], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
                  **kwargs: Any):
         super().__init__(**kwargs)

@@ -19,6 +19,8 @@ class GaussianNoise(Layer):
     array([1., 1.], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if float(stddev) < 0:

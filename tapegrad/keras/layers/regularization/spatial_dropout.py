@@ -1,4 +1,4 @@
-"""``SpatialDropout1D`` and ``SpatialDropout2D``: drop whole channels while training."""
+"""``SpatialDropout1D``, ``2D`` and ``3D``: drop whole channels while training."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from ....ops import nn as _nn
 from .dropout import Dropout
 
-__all__ = ["SpatialDropout1D", "SpatialDropout2D"]
+__all__ = ["SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]
 
 
 class _SpatialDropout(Dropout):
@@ -32,6 +32,8 @@ class SpatialDropout1D(_SpatialDropout):
     TensorShape([1, 3, 2])
     """
 
+    supports_masking = True
+
 
 class SpatialDropout2D(_SpatialDropout):
     """Zeroes whole channels of ``(batch, h, w, channels)`` while training.
@@ -42,3 +44,15 @@ class SpatialDropout2D(_SpatialDropout):
     """
 
     rank = 2
+
+
+class SpatialDropout3D(_SpatialDropout):
+    """Zeroes whole channels of ``(batch, d, h, w, channels)`` while training.
+
+    >>> import tapegrad as tf
+    >>> y = tf.keras.layers.SpatialDropout3D(0.5, seed=1)(tf.ones((2, 2, 2, 2, 8)), training=True)
+    >>> bool(tf.reduce_all(tf.reduce_max(y, [1, 2, 3]) == tf.reduce_min(y, [1, 2, 3])))
+    True
+    """
+
+    rank = 3

@@ -7,13 +7,15 @@ from typing import Any
 from ....ops import array as _a
 from ...base_layer import Layer
 from ..convolutional.base_conv import _tuple
+from ..preprocessing.image_ops import resize
 
 __all__ = ["UpSampling2D"]
 
 
 class UpSampling2D(Layer):
     """Repeats each row ``size[0]`` times and each column ``size[1]`` times
-    (``interpolation="nearest"``).
+    (``interpolation="nearest"``), or resizes bilinearly (``"bilinear"``, as
+    ``tf.image.resize``).
 
     >>> import tapegrad as tf
     >>> tf.keras.layers.UpSampling2D()(tf.ones((1, 2, 3, 4))).shape
@@ -23,9 +25,10 @@ class UpSampling2D(Layer):
     def __init__(self, size: Any = (2, 2), data_format: Any = None,
                  interpolation: str = "nearest", **kwargs: Any):
         super().__init__(**kwargs)
-        if interpolation != "nearest":
-            raise NotImplementedError(f"UpSampling2D: only interpolation='nearest' is "
-                                      f"supported, got {interpolation!r}.")
+        if interpolation not in ("nearest", "bilinear"):
+            raise NotImplementedError(f"UpSampling2D: interpolation must be 'nearest' or "
+                                      f"'bilinear', got {interpolation!r}.")
+        self.interpolation = interpolation
         self.size = _tuple(size, 2, "size", "UpSampling2D")
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -38,10 +41,12 @@ class UpSampling2D(Layer):
 
     def call(self, inputs: Any) -> Any:
         b, h, w, c = self.compute_output_shape(tuple(inputs.shape))
+        if self.interpolation == "bilinear":  # tf.image.resize, as Keras 3
+            return resize(inputs, h, w, "bilinear")
         sh, sw = self.size
         x = _a.reshape(inputs, (b, h // sh, 1, w // sw, 1, c))
         x = _a.tile(x, (1, 1, sh, 1, sw, 1))
         return _a.reshape(x, (b, h, w, c))
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), size=self.size)
+        return dict(super().get_config(), size=self.size, interpolation=self.interpolation)

@@ -8,7 +8,7 @@ from typing import Any
 from ....ops import array as _a
 from ....ops import math as _m
 from ...base_layer import Layer
-from .base_rnn import _RNN
+from .base_rnn import _Recurrent, _sizes
 
 __all__ = ["Bidirectional"]
 
@@ -26,11 +26,13 @@ class Bidirectional(Layer):
     (TensorShape([2, 5, 8]), 6)
     """
 
+    supports_masking = True
+
     def __init__(self, layer: Any, merge_mode: Any = "concat", weights: Any = None,
                  backward_layer: Any = None, **kwargs: Any):
-        if not isinstance(layer, _RNN):
-            raise ValueError(f"Bidirectional: layer must be a SimpleRNN, LSTM or GRU, got "
-                             f"{type(layer).__name__}.")
+        if not isinstance(layer, _Recurrent):
+            raise ValueError(f"Bidirectional: layer must be a SimpleRNN, LSTM or GRU layer "
+                             f"or an RNN(cell), got {type(layer).__name__}.")
         if merge_mode not in _MERGES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {list(_MERGES)}, got "
                              f"{merge_mode!r}.")
@@ -41,8 +43,18 @@ class Bidirectional(Layer):
             backward_layer.go_backwards = not layer.go_backwards
         layer.name, backward_layer.name = f"forward_{layer.name}", f"backward_{layer.name}"
         self.forward_layer, self.backward_layer = layer, backward_layer
+        for inner in (layer, backward_layer):  # masked steps give zeros, as Keras forces
+            inner.zero_output_for_mask = inner.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+
+    def build(self, input_shape: Any) -> None:
+        """Build both directions, so a symbolic call creates the weights too."""
+        for inner in (self.forward_layer, self.backward_layer):
+            if not inner.built:
+                inner._build_on_call(tuple(input_shape))
+                inner.built = True
+        self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         out = self.forward_layer.compute_output_shape(input_shape)
@@ -65,13 +77,21 @@ class Bidirectional(Layer):
             return (y + y_rev) * _m.cast(0.5, y.dtype)
         return [y, y_rev]
 
-    def call(self, inputs: Any, initial_state: Any = None, training: Any = None) -> Any:
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        out = previous_mask if self.return_sequences else None
+        outs = [out, out] if self.merge_mode is None else [out]
+        if not self.return_state:
+            return outs if self.merge_mode is None else out
+        return outs + [None] * (2 * len(_sizes(self.forward_layer.state_size)))
+
+    def call(self, inputs: Any, initial_state: Any = None, mask: Any = None,
+             training: Any = None) -> Any:
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        y = self.forward_layer(inputs, initial_state=forward_state)
-        y_rev = self.backward_layer(inputs, initial_state=backward_state)
+        y = self.forward_layer(inputs, initial_state=forward_state, mask=mask)
+        y_rev = self.backward_layer(inputs, initial_state=backward_state, mask=mask)
         states: list = []
         if self.return_state:
             states = list(y[1:]) + list(y_rev[1:])

@@ -1,4 +1,5 @@
-"""``LSTM``: Keras 3's long short-term memory layer (gates i, f, c, o in that order)."""
+"""``LSTM`` and ``LSTMCell``: Keras 3's long short-term memory (gates i, f, c, o in that
+order)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,16 @@ import numpy as np
 from ....ops import array as _a
 from ....ops import linalg as _la
 from ... import activations, initializers
-from .base_rnn import _RNN
+from .base_rnn import _RNN, _Cell
 
-__all__ = ["LSTM"]
+__all__ = ["LSTM", "LSTMCell"]
 
 
-class LSTM(_RNN):
-    """``z = x @ kernel + h @ recurrent_kernel + bias`` split into i, f, g, o;
-    ``c = sigmoid(f) c + sigmoid(i) tanh(g)``, ``h = sigmoid(o) tanh(c)``. States ``[h, c]``;
-    with ``unit_forget_bias`` the forget gate's bias starts at 1.
-
-    >>> import tapegrad as tf
-    >>> out, h, c = tf.keras.layers.LSTM(4, return_state=True)(tf.zeros((2, 5, 3)))
-    >>> out.shape, c.shape
-    (TensorShape([2, 4]), TensorShape([2, 4]))
-    """
-
+class _LSTMStep:
     gates = 4
     n_states = 2
 
-    def __init__(self, units: int, activation: Any = "tanh",
-                 recurrent_activation: Any = "sigmoid", unit_forget_bias: bool = True,
-                 **kwargs: Any):
-        super().__init__(units, activation=activation, **kwargs)
+    def _init_gates(self, recurrent_activation: Any, unit_forget_bias: bool) -> None:
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
 
@@ -46,12 +34,58 @@ class LSTM(_RNN):
             return b
         return init
 
-    def step(self, x_t: Any, states: list) -> list:
+    def step(self, x_proj: Any, states: list) -> list:
+        """One step on the projected input ``x @ kernel``: states ``[h, c]``."""
         h, c = states
-        z = x_t + _la.matmul(h, self._autocast(self.recurrent_kernel))
+        z = x_proj + _la.matmul(self._recurrent_input(h), self._autocast(self.recurrent_kernel))
         if self.bias is not None:
             z = z + self._autocast(self.bias)
         i, f, g, o = _a.split(z, 4, axis=-1)
         sig = self.recurrent_activation
         c = sig(f) * c + sig(i) * self.activation(g)
         return [sig(o) * self.activation(c), c]
+
+    def _gates_config(self) -> dict:
+        return {"recurrent_activation": activations.serialize(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias}
+
+
+class LSTM(_LSTMStep, _RNN):
+    """``z = x @ kernel + h @ recurrent_kernel + bias`` split into i, f, g, o;
+    ``c = sigmoid(f) c + sigmoid(i) tanh(g)``, ``h = sigmoid(o) tanh(c)``. States ``[h, c]``;
+    with ``unit_forget_bias`` the forget gate's bias starts at 1.
+
+    >>> import tapegrad as tf
+    >>> out, h, c = tf.keras.layers.LSTM(4, return_state=True)(tf.zeros((2, 5, 3)))
+    >>> out.shape, c.shape
+    (TensorShape([2, 4]), TensorShape([2, 4]))
+    """
+
+    def __init__(self, units: int, activation: Any = "tanh",
+                 recurrent_activation: Any = "sigmoid", unit_forget_bias: bool = True,
+                 **kwargs: Any):
+        super().__init__(units, activation=activation, **kwargs)
+        self._init_gates(recurrent_activation, unit_forget_bias)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), **self._gates_config())
+
+
+class LSTMCell(_LSTMStep, _Cell):
+    """One step of :class:`LSTM`, for ``RNN(cell)``: ``state_size`` is ``[units, units]``.
+
+    >>> import tapegrad as tf
+    >>> cell = tf.keras.layers.LSTMCell(4)
+    >>> out, (h, c) = cell(tf.zeros((2, 3)), cell.get_initial_state(2))
+    >>> out.shape, cell.state_size
+    (TensorShape([2, 4]), [4, 4])
+    """
+
+    def __init__(self, units: int, activation: Any = "tanh",
+                 recurrent_activation: Any = "sigmoid", unit_forget_bias: bool = True,
+                 **kwargs: Any):
+        super().__init__(units, activation=activation, **kwargs)
+        self._init_gates(recurrent_activation, unit_forget_bias)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), **self._gates_config())

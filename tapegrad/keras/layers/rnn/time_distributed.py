@@ -20,6 +20,8 @@ class TimeDistributed(Layer):
     (TensorShape([2, 5, 4]), [(3, 4), (4,)])
     """
 
+    supports_masking = True
+
     def __init__(self, layer: Layer, **kwargs: Any):
         if not isinstance(layer, Layer):
             raise ValueError(f"TimeDistributed: expected a Layer, got {type(layer).__name__}.")

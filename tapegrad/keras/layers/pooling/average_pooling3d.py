@@ -1,0 +1,19 @@
+"""``AveragePooling3D``."""
+
+from __future__ import annotations
+
+from .base_pooling3d import _Pool3D
+
+__all__ = ["AveragePooling3D"]
+
+
+class AveragePooling3D(_Pool3D):
+    """The mean over ``pool_size`` boxes of ``(batch, depth, height, width, channels)``
+    inputs (stride defaults to the pool size; SAME padding averages only the inside).
+
+    >>> import tapegrad as tf
+    >>> tf.keras.layers.AveragePooling3D()(tf.zeros((1, 4, 4, 4, 3))).shape
+    TensorShape([1, 2, 2, 2, 3])
+    """
+
+    reduce_max = False
