@@ -69,3 +69,16 @@ from . import image  # noqa: E402  (tf.image)
 from . import distribute  # noqa: E402  (tf.distribute)
 from . import experimental  # noqa: E402  (tf.experimental.numpy)
 from .ops.math_more import scalar_mul  # noqa: E402  (tf.scalar_mul)
+# -- tf.signal, complex numbers -------------------------------------------------------------------
+from . import signal  # noqa: E402  (tf.signal)
+from .ops.complex import complex  # noqa: E402,A004
+# -- tf.sparse, counting and searching ---------------------------------------------------------
+from . import sparse  # noqa: E402  (tf.sparse)
+from .ops.sparse import SparseTensor  # noqa: E402
+from .ops.counting import (histogram_fixed_width, searchsorted, unique,  # noqa: E402
+                           unique_with_counts)
+from .pyfunc import (ensure_shape, grad_pass_through, numpy_function,  # noqa: E402
+                     py_function, vectorized_map)
+from .engine.dtypes import string  # noqa: E402  (tf.string: bytes objects)
+from . import ragged, strings  # noqa: E402  (tf.ragged, tf.strings)
+from .ops.ragged import RaggedTensor  # noqa: E402

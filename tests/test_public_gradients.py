@@ -37,6 +37,10 @@ NO_GRADIENT = {  # integer, boolean, shape or random results: TF defines no grad
     "non_max_suppression_overlaps", "combined_non_max_suppression",
     "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
 }
+NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
+    "bincount", "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width",
+    "numpy_function",  # leaves the tape, as TF's
+}
 
 
 def _public():

@@ -22,7 +22,8 @@ class DType:
     def __init__(self, np_dtype: Any):
         self._np = np.dtype(np_dtype)
         self.as_numpy_dtype = self._np.type
-        self.name = "bool" if self._np == np.bool_ else self._np.name
+        self.name = "bool" if self._np == np.bool_ else \
+            "string" if self._np.kind == "O" else self._np.name
 
     @property
     def is_floating(self) -> bool:
@@ -87,10 +88,10 @@ uint16, uint32, uint64 = DType(np.uint16), DType(np.uint32), DType(np.uint64)  #
 bool_ = DType(np.bool_)
 complex64 = DType(np.complex64)
 complex128 = DType(np.complex128)
-string = None  # strings are not supported: tapegrad tensors are numeric
+string = DType(np.object_)  # string tensors hold bytes objects, as TF returns them
 
 _BY_NP = {d._np: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_,
-                            complex64, complex128, uint16, uint32, uint64)}
+                            complex64, complex128, uint16, uint32, uint64, string)}
 _BY_NAME = {d.name: d for d in _BY_NP.values()}
 _BY_NAME.update({"float": float32, "double": float64, "half": float16})
 

@@ -98,6 +98,8 @@ class _Base:
         if _STATE.active:
             self._leaving(".numpy()")
         v = self._value
+        if type(v) is np.ndarray and v.dtype == object and not v.shape:
+            return v.item()  # a scalar string tensor gives bytes, as TF's
         if type(v) is np.ndarray:
             v = v.view()
             v.flags.writeable = False
@@ -242,6 +244,18 @@ class _Ref:
         return f"<Reference wrapping {self._obj!r}>"
 
 
+def _all_text(arr) -> bool:
+    return arr.size > 0 and all(isinstance(v, (str, bytes)) for v in arr.reshape(-1))
+
+
+def _as_bytes(arr):
+    """A NumPy object array of bytes (str encoded as UTF-8), TF's string values."""
+    flat = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in arr.reshape(-1)]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(arr.shape)
+
+
 def convert_raw(value: Any, dtype: Any = None):
     """A Python or NumPy value as a NumPy value with TF's default dtypes (float32, int32)."""
     npd = _dt.np_dtype(dtype)
@@ -266,6 +280,8 @@ def convert_raw(value: Any, dtype: Any = None):
     if arr.dtype == np.uint64 or (arr.dtype == object and _has_big_int(value)):
         raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor: "
                          f"integers must fit in int64 ({value!r}).")
+    if arr.dtype.kind in "US" or (arr.dtype == object and _all_text(arr)):
+        return _as_bytes(arr)  # a string tensor: bytes objects, as TF's
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric tensor.")
     if npd is not None:

@@ -17,6 +17,7 @@ from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, convert_raw, shape_of
 from ..engine.variable import Variable
 from .array import broadcast_to
+from .complex import _complex, _conj, _real
 from .indexing import where
 
 __all__ = [
@@ -83,8 +84,13 @@ def multiply(x, y):
     return x * y
 
 
-multiply.defvjps(lambda g, ans, x, y: unbroadcast(g * y, x, ans),
-                 lambda g, ans, x, y: unbroadcast(g * x, y, ans))
+multiply.defvjps(lambda g, ans, x, y: unbroadcast(g * _conj_of_complex(y), x, ans),
+                 lambda g, ans, x, y: unbroadcast(g * _conj_of_complex(x), y, ans))
+
+
+def _conj_of_complex(y):
+    """conj(y) for a complex tensor (TF's Mul gradient is g * conj(y)), else y itself."""
+    return _conj(y) if isinstance(y, Tensor) and y._value.dtype.kind == "c" else y
 
 
 @multiply.defjvp
@@ -259,8 +265,16 @@ def abs(x):  # noqa: A001 - TF's name
     return np.abs(x)
 
 
-abs.defvjp(lambda g, ans, x: (g * sign(x),))
-abs.defjvp(lambda t, ans, x: t[0] * sign(x))
+def _abs_vjp(g, ans, x):
+    if ans._value.dtype == x._value.dtype:
+        return (g * sign(x),)
+    # |z| of a complex z: the cotangent is g z / |z| (0 at z = 0), as TF's ComplexAbs
+    return (_complex(_divide_no_nan(g, ans), g * 0) * x,)
+
+
+abs.defvjp(_abs_vjp)
+abs.defjvp(lambda t, ans, x: t[0] * sign(x) if ans._value.dtype == x._value.dtype
+           else _divide_no_nan(_real(t[0] * _conj(x)), ans))
 
 
 @primitive
