@@ -232,3 +232,18 @@ def test_a_killed_writers_temporary_file_is_cleaned_by_the_next_save(tmp_path):
     mine.write_bytes(b"in progress")
     _saved(tmp_path)
     assert not stale.exists() and mine.exists()
+
+
+# -- Keras entry points refuse degenerate input ----------------------------------------------------
+def test_fit_refuses_a_bad_batch_size_and_empty_data():
+    model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,))])
+    model.compile("sgd", "mse")
+    x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+    for bad in (-1, 0, 2.5):
+        with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+            model.fit(x, y, batch_size=bad, verbose=0)
+    with pytest.raises(ValueError, match="non-empty"):
+        model.fit(x[:0], y[:0], verbose=0)
+    with pytest.raises(ValueError, match="non-empty"):
+        model.predict(x[:0], verbose=0)
+    assert len(model.fit(x, y, batch_size=np.int64(2), verbose=0).history["loss"]) == 1

@@ -155,6 +155,11 @@ class EpochIterator:
         self.shuffle, self.class_weight = shuffle, class_weight
         self.arrays = _is_arrays(x)
         self._iterator: Iterator | None = None
+        if batch_size is not None and (isinstance(batch_size, bool) or
+                                       not isinstance(batch_size, (int, np.integer)) or
+                                       batch_size <= 0):
+            raise ValueError(f"{who}: batch_size must be a positive integer, got "
+                             f"{batch_size!r}.")
         if self.arrays:
             self._init_arrays(x, y, sample_weight, int(batch_size or 32))
         else:
@@ -175,6 +180,9 @@ class EpochIterator:
     def _init_arrays(self, x: Any, y: Any, sample_weight: Any, batch_size: int) -> None:
         self.x, self.y = _values(x), None if y is None else _values(y)
         self.n = _length(self.x)
+        if self.n == 0:
+            raise ValueError(f"{self.who}: expected input data to be non-empty (x has 0 "
+                             f"examples).")
         if self.y is not None and _length(self.y) != self.n:
             raise ValueError(f"{self.who}: x has {self.n} examples but y has "
                              f"{_length(self.y)}.")
