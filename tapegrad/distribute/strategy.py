@@ -103,9 +103,8 @@ class Strategy:
         if self._comm.size == 1:
             return
         sig = f"{tuple(var.shape)}|{var.dtype.name}|{var.trainable}".encode()
-        digests = self._comm.allgather(np.frombuffer(hashlib.sha256(sig).digest(), np.uint8))
-        if not (digests == digests[0]).all():
-            bad = [r for r in range(len(digests)) if not (digests[r] == digests[0]).all()]
+        bad = self._ranks_unlike_rank_0(hashlib.sha256(sig))
+        if bad:
             raise ValueError(f"tf.distribute: ranks {bad} created a variable unlike rank 0's "
                              f"(this rank: {var.name} shape={tuple(var.shape)} "
                              f"dtype={var.dtype.name}). Every replica must build the same "
@@ -163,6 +162,11 @@ class Strategy:
         return DistributedDataset(dataset, lambda e: local_part(e, comm.rank, comm.size),
                                   check=self._same_on_every_rank)
 
+    def _ranks_unlike_rank_0(self, h: Any) -> list[int]:
+        """The ranks whose digest ``h`` differs from rank 0's (one small Allgather)."""
+        digests = self._comm.allgather(np.frombuffer(h.digest(), np.uint8))
+        return [r for r in range(len(digests)) if not (digests[r] == digests[0]).all()]
+
     def _same_on_every_rank(self, element: Any) -> None:
         """Every rank must read the same global batches (else rows are lost or repeated):
         compare a digest of the first one. An unseeded shuffle is the usual cause."""
@@ -173,8 +177,7 @@ class Strategy:
             a = _array(leaf)
             h.update(f"{a.shape}{a.dtype}".encode())
             h.update(np.ascontiguousarray(a).tobytes())
-        digests = self._comm.allgather(np.frombuffer(h.digest(), np.uint8))
-        if not (digests == digests[0]).all():
+        if self._ranks_unlike_rank_0(h):
             raise ValueError("tf.distribute: the ranks read different first batches, so each "
                              "rank's part would not add up to one global batch. Give shuffle() "
                              "a seed (or call tf.random.set_seed) so every rank reads the same "

@@ -171,11 +171,15 @@ def _highest(dtype):
 
 @primitive(name="reduce_max")
 def _reduce_max(x, *, axes, keepdims):
+    if x.dtype.kind == "b":
+        _refuse_bool("reduce_max")
     return np.max(x, axis=axes, keepdims=keepdims, initial=_lowest(x.dtype))
 
 
 @primitive(name="reduce_min")
 def _reduce_min(x, *, axes, keepdims):
+    if x.dtype.kind == "b":
+        _refuse_bool("reduce_min")
     return np.min(x, axis=axes, keepdims=keepdims, initial=_highest(x.dtype))
 
 
@@ -200,21 +204,14 @@ _reduce_min.defjvp(_extremum_jvp)
 
 
 def _reduction(prim, op, input_tensor, axis, keepdims):
-    if op not in ("reduce_any", "reduce_all") and _dtype_kind(input_tensor) == "b":
-        _refuse_bool(op)
     rank = len(shape_of(input_tensor))
     return prim(input_tensor, axes=normalize_axes(axis, rank, op), keepdims=bool(keepdims))
 
 
 def _refuse_bool(op: str) -> None:
+    """TF's sum/mean/prod/max/min kernels take no bool: say so (reduce_any/all take only bool)."""
     raise InvalidArgumentError(f"{op}: no kernel for bool tensors (as TF); cast first, e.g. "
                                f"tf.cast(x, tf.int32), or use reduce_any / reduce_all.")
-
-
-def _dtype_kind(x: Any) -> str:
-    if isinstance(x, _Base):
-        return x._value.dtype.kind
-    return convert_raw(x).dtype.kind if not isinstance(x, (list, tuple)) or x else "f"
 
 
 def reduce_max(input_tensor: Any, axis: Any = None, keepdims: bool = False,
@@ -245,6 +242,8 @@ def reduce_min(input_tensor: Any, axis: Any = None, keepdims: bool = False,
 # -- products and log-sum-exp ------------------------------------------------------------------
 @primitive(name="reduce_prod")
 def _reduce_prod(x, *, axes, keepdims):
+    if x.dtype.kind == "b":
+        _refuse_bool("reduce_prod")
     return np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype if x.dtype.kind in "iu" else None)
 
 
