@@ -82,7 +82,8 @@ def fit_steps(strategy) -> float:
 def allreduce_bandwidth(strategy, grads: list) -> dict:
     """Fused all-reduce (the optimizer's path: pack, sum, views) against mpi4py's raw
     ``Allreduce`` of the same bytes, both out of place and in place (MPICH's two paths differ
-    in speed; the better is the one to match)."""
+    in speed; the better is the one to match); also one message per gradient, and the fused
+    buffer's sum alone through tapegrad's communicator (the path without the packing copy)."""
     comm = strategy._comm
     flat = np.concatenate([g.ravel() for g in grads])
     out, inplace_buf = np.empty_like(flat), flat.copy()
@@ -100,7 +101,15 @@ def allreduce_bandwidth(strategy, grads: list) -> dict:
     def plain_inplace():
         raw.Allreduce(MPI.IN_PLACE, inplace_buf, op=MPI.SUM)
 
-    calls = {"fused": fused, "raw": plain, "raw_inplace": plain_inplace}
+    def unfused():  # one message per gradient: what fusion saves
+        for g in grads:
+            comm.allreduce_sum(g)
+
+    def wrapped():  # the fused buffer's all-reduce through tapegrad's communicator, no packing
+        comm.allreduce_sum_inplace(inplace_buf)
+
+    calls = {"fused": fused, "unfused": unfused, "communicator_inplace": wrapped,
+             "raw": plain, "raw_inplace": plain_inplace}
     rates: dict = {k: [] for k in calls}
     for _ in range(5):  # alternate, so all see the same machine
         for k, f in calls.items():
