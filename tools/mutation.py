@@ -382,10 +382,13 @@ def main() -> int:
                         help="seconds a mutant may run before it counts as killed")
     parser.add_argument("--report", help="write every result to this JSON file")
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
+    parser.add_argument("--match", help="only the mutants whose name contains this text")
+    parser.add_argument("--tests", nargs="+", default=TESTS,
+                        help="the test paths to run the mutants against (default: TESTS)")
     args = parser.parse_args()
     os.chdir(ROOT)
     sys.path.insert(0, ROOT)
-    mutants = all_mutants()
+    mutants = [m for m in all_mutants() if args.match is None or args.match in m["name"]]
     if args.list:
         print("\n".join(m["name"] for m in mutants))
         print(f"{len(mutants)} mutants")
@@ -393,7 +396,7 @@ def main() -> int:
     if args.sample:
         mutants = random.Random(args.seed).sample(mutants, min(args.sample, len(mutants)))
     t0 = time.monotonic()
-    runner = run(mutants, TESTS, args.timeout,
+    runner = run(mutants, args.tests, args.timeout,
                  log=lambda line: print(line, file=sys.__stdout__, flush=True))
     results = runner.results
     if runner.unmutated_failures:
