@@ -59,7 +59,7 @@ def _weighted_squares(t):
 
 
 W3 = np.arange(1.0, 10.0).reshape(3, 3)  # weights for gauge-invariant functions of vectors
-SQ = [((3, 3),), ((2, 3, 3),)]
+SQ = [((3, 3),), ((2, 1, 3, 3),)]  # two batch axes: a rule reading shape[1] for n fails
 GRAD_CASES = [
     GradCase("matmul", tf.matmul, MATMUL_SHAPES),
     GradCase("matmul_transposed", lambda x, y: tf.matmul(x, y, transpose_a=True,
