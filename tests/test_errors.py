@@ -327,3 +327,11 @@ def test_tf_error_classes(name, python_base):
     assert issubclass(cls, tf.errors.OpError) and issubclass(cls, python_base)
     with pytest.raises(python_base, match="boom"):
         raise cls("boom")
+
+
+def test_mixed_dtypes_name_both_and_suggest_casting_to_the_first():
+    with pytest.raises(TypeError, match=r"add: operands have different dtypes \(float32\[1\], "
+                                        r"float64\[1\]\).*tf\.cast\(y, tf\.float32\)"):
+        tf.add(tf.constant([1.0]), tf.constant([1.0], tf.float64))
+    with pytest.raises(TypeError, match=r"tf\.cast\(y, tf\.int32\)"):
+        tf.multiply(tf.constant([2]), tf.constant([1.0]))

@@ -18,7 +18,9 @@ unmutated code under a profiler that records which of the mutated functions it c
 long it takes. Then for each mutant the one function whose code changed gets the mutated code
 (``__code__``) and the tests that call it run, fastest first, until one fails (*killed*) or none
 is left (*survived*; a mutant no test reaches survives too). A mutant running past ``--timeout``
-seconds counts as killed, as in mutmut. Exits non-zero when the score is below ``--min-score``.
+seconds counts as killed, as in mutmut. After each mutant the thread's listener stack is put
+back as it was (a mutant that breaks a tape's exit would leave it listening to later tests).
+Exits non-zero when the score is below ``--min-score``.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 TESTS = ["tests/ops", "tests/test_ties.py", "tests/test_dtype_table.py", "tests/test_tape.py",
          "tests/test_forward.py", "tests/test_custom.py", "tests/test_tensor.py",
          "tests/test_variable.py", "tests/test_registry.py", "tests/test_public_gradients.py",
-         "tests/test_packing.py", "tests/test_scatter.py", "tests/test_function.py"]
+         "tests/test_packing.py", "tests/test_scatter.py", "tests/test_function.py",
+         "tests/test_errors.py"]
 RULE_METHODS = {"defvjp", "defjvp", "defvjps"}
 # the autodiff engine: every function and method in these files is mutated
 ENGINE = ["tapegrad/engine/tape.py", "tapegrad/engine/backward.py", "tapegrad/engine/jacobians.py",
@@ -344,6 +347,8 @@ class Runner:
         return reach, cost
 
     def _run(self, plan: list, items: list) -> str:
+        from tapegrad.engine.state import STATE  # the package under test, imported late
+        listeners = list(STATE.listeners)  # a mutant may leave a tape listening: undo that
         saved = [(f, f.__code__) for f, _ in plan]
         for f, code in plan:
             f.__code__ = code
@@ -361,6 +366,8 @@ class Runner:
             signal.signal(signal.SIGALRM, previous)
             for f, code in saved:
                 f.__code__ = code
+            STATE.listeners[:] = listeners
+            STATE.refresh()
 
 
 def run(mutants: list[dict], tests: list[str], timeout: float = 60.0, log=print) -> Runner:
