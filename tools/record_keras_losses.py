@@ -2,7 +2,10 @@
 per-example values, and each class with sample weights and every reduction.
 
 Run with a Python that has TensorFlow 2.21 and Keras 3 installed (never a tapegrad
-dependency): ``python tools/record_keras_losses.py``.
+dependency): ``python tools/record_keras_losses.py``. Under "extra", the losses with their
+own kinds of input (CTC: integer labels and logits; Circle: class labels and embeddings; the
+generalized cross-entropy: integer labels and probabilities) keep their per-example values,
+each reduction with sample weights, and the gradient of the summed values w.r.t. ``y_pred``.
 """
 
 import json
@@ -42,6 +45,44 @@ KWARGS = {
 }
 
 
+_RNG = np.random.default_rng(7)
+_EMB = _RNG.normal(size=(6, 4)).astype(np.float32)
+EXTRA = {
+    "ctc": ("CTC", [[1, 2, 2, 0], [3, 0, 0, 0], [2, 1, 3, 1], [0, 0, 0, 0]],
+            _RNG.normal(size=(4, 7, 4)).astype(np.float32).tolist(), {}),
+    "circle": ("Circle", [0, 1, 0, 2, 1, 0],
+               (_EMB / np.linalg.norm(_EMB, axis=1, keepdims=True)).tolist(),
+               dict(gamma=4.0, margin=0.25)),
+    "categorical_generalized_cross_entropy": (
+        "CategoricalGeneralizedCrossEntropy", [2, 0, 1],
+        [[0.1, 0.2, 0.7], [0.5, 0.25, 0.25], [0.3, 0.6, 0.1]], dict(q=0.7)),
+}
+EXTRA_WEIGHTS = {"ctc": [1.0, 0.5, 2.0, 1.0], "circle": [1.0, 0.5, 2.0, 1.0, 1.0, 0.25],
+                 "categorical_generalized_cross_entropy": [1.0, 0.5, 2.0]}
+
+
+def _extra() -> dict:
+    import tensorflow as tf  # the gradient w.r.t. y_pred
+
+    out = {}
+    for fn, (cls, y_true, y_pred, kwargs) in EXTRA.items():
+        pred = tf.constant(np.array(y_pred, np.float32))
+        with tf.GradientTape() as tape:
+            tape.watch(pred)
+            values = getattr(keras.losses, fn)(np.array(y_true), pred, **kwargs)
+            total = tf.reduce_sum(values)
+        case = {"class": cls, "y_true": y_true, "y_pred": y_pred, "kwargs": kwargs,
+                "values": np.asarray(values).tolist(),
+                "grad": np.asarray(tape.gradient(total, pred)).tolist(),
+                "sample_weight": EXTRA_WEIGHTS[fn]}
+        for reduction in ("sum_over_batch_size", "sum", "none"):
+            loss = getattr(keras.losses, cls)(reduction=reduction, **kwargs)
+            case[reduction] = np.asarray(loss(np.array(y_true), pred, sample_weight=np.array(
+                EXTRA_WEIGHTS[fn], np.float32))).tolist()
+        out[fn] = case
+    return out
+
+
 def main() -> None:
     out = {"y_true": Y_TRUE, "sample_weight": WEIGHTS, "cases": {}}
     y_true = np.array(Y_TRUE, np.float32)
@@ -56,6 +97,7 @@ def main() -> None:
             case[reduction] = np.asarray(loss(y_true, y_pred, sample_weight=np.array(WEIGHTS))
                                          ).tolist()
         out["cases"][fn] = case
+    out["extra"] = _extra()
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_losses.json")
     with open(path, "w") as f:
         json.dump(out, f)

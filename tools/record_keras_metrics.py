@@ -26,6 +26,8 @@ REGRESSION = ["MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageEr
 CLASS_TRUE = [[0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]]
 CLASS_PRED = [[0.1, 0.5, 0.4], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.3, 0.3, 0.4],
               [0.5, 0.25, 0.25]]
+LABELS_TRUE = [0, 1, 2, 2, 1]
+LABELS_PRED = [0, 2, 2, 1, 1]
 # (metric, constructor arguments, inputs): "binary" are Y_TRUE/Y_PRED, "regression" the same
 # shifted by 0.5, "onehot"/"sparse" the three-class inputs
 FAMILIES = [
@@ -50,7 +52,37 @@ FAMILIES = [
     ("AUC", {"multi_label": True, "num_labels": 2, "label_weights": [0.3, 0.7]}, "binary"),
     ("AUC", {"multi_label": True, "curve": "PR"}, "binary"),
     ("AUC", {"from_logits": True, "curve": "PRGAIN"}, "regression"),
+    # a rate at the best threshold holding another to a floor
+    ("PrecisionAtRecall", {"recall": 0.5}, "binary"),
+    ("PrecisionAtRecall", {"recall": 0.8, "num_thresholds": 7}, "binary"),
+    ("PrecisionAtRecall", {"recall": 0.5, "num_thresholds": 1}, "binary"),
+    ("PrecisionAtRecall", {"recall": 0.6, "class_id": 1}, "binary"),
+    ("RecallAtPrecision", {"precision": 0.6}, "binary"),
+    ("RecallAtPrecision", {"precision": 0.9, "num_thresholds": 11, "class_id": 0}, "binary"),
+    ("RecallAtPrecision", {"precision": 1.0}, "binary"),
+    ("SensitivityAtSpecificity", {"specificity": 0.5}, "binary"),
+    ("SensitivityAtSpecificity", {"specificity": 0.9, "num_thresholds": 5}, "binary"),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.5}, "binary"),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.8, "class_id": 1}, "binary"),
+    # intersection over union: class indices, probabilities, one-hot
+    ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "labels"),
+    ("IoU", {"num_classes": 3, "target_class_ids": [1], "ignore_class": 0}, "labels"),
+    ("IoU", {"num_classes": 3, "target_class_ids": [0, 1], "dtype": "float32"}, "labels"),
+    ("MeanIoU", {"num_classes": 3}, "labels"),
+    ("MeanIoU", {"num_classes": 3, "sparse_y_pred": False}, "sparse"),
+    ("BinaryIoU", {}, "column"),
+    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}, "column"),
+    ("OneHotIoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "onehot"),
+    ("OneHotMeanIoU", {"num_classes": 3}, "onehot"),
+    # correlations along the last axis, averaged over the examples
+    ("ConcordanceCorrelation", {}, "regression"),
+    ("PearsonCorrelation", {}, "classes"), ("ConcordanceCorrelation", {}, "classes"),
 ]
+# the per-example metric functions (keras.metrics.binary_accuracy ...)
+FUNCTIONS = [("binary_accuracy", {}, "binary"), ("binary_accuracy", {"threshold": 0.7}, "binary"),
+             ("categorical_accuracy", {}, "onehot"), ("sparse_categorical_accuracy", {}, "sparse"),
+             ("pearson_correlation", {}, "classes"), ("concordance_correlation", {}, "classes"),
+             ("huber", {}, "regression"), ("binary_focal_crossentropy", {}, "binary")]
 
 
 def inputs(kind: str) -> tuple:
@@ -63,6 +95,14 @@ def inputs(kind: str) -> tuple:
         return np.argmax(CLASS_TRUE, -1), np.array(CLASS_PRED, np.float32)
     if kind == "values":
         return (p[:, 0],)
+    if kind == "column":  # one label per example
+        return t[:, 1], p[:, 1]
+    if kind == "labels":  # class indices, some out of range of the predictions' classes
+        return np.array(LABELS_TRUE), np.array(LABELS_PRED)
+    if kind == "classes":  # scores against scores (the correlations)
+        return np.array(CLASS_PRED, np.float32)[:, ::-1] + 0.1 * np.array(CLASS_TRUE,
+                                                                         np.float32), \
+            np.array(CLASS_PRED, np.float32)
     return t, p
 
 
@@ -78,6 +118,15 @@ def _families() -> list:
             out.append({"name": name, "kwargs": kwargs, "inputs": kind,
                         "weighted": sw is not None,
                         "result": np.asarray(m.result()).tolist()})
+    return out
+
+
+def _functions() -> list:
+    out = []
+    for name, kwargs, kind in FUNCTIONS:
+        value = getattr(keras.metrics, name)(*inputs(kind), **kwargs)
+        out.append({"name": name, "kwargs": kwargs, "inputs": kind,
+                    "result": np.asarray(value).tolist()})
     return out
 
 
@@ -100,7 +149,8 @@ def main() -> None:
             cases.append({"name": name, "thresholds": None, "weighted": sw is not None,
                           "regression": True, "result": float(m.result())})
     out = {"y_true": Y_TRUE, "y_pred": Y_PRED, "sample_weight": WEIGHTS, "cases": cases,
-           "classes": {"y_true": CLASS_TRUE, "y_pred": CLASS_PRED}, "families": _families()}
+           "classes": {"y_true": CLASS_TRUE, "y_pred": CLASS_PRED}, "families": _families(),
+           "labels": {"y_true": LABELS_TRUE, "y_pred": LABELS_PRED}, "functions": _functions()}
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "keras_metrics.json")
     with open(path, "w") as f:
         json.dump(out, f)

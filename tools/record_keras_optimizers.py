@@ -5,6 +5,8 @@ dependency): ``python tools/record_keras_optimizers.py``. Each optimizer takes t
 float32 variable with the fixed gradients below; the file keeps the variable after each step.
 It also keeps three steps on a matrix (Adafactor factors it), each schedule's values at a few
 steps, and a LossScaleOptimizer's variable, scale and counters through an inf gradient.
+Under "float64", every optimizer takes the same three steps on a float64 variable: Keras 3
+updates it in float64 (the float32 learning rate cast to float64).
 """
 
 import json
@@ -59,6 +61,25 @@ SCHEDULES = {
                                 m_mul=0.5, alpha=0.1),
 }
 STEPS = [0, 1, 2, 3, 4, 5, 6, 7, 9, 12, 20]
+# a float64 variable: each optimizer (and the base's weight decay and moving averages)
+FLOAT64_CASES = {
+    "SGD": dict(learning_rate=0.1, momentum=0.9, nesterov=True),
+    "Adam": dict(learning_rate=0.1, amsgrad=True),
+    "AdamW": dict(learning_rate=0.1),
+    "Adamax": dict(learning_rate=0.1),
+    "Adagrad": dict(learning_rate=0.1),
+    "Adadelta": dict(learning_rate=1.0),
+    "RMSprop": dict(learning_rate=0.1, centered=True, momentum=0.5),
+    "Nadam": dict(learning_rate=0.1),
+    "Ftrl": dict(learning_rate=0.1, l1_regularization_strength=0.01,
+                 l2_regularization_strength=0.02, l2_shrinkage_regularization_strength=0.03,
+                 beta=0.1),
+    "Lion": dict(learning_rate=0.1),
+    "Lamb": dict(learning_rate=0.1),
+    "Adafactor": dict(learning_rate=0.1),
+    "Adam+ema": dict(learning_rate=0.1, use_ema=True, ema_momentum=0.9),
+    "SGD+weight_decay": dict(learning_rate=0.1, weight_decay=0.2),
+}
 # LossScaleOptimizer: finite, finite, inf, finite gradients (scaled by the loss scale)
 LSO_GRADS = [[0.1, -0.2, 0.3], [-0.5, 0.4, 1.5], [float("inf"), 0.0, 1.0], [0.25, 0.0, -2.0]]
 
@@ -92,6 +113,16 @@ def record() -> dict:
             float(getattr(keras.optimizers.schedules, name)(**kwargs)(s)) for s in STEPS]}
         for name, kwargs in SCHEDULES.items()}}
     out["loss_scale"] = _loss_scale()
+    out["float64"] = {"cases": {}}
+    for name, kwargs in FLOAT64_CASES.items():
+        var = keras.Variable(np.array(START, np.float64), dtype="float64")
+        opt = getattr(keras.optimizers, name.split("+")[0])(**kwargs)
+        steps = []
+        for g in GRADS:
+            opt.apply_gradients([(np.array(g, np.float64), var)])
+            assert var.dtype == "float64"
+            steps.append([float(v) for v in np.asarray(var)])
+        out["float64"]["cases"][name] = {"kwargs": kwargs, "after_each_step": steps}
     return out
 
 

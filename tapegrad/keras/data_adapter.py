@@ -71,6 +71,20 @@ def _length(x: Any) -> int:
     return int(x.shape[0])
 
 
+def _check_examples(part: Any, name: str, who: str) -> None:
+    """Refuse a part of array data that has no axis of examples: a string, a number, a
+    0-d array (each leaf of a list/dict alike)."""
+    if isinstance(part, (list, tuple)) and not isinstance(part, (str, bytes)):
+        for v in part:
+            _check_examples(v, name, who)
+    elif isinstance(part, dict):
+        for v in part.values():
+            _check_examples(v, name, who)
+    elif part is not None and (isinstance(part, (str, bytes)) or np.ndim(part) == 0):
+        raise ValueError(f"{who}: {name} must be an array or a tensor with one row per example "
+                         f"(or a list/dict of them), got {type(part).__name__} {part!r:.40}.")
+
+
 def _take(x: Any, idx: Any) -> Any:
     if x is None:
         return None
@@ -163,14 +177,18 @@ class EpochIterator:
         if self.arrays:
             self._init_arrays(x, y, sample_weight, int(batch_size or 32))
         else:
-            if y is not None or sample_weight is not None:
-                raise ValueError(f"{who}: when x is a dataset or a generator, y and "
-                                 "sample_weight must not be given: they come from the data "
-                                 "it yields.")
+            if isinstance(x, (str, bytes)):  # iterable, but not data (Keras 3: ValueError)
+                raise ValueError(f"{who}: unrecognized data type: x={x!r:.40} (of type "
+                                 f"{type(x).__name__}); pass arrays, tensors, a Dataset or a "
+                                 f"generator.")
             if not hasattr(x, "__iter__") and not hasattr(x, "__next__"):
                 raise TypeError(f"{who}: unrecognized data type: x={x!r} (of type "
                                 f"{type(x).__name__}); pass arrays, tensors, a Dataset or a "
                                 f"generator.")
+            if y is not None or sample_weight is not None:
+                raise ValueError(f"{who}: when x is a dataset or a generator, y and "
+                                 "sample_weight must not be given: they come from the data "
+                                 "it yields.")
             self.x = x
             self.num_batches = _num_batches(x, self.steps_per_epoch, who)
             self.steps = (self.steps_per_epoch if self.steps_per_epoch is not None
@@ -178,6 +196,8 @@ class EpochIterator:
             self._seen = 0
 
     def _init_arrays(self, x: Any, y: Any, sample_weight: Any, batch_size: int) -> None:
+        for name, part in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+            _check_examples(part, name, self.who)
         self.x, self.y = _values(x), None if y is None else _values(y)
         self.n = _length(self.x)
         if self.n == 0:

@@ -4,19 +4,21 @@ class sub-folders, decoded with Pillow (the ``image`` extra) and resized with
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
 from ..data import Dataset
 from ..ops import image_resize as _resize
+from .directory_index import (check_validation_split_arg, index_directory,
+                              training_or_validation_split)
 
 __all__ = ["image_dataset_from_directory"]
 
 _EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 _MAX_PIXELS = 1 << 28  # refuse images that would decode to more pixels than this
+_WHO = "image_dataset_from_directory"
 
 
 def _pillow() -> Any:
@@ -26,27 +28,6 @@ def _pillow() -> Any:
         raise ImportError('image_dataset_from_directory needs Pillow to decode images: '
                           'pip install "tapegrad[image]".') from None
     return Image
-
-
-def _index(directory: str, class_names: Any, follow_links: bool) -> tuple[list, list, list]:
-    """Keras's walk: the class sub-folders in sorted order (or ``class_names``), each one's
-    image files in sorted walk order, with the class index as label."""
-    found = sorted(d for d in os.listdir(directory)
-                   if os.path.isdir(os.path.join(directory, d)))
-    if class_names is not None:
-        if sorted(class_names) != found and set(class_names) != set(found):
-            raise ValueError(f"image_dataset_from_directory: class_names {list(class_names)} "
-                             f"do not match the sub-folders of {directory!r}: {found}.")
-        found = list(class_names)
-    paths, labels = [], []
-    for label, name in enumerate(found):
-        for root, _, files in sorted(os.walk(os.path.join(directory, name),
-                                             followlinks=follow_links)):
-            for f in sorted(files):
-                if f.lower().endswith(_EXTENSIONS):
-                    paths.append(os.path.join(root, f))
-                    labels.append(label)
-    return paths, labels, found
 
 
 def _load(path: str, channels: int, size: tuple, interpolation: str) -> np.ndarray:
@@ -64,18 +45,6 @@ def _load(path: str, channels: int, size: tuple, interpolation: str) -> np.ndarr
     return _resize.resize(array, size, method=interpolation).numpy()
 
 
-def _split(paths: list, labels: list, validation_split: Any, subset: Any) -> tuple[list, list]:
-    if not validation_split:
-        return paths, labels
-    if subset not in ("training", "validation"):
-        raise ValueError(f"image_dataset_from_directory: with validation_split, subset must "
-                         f"be 'training' or 'validation', got {subset!r}.")
-    n = int(validation_split * len(paths))
-    if subset == "training":
-        return paths[:len(paths) - n], labels[:len(labels) - n]
-    return paths[len(paths) - n:], labels[len(labels) - n:]
-
-
 def image_dataset_from_directory(directory: str, labels: Any = "inferred",
                                  label_mode: str | None = "int", class_names: Any = None,
                                  color_mode: str = "rgb", batch_size: int | None = 32,
@@ -88,10 +57,14 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
     """A Dataset of ``(images, labels)`` batches from ``directory/<class>/<image>`` files:
     float32 images of ``image_size`` (``tf.image.resize`` with ``interpolation``), labels by
     ``label_mode`` (``"int"``, ``"categorical"``, ``"binary"`` or None for images only). The
-    Dataset has ``class_names`` and ``file_paths``."""
-    if labels != "inferred" or crop_to_aspect_ratio or pad_to_aspect_ratio:
-        raise NotImplementedError("image_dataset_from_directory: only labels='inferred' and "
-                                  "plain resizing are supported by tapegrad.")
+    Dataset has ``class_names`` and ``file_paths``. The files, their order for a ``seed``
+    and the validation split are Keras 3's (``directory_index.py``)."""
+    if crop_to_aspect_ratio or pad_to_aspect_ratio:
+        raise NotImplementedError("image_dataset_from_directory: crop_to_aspect_ratio and "
+                                  "pad_to_aspect_ratio are not supported by tapegrad.")
+    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
+        raise ValueError(f"{_WHO}: `labels` should be 'inferred', None or a list/tuple of "
+                         f"integer labels, one per image file; received: labels={labels!r}.")
     if color_mode not in _CHANNELS:
         raise ValueError(f"image_dataset_from_directory: color_mode must be one of "
                          f"{sorted(_CHANNELS)}, got {color_mode!r}.")
@@ -99,23 +72,25 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
         raise ValueError(f"image_dataset_from_directory: label_mode must be 'int', "
                          f"'categorical', 'binary' or None, got {label_mode!r}.")
     _pillow()
-    paths, targets, names = _index(directory, class_names, follow_links)
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    check_validation_split_arg(validation_split, subset if subset != "both" else None,
+                               shuffle, seed, _WHO)
+    if subset == "both":
+        raise NotImplementedError(f"{_WHO}: subset='both' is not supported by tapegrad; "
+                                  f"call it twice, with 'training' and 'validation'.")
+    seed = np.random.randint(1e6) if seed is None else seed
+    paths, targets, names = index_directory(directory, labels, _EXTENSIONS, class_names,
+                                            shuffle, seed, follow_links, verbose, _WHO)
     if label_mode == "binary" and len(names) != 2:
         raise ValueError(f"image_dataset_from_directory: label_mode='binary' needs exactly 2 "
                          f"classes, found {len(names)}: {names}.")
-    if shuffle:  # the same permutation as Keras 3 for the same seed
-        seed = np.random.randint(1e6) if seed is None else seed
-        np.random.RandomState(seed).shuffle(paths)
-        np.random.RandomState(seed).shuffle(targets)
-    if verbose:
-        print(f"Found {len(paths)} files belonging to {len(names)} classes.")
-    paths, targets = _split(paths, targets, validation_split, subset)
-    if verbose and validation_split:
-        print(f"Using {len(paths)} files for {subset}.")
+    paths, targets = training_or_validation_split(paths, targets, validation_split, subset,
+                                                  verbose)
     size = tuple(int(s) for s in image_size)
     images = np.stack([_load(p, _CHANNELS[color_mode], size, interpolation) for p in paths]) \
         if paths else np.zeros((0,) + size + (_CHANNELS[color_mode],), np.float32)
-    y = np.asarray(targets, np.int32)
+    y = np.asarray(targets if targets is not None else [], np.int32)
     if label_mode == "categorical":
         y = np.eye(len(names), dtype=np.float32)[y]
     elif label_mode == "binary":

@@ -13,6 +13,7 @@ or unpickled: a config is plain JSON and a Python function is found by its regis
 from __future__ import annotations
 
 import inspect
+import operator
 import threading
 from typing import Any, Callable, Iterator
 
@@ -23,7 +24,11 @@ from ..engine.variable import Variable
 from . import activations, constraints, initializers, layers, losses, metrics, mixed_precision
 from . import optimizers, regularizers
 from .base_layer import Layer
+from .keras_tensor import _Operation, symbolic_call
 from .layers.core.input_layer import InputLayer
+from .saved_operations import (anonymous_function_entry, constant_entry, constant_from,
+                               is_operation_entry, lambda_function_from, operation_entry,
+                               operation_from)
 from .optimizers.schedules import LearningRateSchedule
 
 __all__ = ["register_keras_serializable", "get_registered_name", "get_registered_object",
@@ -170,9 +175,13 @@ def _function(fn: Callable) -> Any:
     if name and (getattr(activations, name, None) is fn or getattr(losses, name, None) is fn
                  or getattr(metrics, name, None) is fn):
         return name
+    if name == "<lambda>":  # Keras's record of the code; tapegrad never reads it back
+        return serialize_keras_object(anonymous_function_entry(fn))
+    if name and name.isidentifier():  # by name, as Keras: loading needs custom_objects
+        return {"module": "builtins", "class_name": "function", "config": name,
+                "registered_name": "function"}
     raise ValueError(f"Cannot save the function {fn!r}: register it with "
-                     f"@keras.saving.register_keras_serializable() (tapegrad never stores "
-                     f"Python code in a file).")
+                     f"@keras.saving.register_keras_serializable().")
 
 
 def serialize_keras_object(obj: Any) -> Any:
@@ -356,10 +365,17 @@ def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
         return _function_from(config, custom_objects)
     if config["class_name"] in ("DTypePolicy", "Policy", "FloatDTypePolicy"):
         return (config["config"] or {}).get("name", "float32")
-    if config["class_name"] == "__lambda__" or config["class_name"] == "Lambda":
-        raise ValueError("Cannot load a Lambda layer from a file: its function would be Python "
-                         "code, which tapegrad never runs from a file. Rebuild that part of the "
-                         "model in code and load only the weights.")
+    if config["class_name"] == "__lambda__":
+        raise ValueError("Cannot load an anonymous function from a file: it is stored as "
+                         "Python code, which tapegrad never runs from a file.")
+    if is_operation_entry(config):
+        return operation_from(config)
+    if config["class_name"] == "Lambda" and config.get("module") in ("keras.layers", None):
+        inner = dict(config["config"] or {})
+        inner["function"] = lambda_function_from(
+            inner.get("function"), inner.get("name", "lambda"), custom_objects,
+            lambda c: _function_from(c, custom_objects))
+        config = {**config, "config": inner}
     cls = _find(config, custom_objects)
     if not inspect.isclass(cls):
         return cls
@@ -373,6 +389,8 @@ def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
     build = config.get("build_config") or {}
     if isinstance(obj, Layer) and not obj.built and build.get("input_shape") is not None:
         obj.build(_shape(build["input_shape"]))
+        if obj.__dict__.get("_built_input_shape") is None:  # kept, so a re-save writes it
+            obj._built_input_shape = _shape(build["input_shape"])
         obj.built = True
     return obj
 
@@ -435,11 +453,8 @@ def _functional_config(model: Any) -> dict:
         own = [n for n in layer.__dict__.get("_inbound_nodes", [])
                if id(n) in in_graph or not (n.args or n.kwargs)]
         index.update({id(n): i for i, n in enumerate(own)})
-    for node in graph.nodes:
-        if not isinstance(node.layer, Layer):
-            raise ValueError(f"Cannot save the functional model '{model.name}': it applies the "
-                             f"Python operator '{node.layer.name}' to symbolic tensors. Use "
-                             f"layers (keras.layers.Add, …) so that the model can be saved.")
+    operations = [n for n in graph.nodes if isinstance(n.layer, _Operation)]
+    index.update({id(n): 0 for n in operations})  # an operator node is its operation's only
 
     def tensor(kt: Any) -> Any:
         if not hasattr(kt, "_node"):
@@ -461,6 +476,10 @@ def _functional_config(model: Any) -> dict:
             {"args": _map_tensors(tensor, list(n.args)), "kwargs": _map_tensors(tensor, n.kwargs)}
             for n in nodes])
         entries.append(entry)
+    for node in operations:  # Keras lists them among the layers; a reader orders by inputs
+        entries.append({**operation_entry(node.layer), "name": node.layer.name, "inbound_nodes": [
+            {"args": _map_tensors(tensor, list(node.args)),
+             "kwargs": _map_tensors(tensor, node.kwargs)}]})
     return {"name": model.name, "trainable": model.trainable, "layers": entries,
             "input_layers": _map_tensors(history, graph.inputs),
             "output_layers": _map_tensors(history, graph.outputs)}
@@ -471,8 +490,10 @@ def _map_tensors(fn: Callable, value: Any) -> Any:
         return [_map_tensors(fn, v) for v in value]
     if isinstance(value, dict):
         return {k: _map_tensors(fn, v) for k, v in value.items()}
-    return fn(value) if getattr(value, "_is_keras_tensor", False) else \
-        serialize_keras_object(value)
+    if getattr(value, "_is_keras_tensor", False):
+        return fn(value)
+    tagged = constant_entry(value)  # slices, ..., arrays: Keras's tagged records
+    return tagged if tagged is not None else serialize_keras_object(value)
 
 
 def _revive_sequential(cls: Any, config: dict, custom_objects: dict | None) -> Any:
@@ -508,9 +529,9 @@ def _revive_functional(cls: Any, config: dict, custom_objects: dict | None) -> A
             return outputs[(name, node)][i]
         if isinstance(value, list):
             return [lookup(v) for v in value]
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "class_name" not in value:
             return {k: lookup(v) for k, v in value.items()}
-        return value
+        return constant_from(value)
 
     while pending:
         ready = [(layer, node) for layer, node in pending if _ready(node, outputs)]
@@ -520,7 +541,13 @@ def _revive_functional(cls: Any, config: dict, custom_objects: dict | None) -> A
                              f"the inputs of layers {names} never become available.")
         layer, node = ready[0]
         pending.remove((layer, node))
-        out = layer(*lookup(node.get("args", [])), **lookup(node.get("kwargs", {})))
+        args, kwargs = lookup(node.get("args", [])), lookup(node.get("kwargs", {}))
+        if isinstance(layer, _Operation):  # recorded as the saved operation, under its name
+            if layer.fn is operator.getitem and isinstance(args[1], list):
+                args[1] = tuple(args[1])  # JSON keeps an index tuple as a list
+            out = symbolic_call(layer, tuple(args), kwargs)
+        else:
+            out = layer(*args, **_call_kwargs(layer, kwargs))
         n = calls.get(layer.name, 0)
         calls[layer.name] = n + 1
         outputs[(layer.name, n)] = _flat(out)
@@ -534,6 +561,15 @@ def _revive_functional(cls: Any, config: dict, custom_objects: dict | None) -> A
 
     return cls(resolve(config["input_layers"]), resolve(config["output_layers"]),
                name=config.get("name"))
+
+
+def _call_kwargs(layer: Layer, kwargs: dict) -> dict:
+    """A node's keyword arguments without the ``None`` ones (Keras writes ``mask=None`` for
+    a Lambda) that the layer's ``call`` does not take."""
+    params = inspect.signature(layer.call).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k in params or v is not None}
 
 
 def _flat(value: Any) -> list:

@@ -25,6 +25,7 @@ from .callbacks import (BackupAndRestore, CallbackList, CSVLogger, History, Mode
                         TensorBoard)
 from .data_adapter import (EpochIterator, _is_arrays, _length, train_validation_split,
                            unpack_x_y_sample_weight)
+from .validation_data import check_validation_data
 
 __all__ = ["Trainer", "History"]
 
@@ -271,6 +272,9 @@ class Trainer:
                 (x, y, sample_weight), validation_split)
         data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                              class_weight, who="Model.fit")
+        if validation_data is not None:  # refused now rather than after an epoch's training
+            validation_data = check_validation_data(self, validation_data,
+                                                    validation_batch_size or batch_size)
         cbs = self._callbacks(callbacks, verbose, epochs, data.steps, history=True)
         self.stop_training = False
         self._initial_epoch = None
@@ -285,7 +289,7 @@ class Trainer:
             logs = self._run_epoch(data, cbs)
             if validation_data is not None and _due(validation_freq, epoch):
                 val = self._validate(validation_data, validation_batch_size or batch_size,
-                                     validation_steps, cbs)
+                                     validation_steps, cbs, epoch)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -307,14 +311,16 @@ class Trainer:
                 break
         return dict(logs)
 
-    def _validate(self, validation_data: Any, batch_size: int | None, steps: int | None,
-                  cbs: CallbackList) -> dict:
-        if isinstance(validation_data, (tuple, list)):
-            vx, vy, vsw = unpack_x_y_sample_weight(validation_data)
-        else:
-            vx, vy, vsw = validation_data, None, None
-        return self.evaluate(vx, vy, batch_size=batch_size, sample_weight=vsw, steps=steps,
-                             callbacks=cbs, return_dict=True)
+    def _validate(self, validation_data: tuple, batch_size: int | None, steps: int | None,
+                  cbs: CallbackList, epoch: int) -> dict:
+        vx, vy, vsw = validation_data
+        try:
+            return self.evaluate(vx, vy, batch_size=batch_size, sample_weight=vsw, steps=steps,
+                                 callbacks=cbs, return_dict=True)
+        except (ValueError, TypeError) as e:  # a target shape the loss refuses, ...
+            e.add_note(f"(raised by Model.fit while evaluating validation_data at the end of "
+                       f"epoch {epoch + 1})")
+            raise
 
     @_dist.in_model_scope
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,

@@ -13,9 +13,11 @@ import numpy as np
 from ..ops import random as _random
 from .dataset_utils import split_dataset, timeseries_dataset_from_array
 from .image_dataset import image_dataset_from_directory
+from .text_dataset import text_dataset_from_directory
 
 __all__ = ["Progbar", "to_categorical", "normalize", "pad_sequences", "set_random_seed",
-           "timeseries_dataset_from_array", "split_dataset", "image_dataset_from_directory"]
+           "timeseries_dataset_from_array", "split_dataset", "image_dataset_from_directory",
+           "text_dataset_from_directory"]
 
 
 def _fmt(v: float) -> str:

@@ -54,7 +54,7 @@ def test_seeded_shuffle_and_validation_split_pick_keras_files():
 def test_bad_arguments_and_missing_pillow(monkeypatch):
     with pytest.raises(ValueError, match="color_mode"):
         tf.keras.utils.image_dataset_from_directory(FOLDER, color_mode="cmyk")
-    with pytest.raises(ValueError, match="subset must"):
+    with pytest.raises(ValueError, match="if `subset` is set, `validation_split` must be set"):
         tf.keras.utils.image_dataset_from_directory(FOLDER, validation_split=0.2,
                                                     verbose=False)
     import builtins
@@ -68,3 +68,17 @@ def test_bad_arguments_and_missing_pillow(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pil)
     with pytest.raises(ImportError, match=r'tapegrad\[image\]'):
         tf.keras.utils.image_dataset_from_directory(FOLDER)
+
+
+def test_labels_none_or_a_list_as_keras():
+    """``labels=None`` gives images only; a list labels the files in sorted walk order and
+    names the classes after the sorted labels (Keras 3's index_directory, shared with
+    text_dataset_from_directory)."""
+    images = tf.keras.utils.image_dataset_from_directory(
+        FOLDER, labels=None, image_size=(5, 7), shuffle=False, verbose=False)
+    batch = next(iter(images))
+    assert batch.shape == (5, 5, 7, 3) and images.class_names is None
+    listed = tf.keras.utils.image_dataset_from_directory(
+        FOLDER, labels=[3, 1, 3, 1, 1], image_size=(5, 7), shuffle=False, verbose=False)
+    _, labels = next(iter(listed))
+    assert labels.numpy().tolist() == [3, 1, 3, 1, 1] and listed.class_names == ["1", "3"]

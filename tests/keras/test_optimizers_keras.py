@@ -107,3 +107,53 @@ def test_new_optimizers_by_name_round_trip_config(name):
     config = opt.get_config()
     twin = type(opt)(**config)
     assert twin.get_config() == config
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE["float64"]["cases"]))
+def test_float64_variables_update_in_float64_as_keras(name):
+    """Keras 3 casts the learning rate and the hyperparameters to the variable's dtype: a
+    float64 variable stays float64 and matches Keras's float64 steps far below float32's
+    resolution (rtol 1e-12)."""
+    case = FIXTURE["float64"]["cases"][name]
+    var = tf.Variable(np.array(FIXTURE["start"], np.float64))
+    opt = getattr(tf.keras.optimizers, name.split("+")[0])(**case["kwargs"])
+    for g, expected in zip(FIXTURE["grads"], case["after_each_step"]):
+        opt.apply_gradients([(tf.constant(np.array(g, np.float64)), var)])
+        assert var.dtype == tf.float64
+        np.testing.assert_allclose(var.numpy(), expected, rtol=1e-12, atol=1e-15)
+    assert all(v.dtype == tf.float64 for v in opt.variables[2:])  # every slot is float64
+
+
+def test_float64_model_fits_in_float64():
+    """``Dense(dtype='float64')`` trains with every optimizer and keeps float64 weights."""
+    x = np.linspace(-1, 1, 24).reshape(8, 3)
+    y = x @ np.array([[1.0], [-2.0], [0.5]])
+    for name in ("sgd", "adam", "adamw", "adamax", "adagrad", "adadelta", "rmsprop", "nadam",
+                 "ftrl", "lion", "lamb", "adafactor"):
+        model = tf.keras.Sequential([tf.keras.Input((3,), dtype="float64"),
+                                     tf.keras.layers.Dense(1, dtype="float64")])
+        model.compile(optimizer=name, loss="mse")
+        before = [w.copy() for w in model.get_weights()]
+        model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+        after = model.get_weights()
+        assert all(w.dtype == np.float64 for w in after), name
+        assert any(not np.array_equal(a, b) for a, b in zip(before, after)), name
+
+
+def test_float64_loss_scale_optimizer_and_sparse_rows():
+    """The float32 dynamic scale meets a float64 loss and float64 gradients in their dtype;
+    an IndexedSlices gradient updates a float64 variable's rows."""
+    var = tf.Variable(np.array(FIXTURE["start"], np.float64))
+    opt = tf.keras.optimizers.LossScaleOptimizer(tf.keras.optimizers.SGD(0.5),
+                                                 initial_scale=4.0)
+    assert opt.scale_loss(tf.constant(1.5, tf.float64)).dtype == tf.float64
+    opt.apply_gradients([(tf.constant([4.0, 8.0, -4.0], tf.float64), var)])
+    lr = np.float64(np.float32(0.5))
+    np.testing.assert_allclose(var.numpy(), np.array(FIXTURE["start"]) - lr * np.array([1, 2, -1]),
+                               rtol=1e-15)
+    for name in ("sgd", "adagrad", "adam"):
+        var = tf.Variable(np.array(FIXTURE["start"], np.float64))
+        sparse = tf.IndexedSlices(tf.constant([1.0], tf.float64), tf.constant([1]),
+                                  tf.constant([3]))
+        tf.keras.optimizers.get(name).apply_gradients([(sparse, var)])
+        assert var.dtype == tf.float64 and var.numpy()[0] == 0.5 and var.numpy()[1] < -1.0

@@ -124,10 +124,17 @@ def test_functional_round_trip_with_shared_inputs(tmp_path):
     np.testing.assert_array_equal(twin([X, xb]).numpy(), model([X, xb]).numpy())
 
 
-def test_lambda_layers_are_never_loaded(tmp_path):
-    config = {"module": "keras.layers", "class_name": "Lambda", "config": {"function": "x"}}
-    with pytest.raises(ValueError, match="never runs from a file"):
+def test_the_code_of_an_anonymous_lambda_is_never_loaded(tmp_path):
+    code = {"class_name": "__lambda__", "config": {"code": "4wEAAAA=", "defaults": None,
+                                                   "closure": None}}
+    config = {"module": "keras.layers", "class_name": "Lambda",
+              "config": {"name": "anon", "function": code}}
+    with pytest.raises(ValueError, match="never runs from a file.*custom_objects=.'anon'"):
         keras.saving.deserialize_keras_object(config)
+    with pytest.raises(ValueError, match="Could not locate function 'unknown_fn'"):
+        keras.saving.deserialize_keras_object(
+            {"module": "keras.layers", "class_name": "Lambda", "config": {"function": {
+                "module": "builtins", "class_name": "function", "config": "unknown_fn"}}})
 
 
 def _zip(path, members):

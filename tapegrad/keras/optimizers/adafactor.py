@@ -12,8 +12,7 @@ from ...ops import math as _m
 from ...ops import reduce as _r
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
-from .base import Optimizer, _dense
-from .base import f32 as _f32
+from .base import Optimizer, _dense, cast_hyper
 
 __all__ = ["Adafactor"]
 
@@ -53,15 +52,16 @@ class Adafactor(Optimizer):
             self.add_variable_from_reference(v, "velocity")
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        dt = variable.dtype.as_numpy_dtype  # hyperparameters in the variable's dtype, as Keras
         g, lr = _dense(gradient), learning_rate
         step = _m.cast(self._iterations + np.int64(1), variable.dtype)
         if not callable(self._learning_rate) and self.relative_step:
             lr = _m.minimum(lr, 1 / _m.sqrt(step))
         v = self.slot(variable, "velocity")
         rho_t = _m.minimum(lr, 1 / _m.sqrt(step))
-        alpha_t = _m.maximum(_f32(self.epsilon_2), _rms(variable)) * rho_t
-        squared = _m.square(g) + _f32(self.epsilon_1)
-        beta_2_t = 1 - _m.pow(step, _f32(self.beta_2_decay))
+        alpha_t = _m.maximum(cast_hyper(self.epsilon_2, variable), _rms(variable)) * rho_t
+        squared = _m.square(g) + dt(self.epsilon_1)
+        beta_2_t = 1 - _m.pow(step, dt(self.beta_2_decay))
         if len(variable.shape) >= 2:
             r, c = self.slot(variable, "r"), self.slot(variable, "c")
             r.assign(beta_2_t * r + (1 - beta_2_t) * _r.reduce_mean(squared, axis=-1))
@@ -71,5 +71,5 @@ class Adafactor(Optimizer):
         else:
             v.assign(beta_2_t * v + (1 - beta_2_t) * squared)
         u_t = g / _m.sqrt(v)
-        u_t_hat = u_t / _m.maximum(_f32(1), _rms(u_t) / _f32(self.clip_threshold))
+        u_t_hat = u_t / _m.maximum(dt(1), _rms(u_t) / dt(self.clip_threshold))
         variable.assign_sub(alpha_t * u_t_hat)

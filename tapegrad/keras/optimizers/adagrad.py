@@ -10,7 +10,7 @@ from ...ops import math as _m
 from ...engine.indexed_slices import IndexedSlices
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
-from .base import Optimizer, rows, f32 as _f32
+from .base import Optimizer, rows
 
 __all__ = ["Adagrad"]
 
@@ -37,13 +37,14 @@ class Adagrad(Optimizer):
             self.add_variable_from_reference(v, "accumulator", self.initial_accumulator_value)
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        dt = variable.dtype.as_numpy_dtype  # hyperparameters in the variable's dtype, as Keras
         acc = self.slot(variable, "accumulator")
         if isinstance(gradient, IndexedSlices):
             # rows without a gradient change neither acc nor w: update only the touched rows
             idx, g = rows(gradient, variable.dtype)
             acc.scatter_sub(IndexedSlices(-np.square(g), idx, acc.shape))
-            step = (learning_rate._value * g) / np.sqrt(acc._value[idx] + _f32(self.epsilon))
+            step = (learning_rate._value * g) / np.sqrt(acc._value[idx] + dt(self.epsilon))
             variable.scatter_sub(IndexedSlices(step, idx, variable.shape))
             return
         acc.assign_add(_m.square(gradient))
-        variable.assign_sub((learning_rate * gradient) / _m.sqrt(acc + _f32(self.epsilon)))
+        variable.assign_sub((learning_rate * gradient) / _m.sqrt(acc + dt(self.epsilon)))

@@ -9,7 +9,7 @@ import numpy as np
 from ...ops import math as _m
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
-from .base import Optimizer, _dense, f32 as _f32
+from .base import Optimizer, _dense, cast_hyper
 
 __all__ = ["Adam"]
 
@@ -42,16 +42,17 @@ class Adam(Optimizer):
                 self.add_variable_from_reference(v, "vhat")
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        dt = variable.dtype.as_numpy_dtype  # hyperparameters in the variable's dtype, as Keras
         g = _dense(gradient)
         local_step = _m.cast(self._iterations + np.int64(1), variable.dtype)
-        beta_1_power = _m.pow(_f32(self.beta_1), local_step)
-        beta_2_power = _m.pow(_f32(self.beta_2), local_step)
+        beta_1_power = _m.pow(cast_hyper(self.beta_1, variable), local_step)
+        beta_2_power = _m.pow(cast_hyper(self.beta_2, variable), local_step)
         m, v = self.slot(variable, "m"), self.slot(variable, "v")
         alpha = learning_rate * _m.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        m.assign_add((g - m) * _f32(1 - self.beta_1))
-        v.assign_add((_m.square(g) - v) * _f32(1 - self.beta_2))
+        m.assign_add((g - m) * dt(1 - self.beta_1))
+        v.assign_add((_m.square(g) - v) * dt(1 - self.beta_2))
         if self.amsgrad:
             v_hat = self.slot(variable, "vhat")
             v_hat.assign(_m.maximum(v_hat, v))
             v = v_hat
-        variable.assign_sub((m * alpha) / (_m.sqrt(v) + _f32(self.epsilon)))
+        variable.assign_sub((m * alpha) / (_m.sqrt(v) + dt(self.epsilon)))

@@ -9,7 +9,7 @@ import numpy as np
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
 from ...ops import math as _m
-from .base import Optimizer, _dense
+from .base import Optimizer, _dense, cast_hyper
 
 __all__ = ["Adamax"]
 
@@ -39,7 +39,7 @@ class Adamax(Optimizer):
         g = _dense(gradient)
         dt = variable.dtype.as_numpy_dtype
         step = _m.cast(self._iterations + np.int64(1), variable.dtype)
-        beta_1_power = _m.pow(dt(self.beta_1), step)
+        beta_1_power = _m.pow(cast_hyper(self.beta_1, variable), step)
         m, u = self.slot(variable, "m"), self.slot(variable, "u")
         m.assign_add((g - m) * dt(1 - self.beta_1))
         u.assign(_m.maximum(u * dt(self.beta_2), _m.abs(g)))

@@ -50,10 +50,6 @@ def _replica_sum(grads: list) -> list:
     return grads if summed is None else [Tensor(a) for a in summed]
 
 
-def _dense(g: Any) -> np.ndarray:
-    return (convert_to_tensor(g) if isinstance(g, IndexedSlices) else g)._value
-
-
 class Optimizer:
     """Base optimizer. Subclasses implement ``build`` (create slots with
     ``add_variable_from_reference``) and ``update_step(gradient, variable, learning_rate)``.
@@ -156,7 +152,9 @@ class Optimizer:
         if initializer == "zeros":
             value = np.zeros(variable.shape, variable._value.dtype)
         else:
-            value = np.full(variable.shape, initializer, variable._value.dtype)
+            # Keras 3's Constant casts the Python number through float32 first (TF's
+            # convert_to_tensor), so a float64 slot starts at float32(0.1), not 0.1
+            value = np.full(variable.shape, np.float32(initializer), variable._value.dtype)
         slot = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}:0")
         self._slots.setdefault(id(variable), {})[name] = slot
         self._variables.append(slot)
@@ -258,11 +256,13 @@ class Optimizer:
         grads = self._clip(grads)
         lr = self.learning_rate
         lr = lr.read_value() if isinstance(lr, Variable) else convert_to_tensor(lr)
+        # Keras 3 casts the rate to each variable's dtype: a float64 model trains in float64
+        rates = {dt: _m.cast(lr, dt) for dt in {v.dtype for v in variables}}
         with np.errstate(all="ignore"):  # inf/NaN gradients make inf/NaN weights silently (Keras)
             if self.weight_decay:
-                self._apply_weight_decay(variables, lr)
+                self._apply_weight_decay(variables, rates)
             for g, v in zip(grads, variables):
-                self.update_step(g, v, lr)
+                self.update_step(g, v, rates[v.dtype])
                 if v.constraint is not None:
                     v.assign(v.constraint(v))
         self._update_ema(list(self._known.values()))
@@ -274,9 +274,9 @@ class Optimizer:
         if not self.use_ema:
             return
         first = int(self._iterations.numpy()) == 0
-        momentum = np.float32(0.0 if first else self.ema_momentum)
+        momentum = 0.0 if first else self.ema_momentum
         for v in variables:
-            avg = self.slot(v, "average")
+            avg, momentum = self.slot(v, "average"), hyper(momentum, v)
             avg.assign(momentum * avg + (1 - momentum) * v)
         freq = self.ema_overwrite_frequency
         if freq and (int(self._iterations.numpy()) + 1) % freq == 0:
@@ -340,13 +340,13 @@ class Optimizer:
             return [_nm.clip_by_value(g, -c, c) for g in grads]
         return grads
 
-    def _apply_weight_decay(self, variables: list, lr: Tensor) -> None:
+    def _apply_weight_decay(self, variables: list, rates: dict) -> None:
         for v in variables:
             if id(v) in self._exclude_ids or (self._exclude_pattern is not None and
                                              self._exclude_pattern.search(v.name)):
                 continue
             # decoupled decay, before the update, as Keras: v -= v * wd * lr
-            v.assign_sub(v * np.float32(self.weight_decay) * lr)
+            v.assign_sub(v * cast_hyper(self.weight_decay, v) * rates[v.dtype])
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
         """Change ``variable`` given its (clipped) ``gradient``; subclasses implement it."""
@@ -426,8 +426,13 @@ def rows(g: IndexedSlices, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     return uniq, summed
 
 
+def hyper(x: float, variable: Any) -> np.generic:
+    """A Python hyperparameter as Keras 3 puts it in an op with ``variable``: converted
+    straight to the variable's dtype (a float64 model updates with 0.9, not float32(0.9))."""
+    return variable.dtype.as_numpy_dtype(x)
 
 
-def f32(x: float) -> np.float32:
-    """A hyperparameter as float32, as Keras 3 casts them before an update."""
-    return np.float32(x)
+def cast_hyper(x: float, variable: Any) -> np.generic:
+    """``ops.cast(x, variable.dtype)`` of a Python number as Keras 3 on TF computes it: the
+    number becomes a float32 tensor first, then is cast (for float64, float32(0.9) widened)."""
+    return variable.dtype.as_numpy_dtype(np.float32(x))

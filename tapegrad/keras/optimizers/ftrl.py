@@ -9,7 +9,6 @@ from ...ops import norms as _nm
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
 from .base import Optimizer, _dense
-from .base import f32 as _f32
 
 __all__ = ["Ftrl"]
 
@@ -61,15 +60,16 @@ class Ftrl(Optimizer):
             self.add_variable_from_reference(v, "linear")
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        dt = variable.dtype.as_numpy_dtype  # hyperparameters in the variable's dtype, as Keras
         g, lr = _dense(gradient), learning_rate
         accum, linear = self.slot(variable, "accumulator"), self.slot(variable, "linear")
-        power = _f32(-self.learning_rate_power)
-        l2_reg = _f32(self.l2_regularization_strength) + _f32(self.beta) / (2.0 * lr)
-        grad_to_use = g + _f32(2 * self.l2_shrinkage_regularization_strength) * variable
+        power = dt(-self.learning_rate_power)
+        l2_reg = dt(self.l2_regularization_strength) + dt(self.beta) / (2.0 * lr)
+        grad_to_use = g + dt(2 * self.l2_shrinkage_regularization_strength) * variable
         new_accum = accum + _m.square(g)
         linear.assign_add(grad_to_use - (_m.pow(new_accum, power) - _m.pow(accum, power)) /
                           lr * variable)
         quadratic = _m.pow(new_accum, power) / lr + 2 * l2_reg
-        l1 = _f32(self.l1_regularization_strength)
+        l1 = dt(self.l1_regularization_strength)
         variable.assign((_nm.clip_by_value(linear, -l1, l1) - linear) / quadratic)
         accum.assign(new_accum)

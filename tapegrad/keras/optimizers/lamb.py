@@ -12,8 +12,7 @@ from ...ops import reduce as _r
 from ...ops.indexing import where
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
-from .base import Optimizer, _dense
-from .base import f32 as _f32
+from .base import Optimizer, _dense, cast_hyper
 
 __all__ = ["Lamb"]
 
@@ -41,18 +40,19 @@ class Lamb(Optimizer):
             self.add_variable_from_reference(v, "velocity")
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        dt = variable.dtype.as_numpy_dtype  # hyperparameters in the variable's dtype, as Keras
         g = _dense(gradient)
         step = _m.cast(self._iterations + np.int64(1), variable.dtype)
-        beta_1_power = _m.pow(_f32(self.beta_1), step)
-        beta_2_power = _m.pow(_f32(self.beta_2), step)
+        beta_1_power = _m.pow(cast_hyper(self.beta_1, variable), step)
+        beta_2_power = _m.pow(cast_hyper(self.beta_2, variable), step)
         m, v = self.slot(variable, "momentum"), self.slot(variable, "velocity")
-        m.assign_add((g - m) * _f32(1 - self.beta_1))
-        v.assign_add((_m.square(g) - v) * _f32(1 - self.beta_2))
+        m.assign_add((g - m) * dt(1 - self.beta_1))
+        v.assign_add((_m.square(g) - v) * dt(1 - self.beta_2))
         update = (m / (1.0 - beta_1_power)) / (_m.sqrt(v / (1.0 - beta_2_power)) +
-                                               _f32(self.epsilon))
+                                               dt(self.epsilon))
         w_norm = _m.sqrt(_r.reduce_sum(_m.square(variable)))
         g_norm = _m.sqrt(_r.reduce_sum(_m.square(update)))
-        zero, one = _f32(0), _f32(1)
+        zero, one = dt(0), dt(1)
         ratio = where(_m.greater(w_norm, zero),
                       where(_m.greater(g_norm, zero), w_norm / g_norm, one), one)
         variable.assign_sub(ratio * learning_rate * update)

@@ -7,7 +7,7 @@ from typing import Any
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
 from ...ops import math as _m
-from .base import Optimizer, _dense
+from .base import Optimizer, _dense, cast_hyper
 
 __all__ = ["Lion"]
 
@@ -35,11 +35,11 @@ class Lion(Optimizer):
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
         g = _dense(gradient)
-        dt = variable.dtype.as_numpy_dtype
+        beta_1, beta_2 = cast_hyper(self.beta_1, variable), cast_hyper(self.beta_2, variable)
+        one = variable.dtype.as_numpy_dtype(1)
         m = self.slot(variable, "momentum")
-        variable.assign_sub(learning_rate * _m.sign(m * dt(self.beta_1) +
-                                                    g * dt(1 - self.beta_1)))
-        m.assign(m * dt(self.beta_2) + g * dt(1 - self.beta_2))
+        variable.assign_sub(learning_rate * _m.sign(m * beta_1 + g * (one - beta_1)))
+        m.assign(m * beta_2 + g * (one - beta_2))
 
     def get_config(self) -> dict:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}

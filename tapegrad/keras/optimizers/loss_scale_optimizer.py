@@ -8,6 +8,7 @@ import numpy as np
 
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
+from ...ops import math as _m
 from .base import Optimizer, _dense
 
 __all__ = ["LossScaleOptimizer"]
@@ -84,9 +85,10 @@ class LossScaleOptimizer(Optimizer):
 
     def scale_loss(self, loss: Any) -> Any:
         """``loss * dynamic_scale`` (``initial_scale`` before the first step)."""
-        scale = self.initial_scale if self.dynamic_scale is None else \
-            self.dynamic_scale.read_value()
-        return loss * scale
+        if self.dynamic_scale is None:
+            return loss * self.initial_scale
+        scale = self.dynamic_scale.read_value()  # float32; Keras promotes to a float64 loss
+        return loss * (_m.cast(scale, loss.dtype) if isinstance(loss, Tensor) else scale)
 
     def apply(self, grads: list, trainable_variables: list) -> None:
         self._build_for(list(trainable_variables))
@@ -98,8 +100,8 @@ class LossScaleOptimizer(Optimizer):
             self.dynamic_scale.assign(self.dynamic_scale.read_value() * np.float32(0.5))
             return
         scale = self.dynamic_scale.read_value()
-        self.inner_optimizer.apply([None if g is None else _dense(g) / scale for g in grads],
-                                   trainable_variables)
+        self.inner_optimizer.apply([None if g is None else _unscale(_dense(g), scale)
+                                    for g in grads], trainable_variables)
         if int(self.step_counter.numpy()) == self.dynamic_growth_steps - 1:
             self.step_counter.assign(np.int64(0))
             self.dynamic_scale.assign(scale * np.float32(2.0))
@@ -123,3 +125,8 @@ class LossScaleOptimizer(Optimizer):
                                     "config": from_inner.get_config(), "registered_name": None},
                 "initial_scale": self.initial_scale,
                 "dynamic_growth_steps": self.dynamic_growth_steps}
+
+
+def _unscale(g: Tensor, scale: Tensor) -> Tensor:
+    """``g / scale`` in the gradient's dtype (Keras promotes the float32 scale)."""
+    return g / (scale if g.dtype == scale.dtype else _m.cast(scale, g.dtype))

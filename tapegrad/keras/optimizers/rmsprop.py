@@ -7,7 +7,7 @@ from typing import Any
 from ...ops import math as _m
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
-from .base import Optimizer, _dense, f32 as _f32
+from .base import Optimizer, _dense
 
 __all__ = ["RMSprop"]
 
@@ -39,20 +39,21 @@ class RMSprop(Optimizer):
                 self.add_variable_from_reference(v, "average_gradient")
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Tensor) -> None:
+        dt = variable.dtype.as_numpy_dtype  # hyperparameters in the variable's dtype, as Keras
         g = _dense(gradient)
-        rho = _f32(self.rho)
+        rho = dt(self.rho)
         velocity = self.slot(variable, "velocity")
-        velocity.assign(rho * velocity + _f32(1 - self.rho) * _m.square(g))
+        velocity.assign(rho * velocity + dt(1 - self.rho) * _m.square(g))
         if self.centered:
             avg = self.slot(variable, "average_gradient")
-            avg.assign(rho * avg + _f32(1 - self.rho) * g)
-            denominator = velocity - _m.square(avg) + _f32(self.epsilon)
+            avg.assign(rho * avg + dt(1 - self.rho) * g)
+            denominator = velocity - _m.square(avg) + dt(self.epsilon)
         else:
-            denominator = velocity + _f32(self.epsilon)
+            denominator = velocity + dt(self.epsilon)
         increment = (learning_rate * g) / _m.sqrt(denominator)
         if self.momentum > 0:
             mom = self.slot(variable, "momentum")
-            mom.assign(_f32(self.momentum) * mom + increment)
+            mom.assign(dt(self.momentum) * mom + increment)
             variable.assign_sub(mom)
         else:
             variable.assign_sub(increment)

@@ -7,7 +7,7 @@ from typing import Any
 from ...engine.indexed_slices import IndexedSlices
 from ...engine.tensor import Tensor
 from ...engine.variable import Variable
-from .base import Optimizer, _dense, rows, f32 as _f32
+from .base import Optimizer, _dense, cast_hyper, rows
 
 __all__ = ["SGD"]
 
@@ -50,7 +50,7 @@ class SGD(Optimizer):
             return
         gradient = _dense(gradient)
         m = self.slot(variable, "momentum")
-        momentum = _f32(self.momentum)
+        momentum = cast_hyper(self.momentum, variable)
         m.assign(m * momentum - gradient * lr)
         if self.nesterov:
             variable.assign_add(m * momentum - gradient * lr)

@@ -1,4 +1,5 @@
-"""Losses (``tf.keras.losses``): per-example functions and classes that reduce over the batch.
+"""The core losses of ``tf.keras.losses``: per-example functions and classes that reduce
+over the batch.
 
 The functions return one value per example (the mean over the last axis where Keras takes
 one); the classes multiply by ``sample_weight`` and reduce: ``"sum_over_batch_size"`` (the
@@ -9,19 +10,20 @@ inputs are clipped to [1e-7, 1 - 1e-7] first, as Keras does.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
 
-from ..engine import dtypes as _dt
-from ..ops import array as _a
-from ..ops import indexing as _ix
-from ..ops import math as _m
-from ..ops import nn as _nn
-from ..ops import norms as _nm
-from ..ops import reduce as _r
-from ..engine.convert import convert_to_tensor
-from ..engine.tensor import Tensor, _Base
+from ...engine import dtypes as _dt
+from ...ops import array as _a
+from ...ops import indexing as _ix
+from ...ops import math as _m
+from ...ops import nn as _nn
+from ...ops import norms as _nm
+from ...ops import reduce as _r
+from ...engine.convert import convert_to_tensor
+from ...engine.tensor import Tensor, _Base
 
 __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy",
            "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",
@@ -34,7 +36,7 @@ __all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCros
            "squared_hinge", "categorical_hinge", "cosine_similarity", "mape", "msle", "kld",
            "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
            "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky",
-           "serialize", "deserialize"]
+           "serialize", "deserialize", "register"]
 
 EPSILON = 1e-7
 
@@ -645,6 +647,18 @@ _BY_NAME = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
             "tversky": Tversky}
 
 
+_CLASSES: dict[str, type] = {}  # loss classes defined beside this module, by class name
+_REGISTER_LOCK = threading.Lock()
+
+
+def register(names: dict, classes: list) -> None:
+    """Let ``get`` resolve more string names and ``deserialize`` more class names (the
+    package adds its other modules' losses)."""
+    with _REGISTER_LOCK:
+        _BY_NAME.update(names)
+        _CLASSES.update({cls.__name__: cls for cls in classes})
+
+
 def get(identifier: Any) -> Any:
     """A loss from a name, an instance or a callable ``fn(y_true, y_pred)``. A name gives the
     per-example function (reducing only the last axis), as Keras 3's ``losses.get`` does;
@@ -680,8 +694,9 @@ def serialize(loss: Any) -> Any:
 def deserialize(name: Any, custom_objects: dict | None = None) -> Any:
     """The loss ``serialize`` described (a config dictionary, or a name)."""
     if isinstance(name, dict):
-        cls = (custom_objects or {}).get(name.get("class_name")) or globals().get(
-            name.get("class_name", ""))
+        class_name = name.get("class_name", "")
+        cls = ((custom_objects or {}).get(class_name) or _CLASSES.get(class_name) or
+               globals().get(class_name))
         if not (isinstance(cls, type) and issubclass(cls, Loss)):
             raise ValueError(f"Unknown loss class {name.get('class_name')!r}; pass it in "
                              f"custom_objects.")
