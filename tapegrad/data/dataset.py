@@ -7,6 +7,7 @@ structures); they become tapegrad tensors only where the user sees them (iterati
 from __future__ import annotations
 
 import collections
+import contextvars
 import glob
 import os
 import queue
@@ -33,18 +34,33 @@ AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
+# The options of the dataset being iterated, set around each ``next`` of a user-facing iterator:
+# TF applies a pipeline's options to every stage, upstream of ``with_options`` or not.
+_PASS_OPTIONS: contextvars.ContextVar[Options | None] = contextvars.ContextVar(
+    "tapegrad.data.pass_options", default=None)
+
+
+def _next_with_options(it: Iterator[Any], options: Options) -> Any:
+    """``next(it)`` with ``options`` visible to the stages that start during the call."""
+    token = _PASS_OPTIONS.set(options)
+    try:
+        return next(it, _END)
+    finally:
+        _PASS_OPTIONS.reset(token)
+
 
 def _to_numpy(x: Any) -> np.ndarray:
     """One leaf as NumPy with TF's default dtypes (Python float -> float32, int -> int32);
-    text as byte strings (NumPy ``S``), TF's ``tf.string`` values."""
+    text as arrays of Python ``bytes`` (dtype object, as tapegrad's ``tf.string`` tensors
+    hold them; readers may give NumPy ``S`` arrays, treated alike)."""
     if isinstance(x, _Base):
-        return x.numpy()
+        return _bytes_if_text(np.asarray(x._value))
     if isinstance(x, Dataset):
         return x
     if isinstance(x, (np.ndarray, np.generic)):
         return _bytes_if_text(np.asarray(x))
     if _is_text(x):
-        return _bytes_if_text(np.asarray(x))
+        return _bytes_if_text(np.asarray(x, dtype=object))
     return constant(x).numpy()
 
 
@@ -55,29 +71,44 @@ def _is_text(x: Any) -> bool:
 
 
 def _bytes_if_text(a: np.ndarray) -> np.ndarray:
-    if a.dtype.kind == "U":
-        return np.char.encode(a, "utf-8")
-    if a.dtype.kind == "O" and a.size and isinstance(a.flat[0], (str, bytes)):
-        return np.array([v.encode() if isinstance(v, str) else v for v in a.flat],
-                        "S").reshape(a.shape)
+    """Text leaves as object arrays of ``bytes`` (str encoded as UTF-8); others as they are."""
+    if a.dtype.kind == "U" or (a.dtype.kind == "O" and a.size and isinstance(
+            a.flat[0], (str, bytes))):
+        out = np.empty(a.shape, dtype=object)
+        out.ravel()[:] = [v.encode() if isinstance(v, str) else bytes(v) for v in a.flat]
+        return out
     return a
 
 
+def _is_string(a: Any) -> bool:
+    """Whether a pipeline leaf holds text (object arrays of bytes, or NumPy ``S``)."""
+    return isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in "SO"
+
+
 def _user_leaf(a: Any) -> Any:
-    """A leaf for the user: a tensor; byte strings stay NumPy ``bytes`` arrays while tapegrad
-    has no string tensors."""
+    """A leaf for the user: a tapegrad tensor (``tf.string`` for text, as TF's)."""
     if isinstance(a, Dataset):
         return a
-    if a.dtype.kind == "S" and getattr(_dt, "string", None) is None:
-        return _numpy_value(a)
-    return constant(a)
+    return constant(a.astype(object) if a.dtype.kind == "S" else a)
 
 
 def _numpy_value(a: Any) -> Any:
-    """A NumPy scalar for a 0-d leaf, as TF's ``as_numpy_iterator`` gives (bytes for text)."""
-    if isinstance(a, np.generic) or isinstance(a, Dataset):
+    """A leaf as TF's ``as_numpy_iterator`` gives it: a NumPy scalar for a 0-d number,
+    Python ``bytes`` for a 0-d string, an object array of ``bytes`` for strings."""
+    if isinstance(a, Dataset):
+        return a
+    if _is_string(a):
+        a = np.asarray(a)
+        return bytes(a[()]) if a.ndim == 0 else a.astype(object)
+    if isinstance(a, np.generic):
         return a
     return a[()] if a.ndim == 0 else a
+
+
+def _row(a: np.ndarray, i: int) -> Any:
+    """Row ``i`` of a leaf, an array even for text (``a[i]`` of an object array is the
+    ``bytes`` object itself)."""
+    return a[i, ...] if a.dtype.kind == "O" else a[i]
 
 
 def _to_user(element: Any) -> Any:
@@ -85,21 +116,10 @@ def _to_user(element: Any) -> Any:
     return nest.map_structure(_user_leaf, element)
 
 
-class _StringDType:
-    """``tf.string`` in an ``element_spec`` while tapegrad has no string DType."""
-
-    name = "string"
-
-    def __repr__(self) -> str:
-        return "tf.string"
-
-
 def _tensor_spec(shape: Any, np_dtype: np.dtype) -> TensorSpec:
-    if np.dtype(np_dtype).kind != "S":
-        return TensorSpec(shape, _dt.as_dtype(np_dtype))
-    spec = TensorSpec(shape, _dt.float32)
-    spec.dtype = getattr(_dt, "string", None) or _StringDType()
-    return spec
+    if np.dtype(np_dtype).kind in "SO":
+        return TensorSpec(shape, _dt.string)
+    return TensorSpec(shape, _dt.as_dtype(np_dtype))
 
 
 def _spec_of(element: Any, batch_dim: bool = False) -> Any:
@@ -164,7 +184,8 @@ class Dataset:
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements as NumPy arrays (``tf.data.Dataset.as_numpy_iterator``)."""
-        for element in self._iter():
+        it, options = self._iter(), self.options()
+        while (element := _next_with_options(it, options)) is not _END:
             yield nest.map_structure(_numpy_value, element)
 
     def cardinality(self) -> Any:
@@ -358,8 +379,7 @@ class Dataset:
     # -- transformations ----------------------------------------------------------------------
     def map(self, map_func: Callable, num_parallel_calls: int | None = None,
             deterministic: bool | None = None, name: str | None = None) -> Dataset:
-        return _Map(self, map_func, workers_for(num_parallel_calls, AUTOTUNE),
-                    deterministic is not False)
+        return _Map(self, map_func, workers_for(num_parallel_calls, AUTOTUNE), deterministic)
 
     def filter(self, predicate: Callable, name: str | None = None) -> Dataset:
         return _Filter(self, predicate)
@@ -576,12 +596,16 @@ class DatasetIterator:
 
     def __init__(self, dataset: Dataset):
         self._dataset, self._it = dataset, dataset._iter()
+        self._options = dataset.options()
 
     def __iter__(self) -> DatasetIterator:
         return self
 
     def __next__(self) -> Any:
-        return _to_user(next(self._it))
+        element = _next_with_options(self._it, self._options)
+        if element is _END:
+            raise StopIteration
+        return _to_user(element)
 
     def get_next(self) -> Any:
         try:
@@ -708,8 +732,9 @@ class _Prefetch(Dataset):
     def _iter(self) -> Iterator[Any]:
         q: queue.Queue = queue.Queue(self.size)
         stop = threading.Event()
-        worker = threading.Thread(target=_produce, args=(self.source, q, stop), daemon=True,
-                                  name="tapegrad.data.prefetch")
+        context = contextvars.copy_context()  # the pass's options reach the stages upstream
+        worker = threading.Thread(target=context.run, args=(_produce, self.source, q, stop),
+                                  daemon=True, name="tapegrad.data.prefetch")
         worker.start()
         try:
             while True:
@@ -769,7 +794,7 @@ class _Slices(Dataset):
 
     def _iter(self) -> Iterator[Any]:
         for i in range(self.n):
-            yield nest.pack_sequence_as(self.tensors, [a[i] for a in self.leaves])
+            yield nest.pack_sequence_as(self.tensors, [_row(a, i) for a in self.leaves])
 
     def _cardinality(self) -> int:
         return self.n
@@ -858,17 +883,20 @@ def _cast_to(a: np.ndarray, spec: Any) -> np.ndarray:
 
 class _Map(Dataset):
     """``fn`` on each element; with ``workers`` > 1 on a thread pool (in order when
-    ``deterministic``, TF's default)."""
+    ``deterministic``; None: the pipeline's ``Options.deterministic``, True unless set)."""
 
     def __init__(self, source: Dataset, fn: Callable, workers: int = 1,
-                 deterministic: bool = True):
+                 deterministic: bool | None = None):
         self.source, self.fn = source, fn
         self.workers, self.deterministic = workers, deterministic
 
     def _iter(self) -> Iterator[Any]:
         if self.workers > 1:
+            deterministic = self.deterministic
+            if deterministic is None:
+                deterministic = (_PASS_OPTIONS.get() or self.options()).deterministic
             yield from parallel_map(self.call_on, self.source._iter(), self.workers,
-                                    self.deterministic)
+                                    bool(deterministic))
             return
         for i, element in enumerate(self.source._iter()):
             yield self.call_on(i, element)
@@ -924,7 +952,9 @@ def _stack(parts: list, pad: tuple | None, op: str) -> np.ndarray:
     target = [max(p.shape[d] for p in parts) for d in range(parts[0].ndim)]
     if shape is not None:
         target = [t if s is None or s == -1 else int(s) for t, s in zip(target, shape)]
-    out = np.full([len(parts)] + target, 0 if value is None else value, dtype=parts[0].dtype)
+    if value is None:
+        value = b"" if _is_string(parts[0]) else 0
+    out = np.full([len(parts)] + target, value, dtype=parts[0].dtype)
     for i, p in enumerate(parts):
         out[(i,) + tuple(slice(0, n) for n in p.shape)] = p
     return out
@@ -999,7 +1029,7 @@ class _Unbatch(Dataset):
         for element in self.source._iter():
             leaves = nest.flatten(element)
             for i in range(leaves[0].shape[0]):
-                yield nest.pack_sequence_as(element, [a[i] for a in leaves])
+                yield nest.pack_sequence_as(element, [_row(a, i) for a in leaves])
 
 
 class _Seeded(Dataset):
@@ -1033,7 +1063,7 @@ class _Shuffle(_Seeded):
         if isinstance(self.source, _Slices):
             src = self.source
             for i in self.indices(src.n):
-                yield nest.pack_sequence_as(src.tensors, [a[i] for a in src.leaves])
+                yield nest.pack_sequence_as(src.tensors, [_row(a, i) for a in src.leaves])
             return
         yield from _buffer_shuffle(self.source._iter(), self.size, self._rng())
 
