@@ -4,6 +4,7 @@ and ``deterministic=None`` following ``tf.data.Options`` (orders recorded with T
 import time
 
 import numpy as np
+import pytest
 
 import tapegrad as tf
 
@@ -59,3 +60,26 @@ def test_deterministic_none_follows_the_pipelines_options():
     assert [int(v) for v in Dataset.range(4).map(_slow_first, num_parallel_calls=4)] == \
         [0, 1, 2, 3]
     assert np.array_equal(opts.deterministic, False)
+
+
+def test_get_next_as_optional_as_tf():
+    # TF 2.21: has_value() is a bool tensor; get_value() on an empty optional raises
+    # InvalidArgumentError ("The given optional does not have a value").
+    it = iter(Dataset.range(1))
+    first, second = it.get_next_as_optional(), it.get_next_as_optional()
+    assert first.has_value().dtype == tf.bool and bool(first.has_value())
+    assert first.get_value().dtype == tf.int64 and int(first.get_value()) == 0
+    assert not bool(second.has_value())
+    assert (second.element_spec.shape, second.element_spec.dtype) == ((), tf.int64)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="does not have a value"):
+        second.get_value()
+    assert not bool(tf.data.experimental.get_next_as_optional(it).has_value())
+
+
+def test_optional_from_value_and_empty():
+    o = tf.experimental.Optional.from_value((1, {"a": 2.0}))
+    n, d = o.get_value()
+    assert (n.dtype, int(n)) == (tf.int32, 1) and (d["a"].dtype, float(d["a"])) == (tf.float32, 2.0)
+    assert o.element_spec[1]["a"].dtype == tf.float32
+    empty = tf.experimental.Optional.empty(tf.TensorSpec((), tf.int32))
+    assert not bool(empty.has_value()) and empty.element_spec.dtype == tf.int32

@@ -24,6 +24,7 @@ from ..engine.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
 from . import storage
+from .optional import Optional
 from .options import Options
 from .parallel import interleave, parallel_map, workers_for
 
@@ -612,6 +613,13 @@ class DatasetIterator:
             return next(self)
         except StopIteration:
             raise OutOfRangeError("End of sequence") from None
+
+    def get_next_as_optional(self) -> Optional:
+        """The next element in a ``tf.experimental.Optional``, empty at the end."""
+        element = _next_with_options(self._it, self._options)
+        if element is _END:
+            return Optional.empty(self.element_spec)
+        return Optional(_to_user(element), _spec_of(element), True)
 
     def close(self) -> None:
         """Stop the pipeline now (its threads are joined), as closing a generator does."""

@@ -25,9 +25,10 @@ __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShard
            "AutotuneOptions", "DistributeOptions", "OptimizationOptions", "ThreadingOptions",
            "CsvDataset", "make_csv_dataset", "Counter", "assert_cardinality", "cardinality",
            "bucket_by_sequence_length", "choose_from_datasets", "enumerate_dataset", "from_list",
-           "get_single_element", "group_by_window", "ignore_errors", "load", "map_and_batch",
-           "parallel_interleave", "rejection_resample", "sample_from_datasets", "save", "scan",
-           "shuffle_and_repeat", "snapshot", "take_while", "unbatch", "unique"]
+           "get_next_as_optional", "get_single_element", "group_by_window", "ignore_errors",
+           "load", "map_and_batch", "parallel_interleave", "rejection_resample",
+           "sample_from_datasets", "save", "scan", "shuffle_and_repeat", "snapshot", "take_while",
+           "unbatch", "unique"]
 
 Transformation = Callable[[Dataset], Dataset]
 
@@ -68,6 +69,18 @@ def get_single_element(dataset: Dataset) -> Any:
     0
     """
     return dataset.get_single_element()
+
+
+def get_next_as_optional(iterator: Any) -> Any:
+    """``iterator.get_next_as_optional()``: the next element as a ``tf.experimental.Optional``.
+
+    >>> import tapegrad as tf
+    >>> it = iter(tf.data.Dataset.range(1))
+    >>> _ = next(it)
+    >>> bool(tf.data.experimental.get_next_as_optional(it).has_value())
+    False
+    """
+    return iterator.get_next_as_optional()
 
 
 def from_list(elements: list, name: str | None = None) -> Dataset:
