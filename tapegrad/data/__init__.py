@@ -8,6 +8,7 @@
 from . import experimental
 from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset,
                       DatasetIterator)
+from .fixed_length import FixedLengthRecordDataset
 from .options import Options, ThreadingOptions
 from .readers import TextLineDataset
 
@@ -15,5 +16,6 @@ from .tfrecord import TFRecordDataset  # noqa: F401  (TFRecord files)
 
 Iterator = DatasetIterator
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "Iterator",
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset",
+           "FixedLengthRecordDataset", "Iterator",
            "Options", "TextLineDataset", "ThreadingOptions", "experimental"]
