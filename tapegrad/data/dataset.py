@@ -24,8 +24,10 @@ from ..engine.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
 from . import storage
+from .composite import composite_numpy, composite_spec, is_composite, ragged_of, sparse_of
 from .optional import Optional
 from .options import Options
+from .specs import RaggedTensorSpec, SparseTensorSpec
 from .parallel import interleave, parallel_map, workers_for
 
 __all__ = ["Dataset", "DatasetIterator", "AUTOTUNE", "INFINITE_CARDINALITY",
@@ -56,7 +58,7 @@ def _to_numpy(x: Any) -> np.ndarray:
     hold them; readers may give NumPy ``S`` arrays, treated alike)."""
     if isinstance(x, _Base):
         return _bytes_if_text(np.asarray(x._value))
-    if isinstance(x, Dataset):
+    if isinstance(x, Dataset) or is_composite(x):
         return x
     if isinstance(x, (np.ndarray, np.generic)):
         return _bytes_if_text(np.asarray(x))
@@ -87,8 +89,9 @@ def _is_string(a: Any) -> bool:
 
 
 def _user_leaf(a: Any) -> Any:
-    """A leaf for the user: a tapegrad tensor (``tf.string`` for text, as TF's)."""
-    if isinstance(a, Dataset):
+    """A leaf for the user: a tapegrad tensor (``tf.string`` for text, as TF's); ragged and
+    sparse leaves as they are."""
+    if isinstance(a, Dataset) or is_composite(a):
         return a
     return constant(a.astype(object) if a.dtype.kind == "S" else a)
 
@@ -98,6 +101,8 @@ def _numpy_value(a: Any) -> Any:
     Python ``bytes`` for a 0-d string, an object array of ``bytes`` for strings."""
     if isinstance(a, Dataset):
         return a
+    if is_composite(a):
+        return composite_numpy(a)
     if _is_string(a):
         a = np.asarray(a)
         return bytes(a[()]) if a.ndim == 0 else a.astype(object)
@@ -124,7 +129,9 @@ def _tensor_spec(shape: Any, np_dtype: np.dtype) -> TensorSpec:
 
 
 def _spec_of(element: Any, batch_dim: bool = False) -> Any:
-    def spec(a: np.ndarray) -> TensorSpec:
+    def spec(a: np.ndarray) -> Any:
+        if is_composite(a):
+            return composite_spec(a)
         return _tensor_spec(a.shape[1:] if batch_dim else a.shape, a.dtype)
     return nest.map_structure(spec, element)
 
@@ -394,6 +401,34 @@ class Dataset:
                      drop_remainder: bool = False, name: str | None = None) -> Dataset:
         return _Batch(self, _positive(batch_size, "padded_batch", "batch_size"), drop_remainder,
                       pad=(padded_shapes, padding_values))
+
+    def ragged_batch(self, batch_size: int, drop_remainder: bool = False,
+                     row_splits_dtype: Any = _dt.int64, name: str | None = None) -> Dataset:
+        """Batches whose components of rank >= 1 are ``tf.RaggedTensor`` s (rows may differ in
+        length); scalar components are stacked.
+
+        >>> import tapegrad as tf
+        >>> ds = tf.data.Dataset.range(4).map(lambda x: tf.range(x)).ragged_batch(2)
+        >>> [b.to_list() for b in ds]
+        [[[], [0]], [[0, 1], [0, 1, 2]]]
+        """
+        return _RaggedBatch(self, _positive(batch_size, "ragged_batch", "batch_size"),
+                            drop_remainder, _dt.as_dtype(row_splits_dtype))
+
+    def sparse_batch(self, batch_size: int, row_shape: Any, name: str | None = None) -> Dataset:
+        """Batches as ``tf.sparse.SparseTensor`` s of dense shape ``[batch] + row_shape``
+        (each element no larger than ``row_shape``; None takes the batch's largest size).
+
+        >>> import tapegrad as tf
+        >>> ds = tf.data.Dataset.range(3).map(lambda x: tf.fill([x], x)).sparse_batch(3, [2])
+        >>> tf.sparse.to_dense(next(iter(ds))).numpy().tolist()
+        [[0, 0], [1, 0], [2, 2]]
+        """
+        shape = [-1 if d is None else int(d) for d in list(row_shape)]
+        if any(d < 0 for d in shape):
+            raise ValueError(f"Dataset.sparse_batch: row_shape dimensions must be >= 0 (or None), "
+                             f"got {list(row_shape)}.")
+        return _SparseBatch(self, _positive(batch_size, "sparse_batch", "batch_size"), shape)
 
     def unbatch(self, name: str | None = None) -> Dataset:
         return _Unbatch(self)
@@ -981,6 +1016,10 @@ class _Batch(Dataset):
             src = self.source.source
             yield from self._slice_batches(src, self.source.indices(src.n))
             return
+        yield from self._buffered()
+
+    def _buffered(self) -> Iterator[Any]:
+        """Elements gathered ``size`` at a time and collated."""
         buf: list = []
         for element in self.source._iter():
             buf.append(element)
@@ -1023,6 +1062,52 @@ class _Batch(Dataset):
         if n < 0:
             return n
         return n // self.size if self.drop else -(-n // self.size)
+
+
+class _RaggedBatch(_Batch):
+    """``ragged_batch``: components of rank >= 1 become RaggedTensors, scalars are stacked."""
+
+    def __init__(self, source: Dataset, size: int, drop: bool, splits_dtype: Any):
+        super().__init__(source, size, drop)
+        self.splits_dtype = splits_dtype
+
+    def _iter(self) -> Iterator[Any]:
+        return _Batch._buffered(self)
+
+    def _collate(self, buf: list) -> Any:
+        cols = [[nest.flatten(e)[k] for e in buf] for k in range(len(nest.flatten(buf[0])))]
+        return nest.pack_sequence_as(buf[0], [np.stack(c) if c[0].ndim == 0 else ragged_of(c)
+                                              for c in cols])
+
+    def _first_spec(self) -> Any:
+        lead = self.size if self.drop else None
+
+        def spec(s: TensorSpec) -> Any:
+            if not s.shape:
+                return TensorSpec((lead,), s.dtype)
+            return RaggedTensorSpec([lead, None] + list(s.shape[1:]), s.dtype, 1,
+                                    self.splits_dtype)
+        return nest.map_structure(spec, self.source.element_spec)
+
+
+class _SparseBatch(_Batch):
+    """``sparse_batch``: each component batched as a SparseTensor of rows of ``row_shape``."""
+
+    def __init__(self, source: Dataset, size: int, row_shape: list):
+        super().__init__(source, size, False)
+        self.row_shape = row_shape
+
+    def _iter(self) -> Iterator[Any]:
+        return _Batch._buffered(self)
+
+    def _collate(self, buf: list) -> Any:
+        cols = [[nest.flatten(e)[k] for e in buf] for k in range(len(nest.flatten(buf[0])))]
+        return nest.pack_sequence_as(buf[0], [sparse_of(c, self.row_shape) for c in cols])
+
+    def _first_spec(self) -> Any:
+        shape = [None] + [None if d == -1 else d for d in self.row_shape]
+        return nest.map_structure(lambda s: SparseTensorSpec(shape, s.dtype),
+                                  self.source.element_spec)
 
 
 class _Unbatch(Dataset):
