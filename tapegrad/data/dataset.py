@@ -12,7 +12,6 @@ import glob
 import os
 import queue
 import threading
-import uuid
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -23,7 +22,7 @@ from ..engine.convert import constant
 from ..engine.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ..engine.tensor import _Base
 from ..function import TensorSpec
-from . import storage
+from . import fingerprint, storage
 from .composite import composite_numpy, composite_spec, is_composite, ragged_of, sparse_of
 from .optional import Optional
 from .options import Options
@@ -468,28 +467,8 @@ class Dataset:
         ['00000.tgds', '00001.tgds']
         """
         os.makedirs(path, exist_ok=True)
-        run, writers = uuid.uuid4().hex[:8], {}
-        try:
-            for element in self._iter():
-                k = 0 if shard_func is None else int(_to_numpy(_call(shard_func, element)))
-                if k not in writers:
-                    writers[k] = storage.RecordWriter(
-                        os.path.join(path, f"shard-{run}-{k:05d}.tgds"), element, compression)
-                writers[k].write(element)
-        except BaseException:
-            for w in writers.values():
-                w.abort()
-            raise
-        for w in writers.values():
-            w.commit()
-        names = [[os.path.basename(w.path), w.count] for _, w in sorted(writers.items())]
-        storage.write_json_atomic(os.path.join(path, _SPEC_FILE), {
-            "format": _FORMAT, "compression": compression,
-            "cardinality": sum(n for _, n in names), "shards": names})
-        kept = {n for n, _ in names}
-        for f in glob.glob(os.path.join(glob.escape(path), "shard-*.tgds")):
-            if os.path.basename(f) not in kept:
-                os.remove(f)  # a previous save's shards
+        for _ in _publish(self._iter(), path, compression, shard_func):
+            pass
 
     def enumerate(self, start: int = 0, name: str | None = None) -> Dataset:
         return _Zip((_Range(range(start, 2 ** 62), np.int64), self))
@@ -598,16 +577,41 @@ class Dataset:
 
     def snapshot(self, path: str, compression: str = "AUTO", reader_func: Callable | None = None,
                  shard_func: Callable | None = None, name: str | None = None) -> Dataset:
-        """``cache`` in the folder ``path``: the first complete pass is written there, later
-        passes and programs read it (tapegrad's record format, not TF's snapshot format).
+        """The first complete pass is written under ``path/<fingerprint>`` (``shard_func``
+        picks each element's shard, one by default); later passes, and later programs that build
+        the same pipeline, read it back through ``reader_func`` (its shards, each a dataset, in
+        shard order by default). A changed pipeline has another fingerprint, so it never reads
+        a stale snapshot; a pass left early writes nothing.
 
-        >>> import tempfile, tapegrad as tf
-        >>> ds = tf.data.Dataset.range(3).map(lambda x: x * x).snapshot(tempfile.mkdtemp())
+        >>> import os, tempfile, tapegrad as tf
+        >>> d = tempfile.mkdtemp()
+        >>> ds = tf.data.Dataset.range(3).map(lambda x: x * x).snapshot(d)
         >>> [int(v) for v in ds] == [int(v) for v in ds] == [0, 1, 4]
         True
+        >>> len(os.listdir(d))  # one folder, named by the pipeline's fingerprint
+        1
         """
-        os.makedirs(path, exist_ok=True)
-        return _FileCache(self, os.path.join(path, "snapshot.tgds"))
+        kind = None if compression in ("AUTO", "", None) else str(compression).upper()
+        if kind not in (None, "GZIP"):
+            raise InvalidArgumentError(f"Dataset.snapshot: compression must be 'AUTO', 'GZIP' "
+                                       f"or None, got {compression!r} (tapegrad has no Snappy).")
+        return _Snapshot(self, str(path), kind, reader_func, shard_func)
+
+    def fingerprint(self) -> Any:
+        """A ``tf.uint64`` scalar: the same for the same pipeline built again, in this program
+        or another (its stages, arguments, data and the code of its functions; not TF's
+        numbers).
+
+        >>> import tapegrad as tf
+        >>> a, b = tf.data.Dataset.range(3).batch(2), tf.data.Dataset.range(3).batch(2)
+        >>> int(a.fingerprint()) == int(b.fingerprint())
+        True
+        >>> int(a.fingerprint()) == int(tf.data.Dataset.range(3).fingerprint())
+        False
+        >>> a.fingerprint().dtype
+        tf.uint64
+        """
+        return constant(np.uint64(fingerprint.digest(self)))
 
     def apply(self, transformation_func: Callable) -> Dataset:
         return transformation_func(self)
@@ -692,6 +696,53 @@ class DatasetIterator:
     @property
     def element_spec(self) -> Any:
         return self._dataset.element_spec
+
+
+def _publish(elements: Iterator[Any], path: str, compression: str | None,
+             shard_func: Callable | None) -> Iterator[Any]:
+    """Write ``elements`` to record files in ``path`` (``shard_func(element)`` picks the shard),
+    yielding each once written, then ``dataset_spec.json``, which makes them a saved dataset;
+    a run left early removes its files."""
+    shards = storage.ShardWriters(path, compression)
+    try:
+        for element in elements:
+            shards.write(0 if shard_func is None else int(_to_numpy(_call(shard_func, element))),
+                         element)
+            yield element
+    except BaseException:
+        shards.abort()
+        raise
+    names = shards.commit()
+    storage.write_json_atomic(os.path.join(path, _SPEC_FILE), {
+        "format": _FORMAT, "compression": compression,
+        "cardinality": sum(n for _, n in names), "shards": names})
+    kept = {n for n, _ in names}
+    for f in glob.glob(os.path.join(glob.escape(path), "shard-*.tgds")):
+        if os.path.basename(f) not in kept:
+            os.remove(f)  # a previous save's shards
+
+
+class _Snapshot(Dataset):
+    """``snapshot``: a saved dataset in ``path/<fingerprint>``, written by the first complete
+    pass (while it is consumed) and read by the later ones."""
+
+    _same_spec = True
+
+    def __init__(self, source: Dataset, path: str, compression: str | None,
+                 reader_func: Callable | None, shard_func: Callable | None):
+        self.source, self.path, self.compression = source, path, compression
+        self.reader_func, self.shard_func = reader_func, shard_func
+
+    def _iter(self) -> Iterator[Any]:
+        folder = os.path.join(self.path, f"{fingerprint.digest(self.source):016x}")
+        if os.path.exists(os.path.join(folder, _SPEC_FILE)):
+            yield from Dataset.load(folder, reader_func=self.reader_func)._iter()
+            return
+        os.makedirs(folder, exist_ok=True)
+        yield from _publish(self.source._iter(), folder, self.compression, self.shard_func)
+
+    def _cardinality(self) -> int:
+        return self.source._cardinality()
 
 
 def _random_stages(dataset: Dataset) -> list:

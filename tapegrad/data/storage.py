@@ -24,6 +24,7 @@ import json
 import os
 import re
 import struct
+import uuid
 import zlib
 from typing import IO, Any, Iterator
 
@@ -33,7 +34,8 @@ from ..engine.atomic import open_atomic, publish, temp_path
 from ..engine import nest
 from ..engine.errors import DataLossError, InvalidArgumentError
 
-__all__ = ["RecordWriter", "read_records", "is_complete", "write_json_atomic", "read_json"]
+__all__ = ["RecordWriter", "ShardWriters", "read_records", "is_complete", "write_json_atomic",
+           "read_json"]
 
 MAGIC = b"TGDS1\n"
 ELEMENT, HEADER, END = 0, 1, 2
@@ -158,6 +160,32 @@ class RecordWriter:
         self.f.close()
         if os.path.exists(self.tmp):
             os.remove(self.tmp)
+
+
+class ShardWriters:
+    """The record files of one writing run in a folder, ``shard-<run>-<k>.tgds``, one per
+    shard ``k``: each moved into place by ``commit``, or all removed by ``abort``."""
+
+    def __init__(self, folder: str, compression: str | None):
+        self.folder, self.compression = folder, compression
+        self.run, self.writers = uuid.uuid4().hex[:8], {}
+
+    def write(self, k: int, element: Any) -> None:
+        if k not in self.writers:
+            self.writers[k] = RecordWriter(
+                os.path.join(self.folder, f"shard-{self.run}-{k:05d}.tgds"), element,
+                self.compression)
+        self.writers[k].write(element)
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.abort()
+
+    def commit(self) -> list:
+        """``[file name, element count]`` of each shard, in shard order."""
+        for w in self.writers.values():
+            w.commit()
+        return [[os.path.basename(w.path), w.count] for _, w in sorted(self.writers.items())]
 
 
 def write_json_atomic(path: str, obj: Any) -> None:
