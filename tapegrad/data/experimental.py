@@ -15,8 +15,9 @@ import numpy as np
 
 from ..engine.convert import constant
 from ..engine.errors import FailedPreconditionError
-from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, _Elements,
-                      _normalize)
+from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+from .elements import _normalize
+from .sources import _Elements
 from .options import (AutoShardPolicy, AutotuneOptions, DistributeOptions, OptimizationOptions,
                       ThreadingOptions)
 from .readers import CsvDataset, make_csv_dataset

@@ -49,9 +49,9 @@ def read_fixed_records(path: str, record: int, header: int = 0, footer: int = 0,
     """The records of one file as ``bytes``; a body that is not a whole number of records is an
     ``InvalidArgumentError`` (before any record of a plain file, at the end of a compressed one).
 
-    >>> import os, tempfile
+    >>> import os, pathlib, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "r.bin")
-    >>> _ = open(p, "wb").write(b"H" + bytes(range(4)) + b"F")
+    >>> _ = pathlib.Path(p).write_bytes(b"H" + bytes(range(4)) + b"F")
     >>> list(read_fixed_records(p, 2, header=1, footer=1))
     [b'\\x00\\x01', b'\\x02\\x03']
     """
@@ -93,9 +93,9 @@ class FixedLengthRecordDataset(Dataset):
     """Fixed-length records (``tf.string`` scalars) of one or more files, file after file;
     ``num_parallel_reads`` files are interleaved record by record, as in TF.
 
-    >>> import os, tempfile, tapegrad as tf
+    >>> import os, pathlib, tempfile, tapegrad as tf
     >>> p = os.path.join(tempfile.mkdtemp(), "r.bin")
-    >>> _ = open(p, "wb").write(b"HH" + bytes(range(10)) + b"F")
+    >>> _ = pathlib.Path(p).write_bytes(b"HH" + bytes(range(10)) + b"F")
     >>> ds = tf.data.FixedLengthRecordDataset(p, 5, header_bytes=2, footer_bytes=1)
     >>> [list(r) for r in ds.as_numpy_iterator()]
     [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]

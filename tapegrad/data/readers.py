@@ -17,7 +17,9 @@ import numpy as np
 from ..engine import dtypes as _dt
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import _Base
-from .dataset import AUTOTUNE, Dataset, _Slices, _tensor_spec, _to_numpy
+from .dataset import AUTOTUNE, Dataset
+from .elements import _tensor_spec, _to_numpy
+from .sources import _Slices
 from .parallel import interleave, workers_for
 
 __all__ = ["TextLineDataset", "CsvDataset", "make_csv_dataset"]
