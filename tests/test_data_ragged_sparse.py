@@ -69,3 +69,27 @@ def test_experimental_names_and_gradient_through_a_ragged_batch():
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(rt.flat_values * v)
     assert float(tape.gradient(loss, v)) == 10.0
+
+
+def test_slices_of_a_ragged_tensor_batch_into_ragged_tensors_as_tf():
+    rt = tf.ragged.constant([[1], [2, 3], [], [4, 5, 6]])
+    ds = Dataset.from_tensor_slices(rt)
+    # TF 2.21: each row is a dense tensor; the spec is ragged of ragged rank 0
+    assert repr(ds.element_spec) == "RaggedTensorSpec(TensorShape([None]), tf.int32, 0, tf.int64)"
+    rows = list(ds)
+    assert all(r.dtype == tf.int32 for r in rows)
+    assert [r.numpy().tolist() for r in rows] == [[1], [2, 3], [], [4, 5, 6]]
+    got = list(ds.as_numpy_iterator())
+    assert all(type(v) is np.ndarray and v.dtype == np.int32 for v in got)
+    b = ds.batch(2)
+    assert repr(b.element_spec) == \
+        "RaggedTensorSpec(TensorShape([None, None]), tf.int32, 1, tf.int64)"
+    assert repr(ds.batch(2, drop_remainder=True).element_spec) == \
+        "RaggedTensorSpec(TensorShape([2, None]), tf.int32, 1, tf.int64)"
+    assert [x.to_list() for x in b] == [[[1], [2, 3]], [[], [4, 5, 6]]]
+    shuffled = Dataset.from_tensor_slices((rt, [0, 1, 2, 3])).shuffle(4, seed=1).batch(4)
+    rows, labels = next(iter(shuffled))
+    assert sorted(zip(labels.numpy().tolist(), rows.to_list())) == \
+        [(0, [1]), (1, [2, 3]), (2, []), (3, [4, 5, 6])]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="ragged rank 1 only"):
+        Dataset.from_tensor_slices(tf.ragged.constant([[[1]], [[2, 3]]]))

@@ -10,7 +10,7 @@ import numpy as np
 from ..engine import nest
 from ..engine.errors import InvalidArgumentError
 from ..function import TensorSpec
-from .composite import ragged_of, sparse_of
+from .composite import RaggedRow, ragged_of, sparse_of
 from .dataset import Dataset
 from .elements import _is_string, _row
 from .sources import _Slices
@@ -18,7 +18,9 @@ from .specs import RaggedTensorSpec, SparseTensorSpec
 from .transforms import _Shuffle
 
 
-def _stack(parts: list, pad: tuple | None, op: str) -> np.ndarray:
+def _stack(parts: list, pad: tuple | None, op: str) -> Any:
+    if pad is None and isinstance(parts[0], RaggedRow):  # rows of a RaggedTensor, as TF
+        return ragged_of(parts)
     shapes = {p.shape for p in parts}
     if pad is None:
         if len(shapes) > 1:
@@ -45,11 +47,11 @@ class _Batch(Dataset):
         self.source, self.size, self.drop, self.pad = source, size, drop, pad
 
     def _iter(self) -> Iterator[Any]:
-        if self.pad is None and isinstance(self.source, _Slices):
+        if self.pad is None and isinstance(self.source, _Slices) and self.source.sliceable():
             yield from self._slice_batches(self.source, None)
             return
         if self.pad is None and isinstance(self.source, _Shuffle) and isinstance(
-                self.source.source, _Slices):
+                self.source.source, _Slices) and self.source.source.sliceable():
             src = self.source.source
             yield from self._slice_batches(src, self.source.indices(src.n))
             return
@@ -68,7 +70,11 @@ class _Batch(Dataset):
 
     def _first_spec(self) -> Any:
         lead = self.size if self.drop else None
-        def spec(s: TensorSpec) -> TensorSpec:
+
+        def spec(s: Any) -> Any:
+            if isinstance(s, RaggedTensorSpec):  # rows of a RaggedTensor batch into one
+                return RaggedTensorSpec([lead] + list(s.shape), s.dtype, s.ragged_rank + 1,
+                                        s.row_splits_dtype)
             inner = s.shape if self.pad is None else tuple(None for _ in s.shape)
             return TensorSpec((lead,) + tuple(inner), s.dtype)
         return nest.map_structure(spec, self.source.element_spec)

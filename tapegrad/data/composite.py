@@ -12,7 +12,41 @@ from ..ops.ragged import RaggedTensor
 from ..ops.sparse import SparseTensor, to_dense
 from .specs import RaggedTensorSpec, SparseTensorSpec
 
-__all__ = ["is_composite", "ragged_of", "sparse_of", "composite_spec", "composite_numpy"]
+__all__ = ["is_composite", "ragged_of", "sparse_of", "composite_spec", "composite_numpy",
+           "RaggedRow", "RaggedRows", "ragged_rows"]
+
+
+class RaggedRow(np.ndarray):
+    """A row sliced from a RaggedTensor (``from_tensor_slices``): a dense array that remembers
+    it came from a ragged tensor, so its spec is a ``RaggedTensorSpec`` of ragged rank 0 and
+    ``batch`` makes its rows a RaggedTensor again, as in TF."""
+
+
+class RaggedRows:
+    """The rows of a RaggedTensor being sliced (one leaf of ``from_tensor_slices``)."""
+
+    def __init__(self, rows: list):
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> RaggedRow:
+        return self.rows[i]
+
+
+def ragged_rows(rt: RaggedTensor) -> RaggedRows:
+    """The rows of a RaggedTensor of ragged rank 1, as RaggedRow arrays.
+
+    >>> import tapegrad as tf
+    >>> [r.tolist() for r in ragged_rows(tf.ragged.constant([[1], [2, 3]])).rows]
+    [[1], [2, 3]]
+    """
+    if rt.ragged_rank != 1:
+        raise InvalidArgumentError(f"Dataset.from_tensor_slices: a RaggedTensor of ragged rank "
+                                   f"1 only, got ragged rank {rt.ragged_rank}.")
+    values, splits = rt.values.numpy(), rt.row_splits.numpy()
+    return RaggedRows([values[a:b].view(RaggedRow) for a, b in zip(splits[:-1], splits[1:])])
 
 
 def is_composite(x: Any) -> bool:
@@ -32,7 +66,7 @@ def ragged_of(parts: list) -> RaggedTensor:
     """
     splits = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
     if parts[0].ndim == 1 or len({p.shape[1:] for p in parts}) == 1:
-        return RaggedTensor(np.concatenate(parts), splits)
+        return RaggedTensor(np.asarray(np.concatenate(parts)), splits)
     return RaggedTensor(ragged_of([row for p in parts for row in p]), splits)
 
 
@@ -61,7 +95,9 @@ def sparse_of(parts: list, row_shape: list) -> SparseTensor:
 
 
 def composite_spec(x: Any) -> Any:
-    """The ``element_spec`` entry of a ragged or sparse leaf."""
+    """The ``element_spec`` entry of a ragged or sparse leaf (or a row of a ragged one)."""
+    if isinstance(x, RaggedRow):
+        return RaggedTensorSpec([None] + list(x.shape[1:]), x.dtype.type, 0)
     if isinstance(x, RaggedTensor):
         return RaggedTensorSpec(list(x.shape), x.dtype, x.ragged_rank)
     return SparseTensorSpec(list(x.shape), x.dtype)

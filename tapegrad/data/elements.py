@@ -15,7 +15,7 @@ from ..engine import nest
 from ..engine.convert import constant
 from ..engine.tensor import _Base
 from ..function import TensorSpec
-from .composite import composite_numpy, composite_spec, is_composite
+from .composite import RaggedRow, RaggedRows, composite_numpy, composite_spec, is_composite
 from .options import Options
 
 AUTOTUNE = -1
@@ -85,6 +85,8 @@ def _user_leaf(a: Any) -> Any:
     sparse leaves as they are."""
     if _is_dataset(a) or is_composite(a):
         return a
+    if isinstance(a, RaggedRow):  # a row of a RaggedTensor is a dense tensor, as in TF
+        a = a.view(np.ndarray)
     return constant(a.astype(object) if a.dtype.kind == "S" else a)
 
 
@@ -100,12 +102,14 @@ def _numpy_value(a: Any) -> Any:
         return bytes(a[()]) if a.ndim == 0 else a.astype(object)
     if isinstance(a, np.generic):
         return a
-    return a[()] if a.ndim == 0 else a
+    return a[()] if a.ndim == 0 else a.view(np.ndarray)
 
 
 def _row(a: np.ndarray, i: int) -> Any:
     """Row ``i`` of a leaf, an array even for text (``a[i]`` of an object array is the
     ``bytes`` object itself)."""
+    if isinstance(a, RaggedRows):  # the rows of a RaggedTensor
+        return a[i]
     return a[i, ...] if a.dtype.kind == "O" else a[i]
 
 
@@ -122,7 +126,7 @@ def _tensor_spec(shape: Any, np_dtype: np.dtype) -> TensorSpec:
 
 def _spec_of(element: Any, batch_dim: bool = False) -> Any:
     def spec(a: np.ndarray) -> Any:
-        if is_composite(a):
+        if is_composite(a) or isinstance(a, RaggedRow):
             return composite_spec(a)
         return _tensor_spec(a.shape[1:] if batch_dim else a.shape, a.dtype)
     return nest.map_structure(spec, element)

@@ -11,7 +11,9 @@ from ..engine import dtypes as _dt
 from ..engine import nest
 from ..engine.errors import InvalidArgumentError
 from ..function import TensorSpec
+from ..ops.ragged import RaggedTensor
 from . import storage
+from .composite import RaggedRows, ragged_rows
 from .dataset import Dataset
 from .elements import (_END, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, _normalize, _row,
                        _spec_of)
@@ -50,8 +52,11 @@ class _Slices(Dataset):
     _tf_name = "TensorSlice"
 
     def __init__(self, tensors: Any):
+        tensors = nest.map_structure(  # a RaggedTensor is sliced into its rows, as in TF
+            lambda a: ragged_rows(a) if isinstance(a, RaggedTensor) else a, tensors)
         leaves = nest.flatten(tensors)
-        sizes = {a.shape[0] if a.ndim else None for a in leaves}
+        sizes = {len(a) if isinstance(a, RaggedRows) else a.shape[0] if a.ndim else None
+                 for a in leaves}
         if None in sizes:
             raise InvalidArgumentError("Dataset.from_tensor_slices: every component needs a "
                                        "first dimension to slice; got a scalar")
@@ -69,7 +74,13 @@ class _Slices(Dataset):
         return self.n
 
     def _first_spec(self) -> Any:
+        if not self.sliceable():
+            return super()._first_spec()
         return _spec_of(self.tensors, batch_dim=True)
+
+    def sliceable(self) -> bool:
+        """Whether whole batches can be sliced from the arrays (no ragged rows)."""
+        return not any(isinstance(a, RaggedRows) for a in self.leaves)
 
 
 class _Tensors(Dataset):
