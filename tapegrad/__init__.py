@@ -47,6 +47,7 @@ from .ops.einsum import einsum, tensordot
 from .ops.linalg import matmul
 from . import dtypes, errors, testing
 from . import data, datasets  # noqa: E402  (tf.data and the bundled data sets)
+from .data.specs import RaggedTensorSpec, SparseTensorSpec  # noqa: E402  (element_spec types)
 from .function import Function, TensorSpec, function  # noqa: E402  (tapegrad.function)
 from . import math, nn, linalg, random, autodiff, debugging, keras  # noqa: E402  (faces)
 from . import tape_picture  # noqa: E402  (installs GradientTape.to_dot / render)

@@ -15,8 +15,9 @@ import numpy as np
 
 from ..engine.convert import constant
 from ..engine.errors import FailedPreconditionError
-from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, _Elements,
-                      _normalize)
+from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+from .elements import _normalize
+from .sources import _Elements
 from .options import (AutoShardPolicy, AutotuneOptions, DistributeOptions, OptimizationOptions,
                       ThreadingOptions)
 from .readers import CsvDataset, make_csv_dataset
@@ -24,10 +25,12 @@ from .readers import CsvDataset, make_csv_dataset
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
            "AutotuneOptions", "DistributeOptions", "OptimizationOptions", "ThreadingOptions",
            "CsvDataset", "make_csv_dataset", "Counter", "assert_cardinality", "cardinality",
-           "bucket_by_sequence_length", "choose_from_datasets", "enumerate_dataset", "from_list",
-           "get_single_element", "group_by_window", "ignore_errors", "load", "map_and_batch",
-           "parallel_interleave", "rejection_resample", "sample_from_datasets", "save", "scan",
-           "shuffle_and_repeat", "snapshot", "take_while", "unbatch", "unique"]
+           "bucket_by_sequence_length", "choose_from_datasets", "dense_to_ragged_batch",
+           "dense_to_sparse_batch", "enumerate_dataset", "from_list",
+           "get_next_as_optional", "get_single_element", "group_by_window", "ignore_errors",
+           "load", "map_and_batch", "parallel_interleave", "rejection_resample",
+           "sample_from_datasets", "save", "scan", "shuffle_and_repeat", "snapshot", "take_while",
+           "unbatch", "unique"]
 
 Transformation = Callable[[Dataset], Dataset]
 
@@ -68,6 +71,43 @@ def get_single_element(dataset: Dataset) -> Any:
     0
     """
     return dataset.get_single_element()
+
+
+def dense_to_ragged_batch(batch_size: int, drop_remainder: bool = False,
+                          row_splits_dtype: Any = None) -> Transformation:
+    """``dataset.ragged_batch(batch_size, drop_remainder, row_splits_dtype)``.
+
+    >>> import tapegrad as tf
+    >>> ds = tf.data.Dataset.range(3).map(lambda x: tf.range(x))
+    >>> next(iter(ds.apply(tf.data.experimental.dense_to_ragged_batch(3)))).to_list()
+    [[], [0], [0, 1]]
+    """
+    return lambda dataset: dataset.ragged_batch(batch_size, drop_remainder,
+                                                row_splits_dtype or "int64")
+
+
+def dense_to_sparse_batch(batch_size: int, row_shape: Any) -> Transformation:
+    """``dataset.sparse_batch(batch_size, row_shape)``.
+
+    >>> import tapegrad as tf
+    >>> ds = tf.data.Dataset.range(3).map(lambda x: tf.range(x))
+    >>> sp = next(iter(ds.apply(tf.data.experimental.dense_to_sparse_batch(3, [2]))))
+    >>> sp.dense_shape.numpy().tolist()
+    [3, 2]
+    """
+    return lambda dataset: dataset.sparse_batch(batch_size, row_shape)
+
+
+def get_next_as_optional(iterator: Any) -> Any:
+    """``iterator.get_next_as_optional()``: the next element as a ``tf.experimental.Optional``.
+
+    >>> import tapegrad as tf
+    >>> it = iter(tf.data.Dataset.range(1))
+    >>> _ = next(it)
+    >>> bool(tf.data.experimental.get_next_as_optional(it).has_value())
+    False
+    """
+    return iterator.get_next_as_optional()
 
 
 def from_list(elements: list, name: str | None = None) -> Dataset:

@@ -17,7 +17,9 @@ import numpy as np
 from ..engine import dtypes as _dt
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import _Base
-from .dataset import AUTOTUNE, Dataset, _Slices, _tensor_spec, _to_numpy
+from .dataset import AUTOTUNE, Dataset
+from .elements import _tensor_spec, _to_numpy
+from .sources import _Slices
 from .parallel import interleave, workers_for
 
 __all__ = ["TextLineDataset", "CsvDataset", "make_csv_dataset"]
@@ -94,7 +96,7 @@ class TextLineDataset(Dataset):
     >>> p = os.path.join(tempfile.mkdtemp(), "a.csv")
     >>> _ = pathlib.Path(p).write_text("name,n\\nx,1\\ny,2\\n")
     >>> list(tf.data.TextLineDataset(p).skip(1).as_numpy_iterator())
-    [np.bytes_(b'x,1'), np.bytes_(b'y,2')]
+    [b'x,1', b'y,2']
     """
 
     _tf_name = "TextLine"
@@ -127,7 +129,7 @@ _CSV_TYPES = {np.dtype(t) for t in ("float32", "float64", "int32", "int64")}
 
 def _column(default: Any) -> tuple[np.dtype, Any]:
     """``(dtype, default)`` of one ``record_defaults`` entry; ``default`` None when required."""
-    if default is None:  # tf.string is None while tapegrad has no string DType
+    if default is None or default is _dt.string:
         return np.dtype("S"), None
     if isinstance(default, _dt.DType) or (isinstance(default, type) and issubclass(
             default, np.generic)) or isinstance(default, np.dtype):
@@ -135,7 +137,7 @@ def _column(default: Any) -> tuple[np.dtype, Any]:
         value = None
     else:
         a = np.asarray(_to_numpy(default))
-        dtype, value = (np.dtype("S") if a.dtype.kind == "S" else a.dtype), (
+        dtype, value = (np.dtype("S") if a.dtype.kind in "SO" else a.dtype), (
             a.ravel()[0] if a.size else None)
     if dtype.kind != "S" and dtype not in _CSV_TYPES:
         raise InvalidArgumentError(f"CsvDataset: record_defaults must be float32, float64, "
@@ -171,7 +173,7 @@ class CsvDataset(Dataset):
     >>> _ = pathlib.Path(p).write_text("n,x,name\\n1,0.5,a\\n2,,b\\n")
     >>> ds = tf.data.experimental.CsvDataset(p, [tf.int32, [9.0], [""]], header=True)
     >>> [(int(n), float(x), s) for n, x, s in ds.as_numpy_iterator()]
-    [(1, 0.5, np.bytes_(b'a')), (2, 9.0, np.bytes_(b'b'))]
+    [(1, 0.5, b'a'), (2, 9.0, b'b')]
     """
 
     _tf_name = "Csv"

@@ -6,7 +6,8 @@ I crc32>`` (little-endian) and ``length`` payload bytes whose CRC-32 is ``crc32`
 - kind 1, the header: UTF-8 JSON ``{"structure": ...}``, the element's nest structure;
 - kind 0, an element: ``<I n>`` leaves, each ``<B k>`` + ``k`` bytes of a NumPy dtype string
   (``<f4``, ``|S5``, ``|b1``: numbers, booleans and byte strings only), ``<B ndim>``,
-  ``ndim`` × ``<Q dim>``, then the C-ordered data;
+  ``ndim`` × ``<Q dim>``, then the C-ordered data; text (``tf.string``) has the code
+  ``bytes`` and, after the shape, one ``<Q>`` length per string, then the strings;
 - kind 2, the end: ``<Q count>`` elements. A file without it is incomplete (a cache whose pass
   was interrupted) and is never read as a whole dataset.
 
@@ -23,6 +24,7 @@ import json
 import os
 import re
 import struct
+import uuid
 import zlib
 from typing import IO, Any, Iterator
 
@@ -32,13 +34,15 @@ from ..engine.atomic import open_atomic, publish, temp_path
 from ..engine import nest
 from ..engine.errors import DataLossError, InvalidArgumentError
 
-__all__ = ["RecordWriter", "read_records", "is_complete", "write_json_atomic", "read_json"]
+__all__ = ["RecordWriter", "ShardWriters", "read_records", "is_complete", "write_json_atomic",
+           "read_json"]
 
 MAGIC = b"TGDS1\n"
 ELEMENT, HEADER, END = 0, 1, 2
 _FRAME = struct.Struct("<BQI")
 _DTYPE = re.compile(r"^[<>|=]([biuf][1248]|c(8|16)|S\d{1,9}|b1)$")
 _CHUNK = 1 << 24
+_TEXT = b"bytes"
 
 
 # -- structures as JSON ----------------------------------------------------------------------
@@ -82,12 +86,41 @@ def _open_write(path: str, compression: str | None) -> IO[bytes]:
 def _leaf_bytes(a: np.ndarray) -> bytes:
     if a.dtype.kind == "U":
         a = np.char.encode(a, "utf-8")
+    if a.dtype.kind == "O":  # text as tf.string holds it: bytes objects, NULs kept
+        return _text_bytes(a)
     if not _DTYPE.match(a.dtype.str):
         raise InvalidArgumentError(f"Dataset.save: cannot store an element of dtype "
                                    f"{a.dtype}; numbers, booleans and byte strings only.")
     code = a.dtype.str.encode("ascii")
     head = struct.pack("<B", len(code)) + code + struct.pack(f"<B{a.ndim}Q", a.ndim, *a.shape)
     return head + a.tobytes(order="C")
+
+
+def _text_bytes(a: np.ndarray) -> bytes:
+    """An object array of ``bytes``: the code ``bytes``, the shape, ``<Q>`` lengths, the data."""
+    values = [v.encode("utf-8") if isinstance(v, str) else v for v in a.flat]
+    if not all(isinstance(v, (bytes, bytearray)) for v in values):
+        raise InvalidArgumentError("Dataset.save: cannot store an element of dtype object "
+                                   "that is not text; numbers, booleans and byte strings only.")
+    head = struct.pack("<B", len(_TEXT)) + _TEXT + struct.pack(f"<B{a.ndim}Q", a.ndim, *a.shape)
+    return head + struct.pack(f"<{len(values)}Q", *map(len, values)) + b"".join(values)
+
+
+def _parse_text(payload: bytes, pos: int, shape: tuple, path: str) -> tuple[np.ndarray, int]:
+    """The inverse of :func:`_text_bytes` from ``pos`` (after the shape); every length is
+    checked against the record before it is used."""
+    n = int(np.prod(shape, dtype=np.uint64))
+    if 8 * n > len(payload) - pos:
+        raise DataLossError(f"{path}: a text element of shape {shape} does not fit its record.")
+    lengths = struct.unpack_from(f"<{n}Q", payload, pos)
+    pos += 8 * n
+    if sum(lengths) > len(payload) - pos:
+        raise DataLossError(f"{path}: a text element's strings do not fit its record.")
+    out = np.empty(n, dtype=object)
+    for i, k in enumerate(lengths):
+        out[i] = payload[pos:pos + k]
+        pos += k
+    return out.reshape(shape), pos
 
 
 class RecordWriter:
@@ -127,6 +160,32 @@ class RecordWriter:
         self.f.close()
         if os.path.exists(self.tmp):
             os.remove(self.tmp)
+
+
+class ShardWriters:
+    """The record files of one writing run in a folder, ``shard-<run>-<k>.tgds``, one per
+    shard ``k``: each moved into place by ``commit``, or all removed by ``abort``."""
+
+    def __init__(self, folder: str, compression: str | None):
+        self.folder, self.compression = folder, compression
+        self.run, self.writers = uuid.uuid4().hex[:8], {}
+
+    def write(self, k: int, element: Any) -> None:
+        if k not in self.writers:
+            self.writers[k] = RecordWriter(
+                os.path.join(self.folder, f"shard-{self.run}-{k:05d}.tgds"), element,
+                self.compression)
+        self.writers[k].write(element)
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.abort()
+
+    def commit(self) -> list:
+        """``[file name, element count]`` of each shard, in shard order."""
+        for w in self.writers.values():
+            w.commit()
+        return [[os.path.basename(w.path), w.count] for _, w in sorted(self.writers.items())]
 
 
 def write_json_atomic(path: str, obj: Any) -> None:
@@ -195,6 +254,12 @@ def _parse_element(payload: bytes, example: Any, path: str) -> Any:
     for _ in range(n):
         k = payload[pos]
         code = bytes(view[pos + 1:pos + 1 + k]).decode("ascii", "replace")
+        if code == _TEXT.decode():
+            ndim = payload[pos + 1 + k]
+            shape = struct.unpack_from(f"<{ndim}Q", payload, pos + 2 + k)
+            leaf, pos = _parse_text(payload, pos + 2 + k + 8 * ndim, shape, path)
+            leaves.append(leaf)
+            continue
         if not _DTYPE.match(code):
             raise DataLossError(f"{path}: unknown element dtype {code!r}.")
         pos += 1 + k

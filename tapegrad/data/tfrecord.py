@@ -1,17 +1,20 @@
 """``tf.data.TFRecordDataset``: the records of TFRecord files, file after file.
 
-Until tapegrad has string tensors, a record is Python ``bytes``: iterating the dataset or
-``as_numpy_iterator`` gives bytes (as TF's ``as_numpy_iterator`` does), and ``map`` calls its
-function with the bytes — ``tf.io.parse_single_example`` takes them as they are.
+A record is a ``tf.string`` scalar: iterating gives string tensors, ``as_numpy_iterator`` Python
+``bytes``, and ``map`` functions get string tensors (``tf.io.parse_single_example`` takes them).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
+import numpy as np
+
+from ..engine import dtypes as _dt
+from ..function import TensorSpec
 from ..io.tfrecord import tf_record_iterator
-from .dataset import Dataset, _normalize
+from .dataset import Dataset
 
 __all__ = ["TFRecordDataset"]
 
@@ -45,32 +48,11 @@ class TFRecordDataset(Dataset):
 
     def _iter(self) -> Iterator[Any]:
         for f in self.files:
-            yield from tf_record_iterator(f, self.compression_type)
+            for record in tf_record_iterator(f, self.compression_type):
+                yield np.asarray(record, dtype=object)  # a tf.string scalar, NULs kept
 
-    def __iter__(self) -> Iterator[Any]:
-        return self._iter()
-
-    def as_numpy_iterator(self) -> Iterator[Any]:
-        return self._iter()
-
-    def map(self, map_func: Callable, num_parallel_calls: Any = None,
-            deterministic: Any = None, name: str | None = None) -> Dataset:
-        """``map_func`` on each record's bytes; its results become an ordinary dataset."""
-        return _RecordMap(self, map_func)
+    def _first_spec(self) -> Any:
+        return TensorSpec((), _dt.string)
 
     def __repr__(self) -> str:
-        return "<TFRecordDatasetV2 element_spec=TensorSpec(shape=(), dtype=tf.string)>"
-
-
-class _RecordMap(Dataset):
-    _tf_name = "Map"
-
-    def __init__(self, source: TFRecordDataset, fn: Callable):
-        self.source, self.fn = source, fn
-
-    def _iter(self) -> Iterator[Any]:
-        for record in self.source._iter():
-            yield _normalize(self.fn(record))
-
-    def _cardinality(self) -> int:
-        return self.source._cardinality()
+        return "<TFRecordDatasetV2 element_spec=TensorSpec(shape=(), dtype=tf.string, name=None)>"

@@ -71,7 +71,7 @@ class TFRecordWriter:
     >>> path = os.path.join(tempfile.mkdtemp(), "a.tfrecord")
     >>> with tf.io.TFRecordWriter(path, options="GZIP") as w:
     ...     w.write(b"first"); w.write(b"second")
-    >>> [bytes(r) for r in tf.data.TFRecordDataset(path, compression_type="GZIP")]
+    >>> [r.numpy() for r in tf.data.TFRecordDataset(path, compression_type="GZIP")]
     [b'first', b'second']
     """
 

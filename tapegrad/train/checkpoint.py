@@ -61,6 +61,11 @@ def _graph_and_tensors(root: Any) -> tuple[list[Node], dict]:
             key = "/".join(escape(p) for p in path) + f"/.ATTRIBUTES/{_VALUE}"
             node.attributes.append((_VALUE, obj.name.split(":")[0], key))
             tensors[key] = np.asarray(obj.numpy())
+        for name, value in getattr(obj, "_checkpoint_tensors", dict)().items():
+            # state that is no Variable (a tf.data iterator's position), under TF's attribute
+            key = "/".join(escape(p) for p in path) + f"/.ATTRIBUTES/{name}"
+            node.attributes.append((name, type(obj).__name__, key))
+            tensors[key] = np.asarray(value)
         nodes.append(node)
     for node in reversed(nodes):  # a node has values if it or a child has
         node.has_values = bool(node.attributes) or any(nodes[c].has_values
@@ -284,6 +289,9 @@ class CheckpointLoadStatus:
             for name, _, key in node.attributes:
                 if name == _VALUE and isinstance(obj, Variable) and key not in self.consumed:
                     _assign(obj, self._reader.get_tensor(key), key)
+                    self.consumed.add(key)
+                elif hasattr(obj, "_restore_checkpoint_tensor") and key not in self.consumed:
+                    obj._restore_checkpoint_tensor(name, self._reader.get_tensor(key))
                     self.consumed.add(key)
             live = dict(children(obj))
             missing = False

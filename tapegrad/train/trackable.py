@@ -43,7 +43,8 @@ class Node:
 def is_trackable(v: Any) -> bool:
     """Whether ``v`` holds checkpointable state (a Variable, Module, optimizer, or a list or
     dict holding one)."""
-    if isinstance(v, (Variable, Module, Optimizer)) or hasattr(v, "_checkpoint_children"):
+    if isinstance(v, (Variable, Module, Optimizer)) or hasattr(v, "_checkpoint_children") or \
+            hasattr(v, "_checkpoint_tensors"):  # a tf.data iterator keeps its position
         return True
     if isinstance(v, (list, tuple)):
         return any(is_trackable(x) for x in v)

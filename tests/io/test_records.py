@@ -29,7 +29,9 @@ def _read(path):
                                        ("examples.tfrecord.gz", "GZIP")])
 def test_tf_written_records_parse_as_tf_parsed_them(name, kind):
     records = list(tf.data.TFRecordDataset(os.path.join(DATA, name), compression_type=kind))
-    assert len(records) == 3 and all(isinstance(r, bytes) for r in records)
+    # as TF: iteration gives tf.string scalars whose .numpy() is Python bytes
+    assert len(records) == 3 and all(r.dtype == tf.string and isinstance(r.numpy(), bytes)
+                                     for r in records)
     want = RECORD["parsed"]
     batch = tf.io.parse_example(records, SPEC)
     assert batch["id"].numpy().tolist() == want["id"]
