@@ -41,6 +41,7 @@ NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
     "bincount", "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width",
     "numpy_function",  # leaves the tape, as TF's
 }
+NO_GRADIENT |= {"confusion_matrix"}  # integer class counts (ops/math_extra.py)
 
 
 def _public():
