@@ -7,3 +7,4 @@ from .ops.scan import top_k  # noqa: F401
 from .ops.math_more import in_top_k, zero_fraction  # noqa: F401,E402  (also in tf.math)
 from .ops.nn_more import *  # noqa: F401,F403,E402
 from .ops.conv_variants import *  # noqa: F401,F403,E402
+from .ops.ctc import *  # noqa: F401,F403,E402
