@@ -42,6 +42,7 @@ NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
     "numpy_function",  # leaves the tape, as TF's
 }
 NO_GRADIENT |= {"confusion_matrix"}  # integer class counts (ops/math_extra.py)
+NO_GRADIENT |= {"ctc_greedy_decoder", "collapse_repeated"}  # integer paths (ops/ctc.py)
 
 
 def _public():

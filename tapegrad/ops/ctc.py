@@ -1,4 +1,5 @@
-"""Connectionist temporal classification: ``tf.nn.ctc_loss`` on dense labels.
+"""Connectionist temporal classification: ``tf.nn.ctc_loss`` on dense labels, the greedy
+decoder and ``collapse_repeated``.
 
 One primitive gives the loss and its gradient w.r.t. the logits together (the forward-backward
 recursion in log space), as TF's fused CTCLoss kernel does; like TF, it has no second
@@ -15,8 +16,9 @@ from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw
 from .array import _transpose
 from .indexing import gather
+from .sparse import SparseTensor
 
-__all__ = ["ctc_loss"]
+__all__ = ["ctc_loss", "ctc_greedy_decoder", "collapse_repeated"]
 
 _NEG = -np.inf
 
@@ -140,3 +142,71 @@ def ctc_loss(labels: Any, logits: Any, label_length: Any, logit_length: Any,
                                    f"than the blank {blank}.")
     loss, _ = _ctc_loss(x, labels=lab, label_length=lab_len, logit_length=log_len, blank=0)
     return loss
+
+
+def ctc_greedy_decoder(inputs: Any, sequence_length: Any, merge_repeated: bool = True,
+                       blank_index: Any = None) -> tuple:
+    """Best-path decoding (``tf.nn.ctc_greedy_decoder``): the most likely class at each step,
+    repeats merged (``merge_repeated``), blanks dropped. ``inputs`` [time, batch, classes];
+    ``blank_index`` defaults to ``classes - 1`` as TF's. Returns ``([decoded], neg_sum_logits)``
+    with ``decoded`` an int64 SparseTensor [batch, longest] and ``neg_sum_logits`` [batch, 1]
+    minus the sum of each step's largest logit. No gradient.
+
+    >>> import tapegrad as tf
+    >>> x = tf.one_hot([[1], [1], [2], [0], [1]], 3)  # [5 steps, 1 sequence, 3 classes]
+    >>> decoded, _ = tf.nn.ctc_greedy_decoder(x, [5])
+    >>> tf.sparse.to_dense(decoded[0]).numpy().tolist()
+    [[1, 0, 1]]
+    """
+    v = inputs._value if isinstance(inputs, _Base) else np.asarray(convert_raw(inputs))
+    if v.ndim != 3 or v.dtype.kind != "f":
+        raise InvalidArgumentError(f"ctc_greedy_decoder: inputs must be a float tensor [time, "
+                                   f"batch, classes], got {v.dtype}{list(v.shape)}.")
+    t_len, batch, classes = v.shape
+    lengths = _ints(sequence_length, "sequence_length", (batch,))
+    if np.any((lengths < 0) | (lengths > t_len)):
+        raise InvalidArgumentError(f"ctc_greedy_decoder: sequence_length {lengths.tolist()} "
+                                   f"must be within [0, {t_len}].")
+    blank = classes - 1 if blank_index is None else int(blank_index) % classes
+    best = v.argmax(axis=2)
+    steps = np.arange(t_len)[:, None] < lengths[None, :]
+    neg_sum = -np.where(steps, v.max(axis=2), 0).sum(axis=0, keepdims=True).T
+    rows = []
+    for b in range(batch):
+        path = best[:lengths[b], b]
+        if merge_repeated and len(path):
+            path = path[np.concatenate([[True], path[1:] != path[:-1]])]
+        rows.append(path[path != blank])
+    longest = max((len(r) for r in rows), default=0)
+    idx = [[b, i] for b, r in enumerate(rows) for i in range(len(r))]
+    vals = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, np.int64)
+    decoded = SparseTensor(np.asarray(idx, np.int64).reshape(-1, 2), Tensor(vals),
+                           [batch, longest])
+    return [decoded], Tensor(neg_sum.astype(v.dtype))
+
+
+def collapse_repeated(labels: Any, seq_length: Any, name: str | None = None) -> tuple:
+    """Merge runs of repeated labels (``tf.nn.collapse_repeated``): ``labels`` [batch, max_len]
+    with ``seq_length`` [batch]; returns the collapsed labels padded with 0 to the longest
+    result, and the new lengths.
+
+    >>> import tapegrad as tf
+    >>> out, n = tf.nn.collapse_repeated([[1, 1, 2, 2, 3], [4, 4, 5, 0, 0]], [5, 3])
+    >>> out.numpy().tolist(), n.numpy().tolist()
+    ([[1, 2, 3], [4, 5, 0]], [3, 2])
+    """
+    lab = labels._value if isinstance(labels, _Base) else np.asarray(convert_raw(labels))
+    if lab.ndim != 2:
+        raise InvalidArgumentError(f"collapse_repeated: labels must be [batch, max_len], got "
+                                   f"{list(lab.shape)}.")
+    lengths = _ints(seq_length, "seq_length", (lab.shape[0],))
+    rows = []
+    for row, n in zip(lab, lengths):
+        r = row[:n]
+        rows.append(r[np.concatenate([[True], r[1:] != r[:-1]])] if len(r) else r)
+    width = max((len(r) for r in rows), default=0)
+    out = np.zeros((lab.shape[0], width), lab.dtype)
+    for b, r in enumerate(rows):
+        out[b, :len(r)] = r
+    raw = seq_length._value if isinstance(seq_length, _Base) else convert_raw(seq_length)
+    return Tensor(out), Tensor(np.array([len(r) for r in rows], np.asarray(raw).dtype))

@@ -81,3 +81,25 @@ def test_refusals(kwargs, message):
     args = dict(label_length=[2], logit_length=[3]) | kwargs
     with pytest.raises(InvalidArgumentError, match=message):
         tf.nn.ctc_loss(**args)
+
+
+def test_greedy_decoder_as_tf():
+    x = np.random.default_rng(2).standard_normal((6, 2, 4)).astype(np.float32)
+    (d,), neg = tf.nn.ctc_greedy_decoder(x, [6, 4])
+    assert d.indices.numpy().tolist() == [[0, 0], [0, 1], [0, 2], [0, 3], [0, 4], [0, 5],
+                                          [1, 0], [1, 1], [1, 2], [1, 3]]
+    assert d.values.numpy().tolist() == [0, 2, 0, 2, 0, 1, 0, 2, 0, 2]
+    assert d.values.dtype == tf.int64 and d.dense_shape.numpy().tolist() == [2, 6]
+    np.testing.assert_allclose(neg.numpy(), [[-6.648375511169434], [-3.937589168548584]],
+                               rtol=1e-6)
+    (d,), _ = tf.nn.ctc_greedy_decoder(x, [6, 4], merge_repeated=False, blank_index=0)
+    assert d.indices.numpy().tolist() == [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]]
+    assert d.values.numpy().tolist() == [2, 2, 1, 2, 2] and d.dense_shape.numpy().tolist() == [2, 3]
+    with pytest.raises(InvalidArgumentError, match="sequence_length"):
+        tf.nn.ctc_greedy_decoder(x, [7, 1])
+
+
+def test_collapse_repeated_as_tf():
+    out, n = tf.nn.collapse_repeated([[1, 1, 2, 2, 2, 3, 0], [4, 4, 4, 5, 5, 0, 0]], [6, 5])
+    assert out.numpy().tolist() == [[1, 2, 3], [4, 5, 0]] and out.dtype == tf.int32
+    assert n.numpy().tolist() == [3, 2] and n.dtype == tf.int32
