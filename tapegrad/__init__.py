@@ -83,3 +83,5 @@ from .pyfunc import (ensure_shape, grad_pass_through, numpy_function,  # noqa: E
 from .engine.dtypes import string  # noqa: E402  (tf.string: bytes objects)
 from . import ragged, strings  # noqa: E402  (tf.ragged, tf.strings)
 from .ops.ragged import RaggedTensor  # noqa: E402
+from .ops.array_more import (repeat, roll, scatter_nd,  # noqa: E402  (core array names)
+                             sequence_mask)

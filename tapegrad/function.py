@@ -29,6 +29,7 @@ from .engine import dtypes as _dt
 from .engine.state import (STATE, Listener, loud as _loud, pop_listener, push_listener,
                            quiet as _quiet)
 from .engine.indexed_slices import IndexedSlices
+from .engine.shape import TensorShape
 from .engine.tensor import Tensor, _Base, _new, convert_raw
 from .engine.variable import Variable
 from .ops import linalg as _linalg, math as _math, nn as _nn, random as _random
@@ -61,7 +62,7 @@ class TensorSpec:
     """
 
     def __init__(self, shape: Any, dtype: Any = _dt.float32, name: str | None = None):
-        self.shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+        self.shape = TensorShape(shape)
         self.dtype = _dt.as_dtype(dtype)
         self.name = name
 
@@ -69,14 +70,10 @@ class TensorSpec:
         v = value._value if isinstance(value, _Base) else np.asarray(value)
         if _dt.np_dtype(self.dtype) != v.dtype:
             return False
-        if self.shape is None:
-            return True
-        return len(self.shape) == v.ndim and all(d is None or d == n
-                                                 for d, n in zip(self.shape, v.shape, strict=False))
+        return self.shape.is_compatible_with(v.shape)
 
     def __repr__(self) -> str:
-        shape = "None" if self.shape is None else f"({', '.join(map(str, self.shape))})"
-        return f"TensorSpec(shape={shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+        return f"TensorSpec(shape={self.shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
 
 
 # -- signatures ----------------------------------------------------------------------------------

@@ -11,3 +11,4 @@ from .ops.nn import log_softmax, softmax, softsign  # noqa: F401  (TF has them i
 from .ops.complex import *  # noqa: F401,F403
 from .ops.counting import (bincount, segment_max, segment_min,  # noqa: F401
                            unsorted_segment_sqrt_n)
+from .ops.math_extra import *  # noqa: F401,F403

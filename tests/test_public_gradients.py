@@ -41,6 +41,9 @@ NO_GRADIENT |= {  # counting and searching: integer results (ops/counting.py)
     "bincount", "unique", "unique_with_counts", "searchsorted", "histogram_fixed_width",
     "numpy_function",  # leaves the tape, as TF's
 }
+NO_GRADIENT |= {"confusion_matrix"}  # integer class counts (ops/math_extra.py)
+NO_GRADIENT |= {"ctc_greedy_decoder", "collapse_repeated"}  # integer paths (ops/ctc.py)
+NO_GRADIENT |= {"sequence_mask"}  # a mask (ops/array_more.py)
 
 
 def _public():

@@ -62,28 +62,75 @@ def cross(a: Any, b: Any, name: str | None = None) -> Tensor:
     return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
 
 
-def set_diag(input: Any, diagonal: Any, name: str | None = None, k: int = 0,  # noqa: A002
+def _set_one_diag(x: Tensor, d: Tensor, k: int) -> Tensor:
+    """``x`` with its k-th diagonal replaced by ``d`` (shape [..., that diagonal's length])."""
+    m, n = shape_of(x)[-2:]
+    size = min(m + min(k, 0), n - max(k, 0))
+    if size <= 0:
+        raise InvalidArgumentError(f"set_diag: diagonal {k} lies outside {m}x{n} matrices.")
+    if shape_of(d)[-1:] != (size,):
+        raise InvalidArgumentError(f"set_diag: diagonal {k} of {m}x{n} matrices has {size} "
+                                   f"entries, but the given diagonal has shape "
+                                   f"{list(shape_of(d))}.")
+    lead = [[0, 0]] * (len(shape_of(d)) - 1)
+    placed = diag(d, k=k)  # square, side size + |k|, the diagonal in place
+    side = size + abs(k)
+    placed = pad(placed, lead + [[0, max(m - side, 0)], [0, max(n - side, 0)]])[..., :m, :n]
+    mask = Tensor(np.eye(m, n, k=k, dtype=bool))
+    return where(mask, placed + zeros_like(x), x + zeros_like(placed))
+
+
+def _band_rows(d: Tensor, lo: int, hi: int, shape: tuple, align: str) -> list:
+    """The rows of a band's ``diagonal`` argument ([..., hi - lo + 1, max_len]), each cut to
+    its diagonal's length as ``align`` says (superdiagonals first part, subdiagonals second;
+    LEFT keeps the first entries, RIGHT the last)."""
+    m, n = shape
+    sup, sub = align.split("_")
+    rows = []
+    for j, k in enumerate(range(hi, lo - 1, -1)):
+        size = min(m + min(k, 0), n - max(k, 0))
+        width = shape_of(d)[-1]
+        side = sup if k >= 0 else sub
+        row = d[..., j, :]
+        rows.append((k, row[..., :size] if side == "LEFT" else row[..., width - size:]))
+    return rows
+
+
+def set_diag(input: Any, diagonal: Any, name: str | None = None, k: Any = 0,  # noqa: A002
              align: str = "RIGHT_LEFT") -> Tensor:
-    """``input`` with its main diagonal replaced by ``diagonal`` (``tf.linalg.set_diag``);
-    matrices may be rectangular. Only ``k=0`` is supported.
+    """``input`` with its k-th diagonal replaced by ``diagonal`` (``tf.linalg.set_diag``):
+    ``k`` > 0 above the main diagonal, < 0 below; matrices may be rectangular. A band
+    ``k=(lo, hi)`` takes ``diagonal`` [..., hi - lo + 1, longest], the uppermost diagonal first,
+    each row aligned as ``align`` says ('RIGHT_LEFT': superdiagonals right-aligned, subdiagonals
+    left-aligned), as TF's.
 
     >>> import tapegrad as tf
     >>> tf.linalg.set_diag(tf.ones([2, 3]), [7.0, 8.0]).numpy()
     array([[7., 1., 1.],
            [1., 8., 1.]], dtype=float32)
+    >>> tf.linalg.set_diag(tf.zeros([3, 3]), [5.0, 6.0], k=1).numpy()
+    array([[0., 5., 0.],
+           [0., 0., 6.],
+           [0., 0., 0.]], dtype=float32)
     """
-    if k != 0:
-        raise NotImplementedError("set_diag: only the main diagonal (k=0) is supported.")
     x = _matrix(input, "set_diag")
-    m, n = shape_of(x)[-2:]
     d = convert_to_tensor(diagonal, dtype_hint=x.dtype)
-    if shape_of(d)[-1:] != (min(m, n),):
-        raise InvalidArgumentError(f"set_diag: diagonal must have shape [..., {min(m, n)}] for "
-                                   f"matrices {m}x{n}, got {list(shape_of(d))}.")
-    lead = [[0, 0]] * (len(shape_of(d)) - 1)
-    placed = pad(diag(d), lead + [[0, m - min(m, n)], [0, n - min(m, n)]])
-    mask = Tensor(np.eye(m, n, dtype=bool))
-    return where(mask, placed + zeros_like(x), x + zeros_like(placed))
+    ks = [int(v) for v in (np.asarray(k._value if isinstance(k, Tensor) else k).reshape(-1))]
+    if len(ks) == 1 or (len(ks) == 2 and ks[0] == ks[1]):
+        return _set_one_diag(x, d, ks[0])
+    if len(ks) != 2 or ks[0] > ks[1]:
+        raise InvalidArgumentError(f"set_diag: k must be an int or a pair (lo, hi) with lo <= "
+                                   f"hi, got {k!r}.")
+    if align not in ("RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT"):
+        raise ValueError(f"set_diag: align must be one of RIGHT_LEFT, LEFT_RIGHT, LEFT_LEFT, "
+                         f"RIGHT_RIGHT, got {align!r}.")
+    if len(shape_of(d)) < 2 or shape_of(d)[-2] != ks[1] - ks[0] + 1:
+        raise InvalidArgumentError(f"set_diag: a band k=({ks[0]}, {ks[1]}) needs diagonal "
+                                   f"[..., {ks[1] - ks[0] + 1}, longest], got "
+                                   f"{list(shape_of(d))}.")
+    for kk, row in _band_rows(d, ks[0], ks[1], tuple(shape_of(x)[-2:]), align):
+        x = _set_one_diag(x, row, kk)
+    return x
 
 
 def tensor_diag(diagonal: Any, name: str | None = None) -> Tensor:

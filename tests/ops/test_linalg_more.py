@@ -19,6 +19,11 @@ GRAD_CASES = [
         b), [((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 1))]),
     GradCase("cross", tf.linalg.cross, [((3,), (3,)), ((2, 3), (2, 3))]),
     GradCase("set_diag", tf.linalg.set_diag, [((3, 3), (3,)), ((2, 3), (2,)), ((2, 4, 3), (2, 3))]),
+    GradCase("set_diag(k=1, k=-1)", lambda x, d: tf.linalg.set_diag(x, d, k=1) +
+             tf.linalg.set_diag(x, tf.concat([d, d], -1)[..., :3], k=-1),
+             [((4, 3), (2,)), ((2, 4, 3), (2, 2))]),
+    GradCase("set_diag(band)", lambda x, d: tf.linalg.set_diag(x, d, k=(-1, 1), align="LEFT_RIGHT"),
+             [((3, 4), (3, 3)), ((2, 3, 4), (2, 3, 3))]),
     GradCase("tensor_diag", tf.linalg.tensor_diag, [((3,),), ((2, 2),)]),
     GradCase("tensor_diag_part", tf.linalg.tensor_diag_part, [((3, 3),), ((2, 2, 2, 2),)]),
     GradCase("normalize", lambda x: tf.linalg.normalize(x, axis=-1)[0], [((3,),), ((2, 3),)],
@@ -112,11 +117,36 @@ def test_errors():
         tf.linalg.cross([1.0, 2.0], [1.0, 2.0])
     with pytest.raises(InvalidArgumentError, match="diagonal"):
         tf.linalg.set_diag(tf.ones([2, 3]), [1.0, 2.0, 3.0])
-    with pytest.raises(NotImplementedError, match="k=0"):
-        tf.linalg.set_diag(tf.ones([2, 2]), [1.0], k=1)
+    with pytest.raises(InvalidArgumentError, match="diagonal 1 of 2x5 matrices has 2 entries"):
+        tf.linalg.set_diag(tf.ones([2, 5]), [1.0, 2.0, 3.0], k=1)
+    with pytest.raises(InvalidArgumentError, match="outside"):
+        tf.linalg.set_diag(tf.ones([2, 2]), [1.0], k=3)
+    with pytest.raises(InvalidArgumentError, match="band"):
+        tf.linalg.set_diag(tf.ones([2, 2]), [1.0, 2.0], k=(-1, 0))
     with pytest.raises(InvalidArgumentError, match="square"):
         tf.linalg.expm(tf.ones([2, 3]))
     with pytest.raises(InvalidArgumentError, match="D \\+ D"):
         tf.linalg.tensor_diag_part(tf.ones([2, 3]))
     with pytest.raises(ValueError, match="diagonals_format"):
         tf.linalg.tridiagonal_matmul(tf.ones([3, 3]), tf.ones([3, 1]), diagonals_format="band")
+
+
+def test_set_diag_off_the_main_diagonal_as_tf():
+    # recorded with TF 2.21 (tf.linalg.set_diag, MatrixSetDiagV3)
+    np.testing.assert_array_equal(tf.linalg.set_diag(tf.zeros([2, 5]), [5.0, 6.0], k=1).numpy(),
+                                  [[0, 5, 0, 0, 0], [0, 0, 6, 0, 0]])
+    np.testing.assert_array_equal(
+        tf.linalg.set_diag(tf.zeros([4, 3]), [5.0, 6.0, 7.0], k=-1).numpy(),
+        [[0, 0, 0], [5, 0, 0], [0, 6, 0], [0, 0, 7]])
+    x = np.arange(24.0, dtype=np.float32).reshape(2, 3, 4)
+    d = np.arange(100.0, 118.0, dtype=np.float32).reshape(2, 3, 3)
+    want = {"RIGHT_LEFT": [103, 100, 2, 3, 106, 104, 101, 7, 8, 107, 105, 102,
+                           112, 109, 14, 15, 115, 113, 110, 19, 20, 116, 114, 111],
+            "LEFT_RIGHT": [103, 100, 2, 3, 107, 104, 101, 7, 8, 108, 105, 102,
+                           112, 109, 14, 15, 116, 113, 110, 19, 20, 117, 114, 111]}
+    for align, values in want.items():
+        got = tf.linalg.set_diag(x, d, k=(-1, 1), align=align).numpy().ravel()
+        np.testing.assert_array_equal(got, values)
+    d = np.arange(1.0, 10.0, dtype=np.float32).reshape(3, 3)
+    got = tf.linalg.set_diag(np.zeros((4, 3), np.float32), d, k=(-2, 0)).numpy().ravel()
+    np.testing.assert_array_equal(got, [1, 0, 0, 4, 2, 0, 7, 5, 3, 0, 8, 6])
