@@ -1,5 +1,6 @@
 """Files written all at once or not at all: the one helper every writer in tapegrad uses
-(weights files, ``.keras`` archives, dataset snapshots and caches, checkpoints).
+(weights files, ``.keras`` archives, dataset snapshots and caches, checkpoints), and the one
+helper that makes a step of several writes all-or-nothing under Ctrl-C (``defer_interrupts``).
 
 A file is written to a temporary name next to its destination, flushed to disk, given the mode
 a normal ``open(path, "w")`` would give (``0o666`` less the umask), then moved into place with
@@ -11,16 +12,21 @@ same destination, once its process is gone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 import re
+import signal
 import tempfile
 import threading
-from typing import IO, Iterator
+from typing import IO, Any, Callable, Iterator, TypeVar
 
-__all__ = ["write_atomic", "open_atomic", "publish", "temp_path", "file_mode"]
+__all__ = ["write_atomic", "open_atomic", "publish", "temp_path", "file_mode",
+           "defer_interrupts", "deferring_interrupts"]
 
 _LOCK = threading.Lock()
+_DEFERRING = threading.local()  # depth of nested defer_interrupts in this thread
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _umask() -> int:
@@ -113,3 +119,51 @@ def write_atomic(path: str, data: bytes) -> None:
     """
     with open_atomic(path, "wb") as f:
         f.write(data)
+
+
+@contextlib.contextmanager
+def defer_interrupts() -> Iterator[None]:
+    """Hold SIGINT (Ctrl-C) until the block ends, then deliver it: the block runs to its end
+    or not at all, never half-way (an optimizer step updates every variable or none).
+
+    Only the main thread receives signals, so elsewhere (and when nested) this does nothing.
+    A signal that arrived is handed to the handler that was installed before, so Ctrl-C still
+    raises ``KeyboardInterrupt`` — right after the block.
+
+    >>> from tapegrad.engine.atomic import defer_interrupts
+    >>> with defer_interrupts():
+    ...     total = sum(range(10))
+    >>> total
+    45
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or getattr(_DEFERRING, "depth", 0)):
+        yield
+        return
+    received: list = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(frame))
+    _DEFERRING.depth = 1
+    try:
+        yield
+    finally:
+        _DEFERRING.depth = 0
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            _deliver(previous, received[0])
+
+
+def _deliver(handler: Any, frame: Any) -> None:
+    """Run the SIGINT handler that the deferred signal was meant for."""
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    elif handler == signal.SIG_DFL:  # the default action: let the signal do what it does
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def deferring_interrupts(fn: _F) -> _F:
+    """``fn`` wrapped in ``defer_interrupts`` (the decorator form)."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with defer_interrupts():
+            return fn(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
