@@ -1,6 +1,8 @@
 """Files written all at once or not at all: the one helper every writer in tapegrad uses
-(weights files, ``.keras`` archives, dataset snapshots and caches, checkpoints), and the one
-helper that makes a step of several writes all-or-nothing under Ctrl-C (``defer_interrupts``).
+(weights files, ``.keras`` archives, dataset snapshots and caches, checkpoints); the one check
+of a zip member's declared sizes before anything is read (``check_zip_member``, for ``.npz``
+weights and ``.keras`` archives); and the one helper that makes a step of several writes
+all-or-nothing under Ctrl-C (``defer_interrupts``).
 
 A file is written to a temporary name next to its destination, flushed to disk, given the mode
 a normal ``open(path, "w")`` would give (``0o666`` less the umask), then moved into place with
@@ -19,10 +21,11 @@ import re
 import signal
 import tempfile
 import threading
+import zipfile
 from typing import IO, Any, Callable, Iterator, TypeVar
 
 __all__ = ["write_atomic", "open_atomic", "publish", "temp_path", "file_mode",
-           "defer_interrupts", "deferring_interrupts"]
+           "defer_interrupts", "deferring_interrupts", "check_zip_member", "DEFLATE_MAX_RATIO"]
 
 _LOCK = threading.Lock()
 _DEFERRING = threading.local()  # depth of nested defer_interrupts in this thread
@@ -167,3 +170,35 @@ def deferring_interrupts(fn: _F) -> _F:
         with defer_interrupts():
             return fn(*args, **kwargs)
     return wrapper  # type: ignore[return-value]
+
+
+# -- reading: a zip member's declared sizes, checked before anything is allocated -----------------
+DEFLATE_MAX_RATIO = 1032  # the most deflate can shrink data: a larger claim is a lie
+
+
+def check_zip_member(info: zipfile.ZipInfo, file_bytes: int, where: str,
+                     limit: int | None = None) -> None:
+    """Refuse a member of a ``file_bytes``-byte zip archive whose declared sizes no honest
+    archive has: compressed bigger than the file, stored but expanding, deflated beyond
+    deflate's largest ratio, above ``limit``, or another compression. ``where`` names the API.
+
+    >>> import io, zipfile
+    >>> from tapegrad.engine.atomic import check_zip_member
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    ...     zf.writestr("a.txt", "hello" * 100)
+    >>> check_zip_member(zipfile.ZipFile(buf).getinfo("a.txt"), len(buf.getvalue()), "load")
+    """
+    kind = info.compress_type
+    if kind not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ValueError(f"{where}: member {info.filename!r} uses compression method {kind}; "
+                         f"only stored and deflated members are read.")
+    most = info.compress_size if kind == zipfile.ZIP_STORED else \
+        info.compress_size * DEFLATE_MAX_RATIO + 1024
+    if limit is not None:
+        most = min(most, limit)
+    if info.compress_size > file_bytes or info.file_size > most:
+        raise ValueError(f"{where}: member {info.filename!r} declares {info.file_size} bytes "
+                         f"({info.compress_size} compressed) in a {file_bytes}-byte file"
+                         f"{'' if limit is None else f' (limit {limit})'}: a damaged or "
+                         f"hostile file; nothing was read.")

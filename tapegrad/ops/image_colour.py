@@ -12,7 +12,7 @@ from typing import Any
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
 from ..engine.convert import convert_to_tensor
-from ..engine.errors import InvalidArgumentError
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, _Base, shape_of
 from .array import concat, expand_dims, stack, unstack
 from .einsum import tensordot
@@ -61,8 +61,9 @@ def convert_image_dtype(image: Any, dtype: Any, saturate: bool = False,
     out, src = _dt.as_dtype(dtype), x.dtype
     for d, what in ((out, "dtype"), (src, "image dtype")):
         if not (d.is_floating or d.is_integer):
-            raise AttributeError(f"image.convert_image_dtype: {what} must be either floating "
-                                 f"point or integer, got {d.name}.")
+            raise named(AttributeError(f"image.convert_image_dtype: {what} must be either "
+                                       f"floating point or integer, got {d.name}."),
+                        keep_class=True)  # TF's class
     if out == src:
         return x
     if src.is_integer and out.is_integer:
@@ -90,8 +91,8 @@ def float_image(image: Any) -> tuple[Tensor, _dt.DType]:
 def _channels(x, n: int, op: str) -> None:
     shape = shape_of(x)
     if not shape or shape[-1] != n:
-        raise InvalidArgumentError(f"image.{op}: the last dimension must be {n} (channels), "
-                                   f"got shape {list(shape)}.")
+        raise named(InvalidArgumentError(f"image.{op}: the last dimension must be {n} (channels), "
+                                         f"got shape {list(shape)}."))
 
 
 def rgb_to_grayscale(images: Any, name: str | None = None) -> Tensor:

@@ -47,6 +47,9 @@ def broadcast_static_shape(shape_x: Any, shape_y: Any) -> TensorShape:
     """
     try:
         return TensorShape(np.broadcast_shapes(tuple(shape_x), tuple(shape_y)))
+    except TypeError as e:
+        raise TypeError(f"broadcast_static_shape: shape_x and shape_y must be TensorShapes or "
+                        f"lists of ints, got {shape_x!r:.40} and {shape_y!r:.40} ({e}).") from None
     except ValueError:
         raise ValueError(f"broadcast_static_shape: incompatible shapes {list(shape_x)} and "
                          f"{list(shape_y)}; each pair of trailing dimensions must be equal or "

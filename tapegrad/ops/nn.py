@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import static_float
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.state import DISTRIBUTION as _DIST
@@ -280,7 +281,10 @@ def _labels_like(labels: Any, logits, op: str):
             raise TypeError(f"{op}: labels are {labels.dtype.name} but logits are "
                             f"{_dt.from_numpy(ld).name}; they must match (tf.cast the labels).")
         return labels
-    return _wrap(np.asarray(convert_raw(labels), dtype=ld))
+    lv = convert_raw(labels)
+    if lv.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: labels must be numbers, got {_dt.from_numpy(lv.dtype).name}.")
+    return _wrap(np.asarray(lv, dtype=ld))
 
 
 # TF has each cross-entropy as ONE kernel that also returns the backprop; here each is one
@@ -673,7 +677,7 @@ def dropout(x: Any, rate: float, noise_shape: Any = None, seed: int | None = Non
     [0.0, 2.0]
     """
     x = _as_float_tensor(x, "dropout")
-    rate = float(rate._value if isinstance(rate, _Base) else rate)
+    rate = static_float(rate, "rate", "dropout")
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be a float in the range [0, 1), got {rate}.")
     xs = shape_of(x)

@@ -17,6 +17,8 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.convert import static_int
+from ..engine.errors import named
 from .creation import _shape_arg
 
 __all__ = ["set_seed", "normal", "uniform", "truncated_normal", "shuffle", "categorical",
@@ -244,7 +246,8 @@ def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | No
     array([[0, 0, 0]])
     """
     x, d = categorical_args(logits, dtype, "random.categorical")
-    return _categorical(x, num_samples=int(num_samples), dtype=d, seed=seed)
+    n = static_int(num_samples, "num_samples", "random.categorical")
+    return _categorical(x, num_samples=n, dtype=d, seed=seed)
 
 
 def categorical_args(logits: Any, dtype: Any, op: str):
@@ -264,7 +267,11 @@ def categorical_args(logits: Any, dtype: Any, op: str):
 # -- gamma, poisson -------------------------------------------------------------------------------
 def param_array(v: Any, dtype: Any) -> Any:
     """A distribution parameter as a NumPy array of ``dtype`` (a tensor's value, or a constant)."""
-    return np.asarray(v._value if isinstance(v, _Base) else convert_raw(v), dtype=dtype)
+    v = v._value if isinstance(v, _Base) else convert_raw(v)
+    if v.dtype.kind not in "biuf":
+        raise named(TypeError(f"a distribution parameter must be a real number or tensor, got "
+                              f"{_dt.from_numpy(v.dtype).name}{list(v.shape)}."))
+    return np.asarray(v, dtype=dtype)
 
 
 @primitive(name="random_gamma", differentiable=False)

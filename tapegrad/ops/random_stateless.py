@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
+from ..engine.convert import static_int
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw
@@ -100,7 +101,10 @@ def split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
     d = _seed_value(seed).dtype
     d = np.dtype(np.int32) if d.kind == "i" and d.itemsize <= 4 else np.dtype(np.int64)
     info = np.iinfo(d)
-    return Tensor(gen.integers(info.min, info.max, (int(num), 2), dtype=d, endpoint=True))
+    num = static_int(num, "num", "random.split")
+    if num < 0:
+        raise InvalidArgumentError(f"random.split: num must be >= 0, got {num}.")
+    return Tensor(gen.integers(info.min, info.max, (num, 2), dtype=d, endpoint=True))
 
 
 def fold_in(seed: Any, data: Any, alg: Any = "auto_select") -> Tensor:
@@ -213,7 +217,8 @@ def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any =
     array([[0, 0, 0]])
     """
     x, d = categorical_args(logits, dtype, "random.stateless_categorical")
-    return _stateless_categorical(x, _seed_value(seed), num_samples=int(num_samples), dtype=d)
+    n = static_int(num_samples, "num_samples", "random.stateless_categorical")
+    return _stateless_categorical(x, _seed_value(seed), num_samples=n, dtype=d)
 
 
 @primitive(name="stateless_random_binomial", differentiable=False)

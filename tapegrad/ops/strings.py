@@ -8,6 +8,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import static_int
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, _Base, convert_raw
 from .ragged import RaggedTensor
@@ -100,6 +101,9 @@ def reduce_join(inputs: Any, axis: Any = None, keepdims: bool = False, separator
         out = np.empty((), dtype=object)
         out[()] = sep.join(a.reshape(-1))
         return Tensor(out.reshape((1,) * a.ndim) if keepdims else out)
+    axis = static_int(axis, "axis", "reduce_join")
+    if not -a.ndim <= axis < max(a.ndim, 1):
+        raise InvalidArgumentError(f"reduce_join: axis {axis} is out of range for rank {a.ndim}.")
     moved = np.moveaxis(a, axis, -1)
     out = np.empty(moved.shape[:-1], dtype=object)
     for i in np.ndindex(out.shape):
