@@ -300,7 +300,7 @@ def convert_raw(value: Any, dtype: Any = None):
 
 def _cast_checked(arr, npd: np.dtype):
     if npd.kind in "iub" and arr.dtype.kind == "f":
-        if not np.all(np.equal(np.mod(arr, 1), 0)):
+        if not np.isfinite(arr).all() or not (np.floor(arr) == arr).all():  # no NaN warning
             raise TypeError(f"Cannot convert {arr.tolist() if arr.size < 8 else 'a value'} "
                             f"to a tensor of dtype {_dt.from_numpy(npd).name}: it is not integral.")
     return np.asarray(arr).astype(npd) if arr.ndim else npd.type(arr)

@@ -321,7 +321,7 @@ def concat(values: list, axis: int, name: str | None = None) -> Tensor:
     shapes = [shape_of(v) for v in values]
     rank = len(shapes[0])
     if rank == 0:
-        raise ValueError("concat: cannot concatenate scalars; use tf.stack.")
+        raise named(ValueError("concat: cannot concatenate scalars; use tf.stack."))
     ax = _norm_axis(axis, rank, "concat")
     for s in shapes:
         if len(s) != rank or s[:ax] + s[ax + 1:] != shapes[0][:ax] + shapes[0][ax + 1:]:

@@ -191,8 +191,8 @@ def _hw_ints(value: Any, what: str, op: str, n: int = 2) -> tuple:
                              f"dimensions (NHWC).")
         vals = vals[1:-1]
     elif len(vals) != n:
-        raise ValueError(f"{op}: {what} must be an int or a list of 1, {n} or {n + 2} ints, "
-                         f"got {vals}.")
+        raise named(ValueError(f"{op}: {what} must be an int or a list of 1, {n} or {n + 2} ints, "
+                               f"got {vals}."))
     if any(v < 1 for v in vals):
         raise ValueError(f"{op}: {what} must be positive, got {vals}.")
     return tuple(vals)
@@ -265,9 +265,10 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any,  # noqa: A002
     wv = _float_value(filters, op, "filters")
     nc = _nchw_in(data_format, op)
     if xv.ndim != 4 or wv.ndim != 4:
-        raise ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and filters "
-                         f"4-D [height, width, in_channels, out_channels]; got input "
-                         f"{list(xv.shape)} and filters {list(wv.shape)}.")
+        raise named(ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and "
+                               f"filters "
+                               f"4-D [height, width, in_channels, out_channels]; got input "
+                               f"{list(xv.shape)} and filters {list(wv.shape)}."))
     if xv.dtype != wv.dtype:
         raise named(TypeError(f"{op}: input is {_dt.from_numpy(xv.dtype).name} but filters are "
                               f"{_dt.from_numpy(wv.dtype).name}; they must match."))

@@ -143,11 +143,13 @@ def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100,
                         f"{_dt.from_numpy(rng.dtype).name}{list(rng.shape)}.")
     v = v.astype(np.float64).reshape(-1)
     lo, hi = (float(t) for t in rng.reshape(-1))
-    n = int(_raw(nbins))
+    n = static_int(_raw(nbins), "nbins", "histogram_fixed_width")
     if n <= 0 or not hi > lo:
         raise InvalidArgumentError(f"histogram_fixed_width: need nbins > 0 and value_range "
                                    f"[lo, hi] with lo < hi, got nbins={n}, [{lo}, {hi}].")
-    bins = np.clip(np.floor((v - lo) / (hi - lo) * n), 0, n - 1).astype(np.int64)
+    with np.errstate(invalid="ignore"):  # NaN lands in bin 0
+        bins = np.clip(np.nan_to_num(np.floor((v - lo) / (hi - lo) * n), nan=0.0), 0,
+                       n - 1).astype(np.int64)
     return Tensor(np.bincount(bins, minlength=n).astype(_dt.np_dtype(dtype)))
 
 

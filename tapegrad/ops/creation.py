@@ -135,13 +135,15 @@ def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int
     array([0. , 0.5, 1. ], dtype=float32)
     """
     s = convert_raw(start)
+    if s.dtype.kind not in "biuf":
+        raise TypeError(f"linspace: start must be a real number, got {start!r:.40}.")
+    e = convert_raw(stop)
+    if e.dtype.kind not in "biuf":
+        raise TypeError(f"linspace: stop must be a real number, got {stop!r:.40}.")
     e = convert_raw(stop, s.dtype)  # TF converts stop to start's dtype
     num = static_int(num, "num", "linspace")
     if num < 0:
         raise InvalidArgumentError(f"linspace: num must be >= 0, got {num}.")
-    if s.dtype.kind not in "biuf" or e.dtype.kind not in "biuf":
-        raise TypeError(f"linspace: start and stop must be real numbers, got "
-                        f"{_dt.from_numpy(s.dtype).name} and {_dt.from_numpy(e.dtype).name}.")
     dtype = s.dtype if s.dtype.kind in "fc" else np.float64  # integer ends give float64, as TF
     return _wrap(np.linspace(s, e, int(num), axis=axis).astype(dtype))
 
@@ -157,6 +159,9 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     if limit is None:
         start, limit = 0, start
     vals = [convert_raw(v) for v in (start, limit, delta)]
+    if any(v.dtype not in _RANGE_ORDER for v in vals):
+        raise TypeError(f"range: start, limit and delta must be int32/int64/float32/float64 "
+                        f"numbers, got {[str(v.dtype) for v in vals]}.")
     if dtype is None:  # the widest of TF's hierarchy int32 < int64 < float32 < float64
         dtype = builtins.max((v.dtype for v in vals), key=_RANGE_ORDER.index)
     start, limit, delta = (float(v) if _dt.np_dtype(dtype).kind == "f" else int(v) for v in vals)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor, static_ints
+from ..engine.convert import convert_to_tensor, static_float, static_ints
 from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, _Base, shape_of
 from .array import _getitem, pad, reshape, stack
@@ -129,7 +129,9 @@ def non_max_suppression_with_scores(boxes: Any, scores: Any, max_output_size: An
     """
     b, s, n = _nms_args(boxes, scores, max_output_size, "non_max_suppression_with_scores")
     idx, kept = _greedy(_iou_matrix(b), s, n, np.float32(iou_threshold),
-                        np.float32(score_threshold), float(soft_nms_sigma))
+                        np.float32(score_threshold),
+                        static_float(soft_nms_sigma, "soft_nms_sigma",
+                                     "image.non_max_suppression_with_scores"))
     return convert_to_tensor(idx), convert_to_tensor(kept)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
+from ..engine.convert import convert_to_tensor, static_float
 from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, _Base, shape_of
 from .array import _getitem, _transpose, pad
@@ -142,7 +142,7 @@ def central_crop(image: Any, central_fraction: float) -> Tensor:
     TensorShape([4, 4, 3])
     """
     x = image_tensor(image, "central_crop")
-    f = float(central_fraction)
+    f = static_float(central_fraction, "central_fraction", "image.central_crop")
     if not 0.0 < f <= 1.0:
         raise ValueError(f"image.central_crop: central_fraction must be within (0, 1], got {f}.")
     if f == 1.0:

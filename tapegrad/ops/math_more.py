@@ -131,6 +131,9 @@ def accumulate_n(inputs: list, shape: Any = None, tensor_dtype: Any = None,
     >>> tf.math.accumulate_n([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])]).numpy()
     array([4., 6.], dtype=float32)
     """
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError(f"accumulate_n: inputs must be a non-empty list of tensors, got "
+                         f"{inputs!r:.40}.")
     out = add_n(list(inputs))
     if shape is not None and tuple(out.shape) != tuple(shape):
         raise ValueError(f"accumulate_n: inputs have shape {list(out.shape)}, not {list(shape)}.")
@@ -311,7 +314,10 @@ def nextafter(x1: Any, x2: Any, name: str | None = None) -> Tensor:
     True
     """
     a = _value(x1)
-    b = np.asarray(x2._value if isinstance(x2, _Base) else x2, dtype=a.dtype)
+    b = _value(x2)
+    if b.dtype.kind not in "iuf":
+        raise TypeError(f"nextafter: x2 must be a real number or tensor, got {x2!r:.40}.")
+    b = b.astype(a.dtype)
     if a.dtype.kind != "f":
         raise TypeError(f"nextafter: expects float tensors, got {_dt.from_numpy(a.dtype).name}.")
     return Tensor(np.nextafter(a, b))

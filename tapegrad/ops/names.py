@@ -77,6 +77,9 @@ def identity_n(input: Any, name: str | None = None) -> list[Tensor]:  # noqa: A0
     >>> [float(t) for t in tf.identity_n([tf.constant(1.0), tf.constant(2.0)])]
     [1.0, 2.0]
     """
+    if not isinstance(input, (list, tuple)):
+        raise TypeError(f"identity_n: input must be a list of tensors, got "
+                        f"{type(input).__name__}.")
     return [identity(x) for x in input]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.convert import static_float
+from ..engine.convert import convert_to_tensor, static_float
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.state import DISTRIBUTION as _DIST
@@ -503,6 +503,8 @@ def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any
     logits = _as_float_tensor(logits, op)
     labels = _labels_like(labels, logits, op)
     _same_shape(labels, logits, op)
+    pos_weight = pos_weight if isinstance(pos_weight, _Base) else \
+        convert_to_tensor(pos_weight, dtype=logits.dtype)
     log_weight = 1 + (pos_weight - 1) * labels
     return (1 - labels) * logits + log_weight * (softplus(-_m.abs(logits)) + relu(-logits))
 
@@ -653,6 +655,9 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     mean, variance, offset, scale = (None if v is None else v if isinstance(v, _Base)
                                      else Tensor(convert_raw(v, x._value.dtype))
                                      for v in (mean, variance, offset, scale))
+    if mean is None or variance is None:
+        raise ValueError("batch_normalization: mean and variance must be tensors or numbers, "
+                         "got None.")
     inv = 1.0 / _m.sqrt(_m.add(variance, variance_epsilon))
     if scale is not None:
         inv = inv * scale

@@ -81,7 +81,8 @@ def weighted_moments(x: Any, axes: Any, frequency_weights: Any, keepdims: bool =
     (1.5, 0.75)
     """
     x = convert_to_tensor(x)
-    ax = normalize_axes(list(axes), len(shape_of(x)), "weighted_moments")
+    ax = normalize_axes(static_ints(axes, "axes", "weighted_moments"), len(shape_of(x)),
+                        "weighted_moments")
     w = convert_to_tensor(frequency_weights, dtype_hint=x.dtype) + x * 0
     total = reduce_sum(w, ax, keepdims=True)
     mean = reduce_sum(w * x, ax, keepdims=True) / total
@@ -157,7 +158,10 @@ def local_response_normalization(input: Any, depth_radius: int = 5, bias: float 
     if len(shape_of(x)) != 4:
         raise InvalidArgumentError(f"local_response_normalization: input must be 4-D, got "
                                    f"shape {list(shape_of(x))}.")
-    r, c = int(depth_radius), shape_of(x)[-1]
+    r, c = static_int(depth_radius, "depth_radius", "local_response_normalization"), shape_of(x)[-1]
+    if r < 0:
+        raise InvalidArgumentError(f"local_response_normalization: depth_radius must be >= 0, "
+                                   f"got {r}.")
     sq = pad(square(x), [[0, 0], [0, 0], [0, 0], [r, r]])
     window = sq[..., 0:c]
     for k in range(1, 2 * r + 1):

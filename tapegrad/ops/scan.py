@@ -207,7 +207,8 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
     ids = _segment_ids(data, segment_ids, "unsorted_segment_sum")
     n = static_int(num_segments, "num_segments", "unsorted_segment_sum")
     if n < 0:
-        raise InvalidArgumentError(f"unsorted_segment_sum: num_segments must be >= 0, got {n}.")
+        raise named(InvalidArgumentError(f"unsorted_segment_sum: num_segments must be >= 0, "
+                                         f"got {n}."))
     if ids.size and ids.max() >= n:
         raise named(InvalidArgumentError(f"unsorted_segment_sum: segment id {int(ids.max())} "
                                          f"is out "

@@ -88,7 +88,7 @@ def frame(signal: Any, frame_length: Any, frame_step: Any, pad_end: bool = False
     fl, step = _positive("frame", frame_length=frame_length, frame_step=frame_step)
     shape = shape_of(x)
     if not shape:
-        raise InvalidArgumentError("frame: the signal must have rank >= 1, got a scalar.")
+        raise named(InvalidArgumentError("frame: the signal must have rank >= 1, got a scalar."))
     ax = axis - len(shape) if axis >= 0 else axis
     length = shape[ax]
     if pad_end:
@@ -172,7 +172,8 @@ def kaiser_window(window_length: Any, beta: float = 12.0, dtype: Any = _dt.float
     >>> tf.signal.kaiser_window(3, beta=0.0).numpy().tolist()
     [1.0, 1.0, 1.0]
     """
-    return _window("kaiser_window", window_length, dtype, lambda n: np.kaiser(n, float(beta)))
+    b = static_float(beta, "beta", "kaiser_window")
+    return _window("kaiser_window", window_length, dtype, lambda n: np.kaiser(n, b))
 
 
 def kaiser_bessel_derived_window(window_length: Any, beta: float = 12.0,
@@ -184,8 +185,10 @@ def kaiser_bessel_derived_window(window_length: Any, beta: float = 12.0,
     >>> tf.signal.kaiser_bessel_derived_window(4, 0.0, tf.float64).numpy().round(3).tolist()
     [0.577, 0.816, 0.816, 0.577]
     """
+    b = static_float(beta, "beta", "kaiser_bessel_derived_window")
+
     def make(n):
-        csum = np.cumsum(np.kaiser(n // 2 + 1, float(beta)))
+        csum = np.cumsum(np.kaiser(n // 2 + 1, b))
         half = np.sqrt(csum[:-1] / csum[-1])
         return np.concatenate([half, half[::-1]])
     return _window("kaiser_bessel_derived_window", window_length, dtype, make)
@@ -386,7 +389,8 @@ def dct(input: Any, type: int = 2, n: int | None = None, axis: int = -1,  # noqa
                                f"{x.dtype.name}{list(shape)}."))
     length = shape[-1] if n is None else int(n)
     if length < (2 if type == 1 else 1):
-        raise ValueError(f"dct: the length must be >= {2 if type == 1 else 1}, got {length}.")
+        raise named(ValueError(f"dct: the length must be >= {2 if type == 1 else 1}, got "
+                               f"{length}."))
     if length < shape[-1]:
         x = _getitem(x, index=(Ellipsis, slice(0, length)))
     elif length > shape[-1]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.convert import static_ints
+from ..engine.convert import static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.shape import TensorShape
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
@@ -251,7 +251,7 @@ def concat(axis: int, sp_inputs: list, expand_nonconcat_dims: bool = False,
     """
     sps = [_sp(s, "sparse.concat") for s in sp_inputs]
     rank = len(sps[0]._shape)
-    ax = axis % rank
+    ax = static_int(axis, "axis", "sparse.concat") % rank
     shapes = np.asarray([s._shape for s in sps])
     others = [d for d in range(rank) if d != ax]
     if not expand_nonconcat_dims and (shapes[:, others] != shapes[0, others]).any():
@@ -280,7 +280,7 @@ def reshape(sp_input: Any, shape: Any, name: str | None = None) -> SparseTensor:
     [[1], [2]]
     """
     sp = _sp(sp_input, "sparse.reshape")
-    new = [int(d) for d in np.asarray(convert_raw(shape)).reshape(-1)]
+    new = static_ints(shape, "shape", "sparse.reshape")
     total = int(np.prod(sp._shape, dtype=np.int64))
     if new.count(-1) == 1:
         known = int(np.prod([d for d in new if d != -1], dtype=np.int64))

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.convert import static_int
+from ..engine.convert import static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, _Base, convert_raw
 from .ragged import RaggedTensor
@@ -163,7 +163,8 @@ def substr(input: Any, pos: Any, len: Any, name: str | None = None,  # noqa: A00
     array([b'ell'], dtype=object)
     """
     a = _strings(input, "substr")
-    p, n = int(convert_raw(pos)), int(convert_raw(len))
+    p, n = static_int(convert_raw(pos), "pos", "substr"), static_int(convert_raw(len), "len",
+                                                                       "substr")
 
     def cut(b):
         s = b.decode("utf-8") if unit == "UTF8_CHAR" else b
@@ -277,7 +278,7 @@ def ngrams(data: Any, ngram_width: Any, separator: str = " ", pad_values: Any = 
         raise NotImplementedError("strings.ngrams: pad_values is not supported; pad the rows "
                                   "first.")
     sep = separator.encode("utf-8")
-    widths = [int(ngram_width)] if np.ndim(ngram_width) == 0 else [int(w) for w in ngram_width]
+    widths = static_ints(ngram_width, "ngram_width", "ngrams")
 
     def grams(row):
         out = [sep.join(row[i:i + w]) for w in widths for i in range(len(row) - w + 1)]
