@@ -130,8 +130,10 @@ def defer_interrupts() -> Iterator[None]:
     or not at all, never half-way (an optimizer step updates every variable or none).
 
     Only the main thread receives signals, so elsewhere (and when nested) this does nothing.
-    A signal that arrived is handed to the handler that was installed before, so Ctrl-C still
-    raises ``KeyboardInterrupt`` — right after the block.
+    The first use installs one SIGINT handler that passes every signal straight on to the
+    handler installed before it, except inside a block, where it waits for the block's end —
+    so Ctrl-C still raises ``KeyboardInterrupt``, right after the step. (Installing a handler
+    per block costs a system call each time; a flag costs nothing.)
 
     >>> from tapegrad.engine.atomic import defer_interrupts
     >>> with defer_interrupts():
@@ -143,23 +145,41 @@ def defer_interrupts() -> Iterator[None]:
             or getattr(_DEFERRING, "depth", 0)):
         yield
         return
-    received: list = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(frame))
+    if _getsignal(_SIGINT_NUMBER) is not _on_sigint:  # first use, or replaced since
+        with _LOCK:
+            _SIGINT["previous"] = signal.signal(signal.SIGINT, _on_sigint)
     _DEFERRING.depth = 1
     try:
         yield
     finally:
         _DEFERRING.depth = 0
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            _deliver(previous, received[0])
+        pending, _SIGINT["pending"] = _SIGINT["pending"], None
+        if pending is not None:
+            _deliver(_SIGINT["previous"], pending)
+
+
+# main thread only: signal handlers run there, and defer_interrupts acts only there
+_SIGINT: dict = {"previous": signal.default_int_handler, "pending": None}
+_SIGINT_NUMBER = int(signal.SIGINT)
+try:  # the C function: signal.getsignal's conversion to an enum costs ~100x more
+    from _signal import getsignal as _getsignal
+except ImportError:  # another Python
+    _getsignal = signal.getsignal
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    if getattr(_DEFERRING, "depth", 0):
+        _SIGINT["pending"] = frame  # delivered when the block ends
+    else:
+        _deliver(_SIGINT["previous"], frame)
 
 
 def _deliver(handler: Any, frame: Any) -> None:
-    """Run the SIGINT handler that the deferred signal was meant for."""
+    """Run the SIGINT handler that the signal was meant for."""
     if callable(handler):
         handler(signal.SIGINT, frame)
     elif handler == signal.SIG_DFL:  # the default action: let the signal do what it does
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
 
 
