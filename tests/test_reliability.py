@@ -4,6 +4,7 @@ threads, tape misuse named, TF's refusals, and the edge cases that used to fail.
 import gc
 import io
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -247,3 +248,61 @@ def test_fit_refuses_a_bad_batch_size_and_empty_data():
     with pytest.raises(ValueError, match="non-empty"):
         model.predict(x[:0], verbose=0)
     assert len(model.fit(x, y, batch_size=np.int64(2), verbose=0).history["loss"]) == 1
+
+
+# -- interrupts -------------------------------------------------------------------------------
+def _interrupting(cls, at_call: int):
+    """An optimizer class whose ``update_step`` sends this process SIGINT (Ctrl-C) at its
+    ``at_call``-th call, between the updates of two variables."""
+    calls = []
+
+    class Interrupted(cls):
+        def update_step(self, gradient, variable, learning_rate):
+            super().update_step(gradient, variable, learning_rate)
+            calls.append(variable.name)
+            if len(calls) == at_call:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    return Interrupted
+
+
+def test_ctrl_c_inside_apply_gradients_updates_every_variable_or_none():
+    a, b = tf.Variable([1.0, 2.0]), tf.Variable(3.0)
+    opt = _interrupting(tf.keras.optimizers.SGD, at_call=1)(learning_rate=0.5)
+    with pytest.raises(KeyboardInterrupt):
+        opt.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant(2.0), b)])
+    np.testing.assert_allclose(a.numpy(), [0.5, 1.5])  # both updated: the step finished
+    np.testing.assert_allclose(b.numpy(), 2.0)
+    assert int(opt.iterations) == 1
+    opt.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant(2.0), b)])
+    with pytest.raises(KeyboardInterrupt):  # outside a step, Ctrl-C interrupts at once
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10**8):
+            pass
+
+
+def _model(optimizer):
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(4, "tanh"),
+                                 tf.keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def test_ctrl_c_inside_fit_leaves_a_whole_number_of_steps():
+    x = np.linspace(-1, 1, 24, dtype=np.float32).reshape(8, 3)
+    y = x.sum(axis=1, keepdims=True)
+    reference = _model(tf.keras.optimizers.Adam(0.1))
+    after_step = []
+    keep = tf.keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: after_step.append(reference.get_weights()))
+    reference.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[keep])
+
+    # step 3 of 4 is interrupted after its 2nd of 4 variable updates
+    model = _model(_interrupting(tf.keras.optimizers.Adam, at_call=10)(0.1))
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    steps = int(model.optimizer.iterations)
+    assert steps == 3
+    for got, want in zip(model.get_weights(), after_step[steps - 1]):
+        np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -7,13 +7,15 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from .errors import named
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS
 from .state import STATE
 from .tensor import Tensor, _Base, _new, convert_raw, holds_tensor, pack_dtype
 from .variable import Variable
 
-__all__ = ["constant", "convert_to_tensor", "holds_tensor", "pack_sequence"]
+__all__ = ["constant", "convert_to_tensor", "holds_tensor", "pack_sequence", "static_int",
+           "static_ints", "static_float"]
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
@@ -91,3 +93,45 @@ def pack_sequence(value: Any) -> Tensor:
     items = [pack_sequence(x) if holds_tensor(x) else x for x in value]
     dtype = pack_dtype(items)
     return OPERATORS.stack([x if isinstance(x, _Base) else constant(x, dtype) for x in items])
+
+
+# -- static (Python-valued) arguments: sizes, axes, counts ----------------------------------------
+def static_int(value: Any, what: str, op: str) -> int:
+    """``value`` as a Python int: an int, a NumPy integer or a one-element integer tensor.
+    Anything else (None, a string, 1.5, a bool tensor) is a ``TypeError`` naming ``op`` and
+    the argument ``what``.
+
+    >>> from tapegrad.engine.convert import static_int
+    >>> static_int(3, "depth", "one_hot")
+    3
+    """
+    v = value._value if isinstance(value, (Tensor, Variable)) else value
+    if isinstance(v, np.ndarray) and v.size == 1:
+        v = v.reshape(())[()]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        raise named(TypeError(f"{op}: {what} must be an integer, got {value!r} "
+                              f"({type(value).__name__})."))
+    return int(v)
+
+
+def static_ints(value: Any, what: str, op: str) -> list[int]:
+    """``value`` as a list of Python ints: an int, a list of ints or a 1-D integer tensor."""
+    v = value._value if isinstance(value, (Tensor, Variable)) else value
+    if isinstance(v, np.ndarray):
+        v = v.tolist() if v.ndim else v[()]
+    if isinstance(v, (list, tuple)):
+        return [static_int(a, what, op) for a in v]
+    return [static_int(v, what, op)]
+
+
+def static_float(value: Any, what: str, op: str) -> float:
+    """``value`` as a Python float (a number or a one-element real tensor); anything else is a
+    ``TypeError`` naming ``op`` and the argument ``what``."""
+    v = value._value if isinstance(value, (Tensor, Variable)) else value
+    if isinstance(v, np.ndarray) and v.size == 1:
+        v = v.reshape(())[()]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
+                                                             np.floating)):
+        raise named(TypeError(f"{op}: {what} must be a real number, got {value!r} "
+                              f"({type(value).__name__})."))
+    return float(v)

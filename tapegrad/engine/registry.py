@@ -31,9 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import dtypes as _dt
-from .backend import ArrayTypes
-from .errors import InvalidArgumentError
+from .errors import named, op_error, op_type_error
 from .convert import holds_tensor, pack_sequence
 from .dtype_rules import same_dtype_vals
 from .indexed_slices import IndexedSlices
@@ -124,21 +122,27 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     if STATE.active and any(holds_tensor(a) for a in args):
         # a list of tensors where a tensor goes is packed by recorded ops: gradients reach them
         args = tuple(pack_sequence(a) if holds_tensor(a) else a for a in args)
-    if prim.same_dtype:
-        vals = same_dtype_vals(prim, args)
-    elif len(args) == 1 and type(args[0]) is Tensor:  # unary ops on a tensor: no list to build
-        vals = (args[0]._value,)
-    else:
-        vals = [a._value if isinstance(a, (Tensor, Variable)) else convert_raw(a) for a in args]
+    try:
+        if prim.same_dtype:
+            vals = same_dtype_vals(prim, args)
+        elif len(args) == 1 and type(args[0]) is Tensor:  # unary ops on a tensor: no list
+            vals = (args[0]._value,)
+        else:
+            vals = [a._value if isinstance(a, (Tensor, Variable)) else convert_raw(a)
+                    for a in args]
+    except (TypeError, ValueError, AttributeError) as e:  # None, a string, an object
+        raise named(e, prim.name) from None
     # ops are silent about inf/nan, as TF's kernels (check-numerics finds them): state.quiet()
     # and loud() inlined, two Python calls less per op
     token = None if errstate_get() is QUIET else errstate_set(QUIET)
     try:
         ans = prim.impl(*vals, **params)
-    except (ValueError, IndexError, np.linalg.LinAlgError) as e:
-        raise _op_error(prim, vals, e) from e
-    except TypeError as e:  # NumPy has no kernel for these dtypes: name the op and the dtypes
-        raise _op_type_error(prim, vals, e) from e
+    except (ValueError, IndexError, np.linalg.LinAlgError, OverflowError) as e:
+        raise named(op_error(prim.name, vals, e)) from e
+    except (TypeError, AttributeError) as e:  # NumPy has no kernel for these dtypes
+        raise named(op_type_error(prim.name, vals, e)) from e
+    except MemoryError as e:
+        raise named(e, prim.name) from e
     finally:
         if token is not None:
             errstate_reset(token)
@@ -151,24 +155,6 @@ def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
         out._value = ans
         return out
     return _record(prim, args, vals, ans, params)
-
-
-def _op_error(prim: Primitive, vals: list, e: Exception) -> Exception:
-    """Re-raise a NumPy failure with the op, the shapes and the dtypes a user can act on."""
-    desc = ", ".join(f"{_dt.from_numpy(np.asarray(v).dtype).name}{list(np.shape(v))}"
-                     if isinstance(v, ArrayTypes) else repr(v) for v in vals)
-    msg = str(e) if str(e).startswith(prim.name + ":") else f"{prim.name}: {e}"  # named by impl
-    return InvalidArgumentError(f"{msg} (inputs: {desc})")
-
-
-def _op_type_error(prim: Primitive, vals: list, e: TypeError) -> TypeError:
-    """An impl's own TypeError (named by it) as it is; NumPy's with the op and the dtypes."""
-    if str(e).startswith(prim.name + ":"):
-        return e
-    desc = ", ".join(_dt.from_numpy(np.asarray(v).dtype).name for v in vals
-                     if isinstance(v, ArrayTypes))
-    return TypeError(f"{prim.name}: no kernel for inputs of dtype {desc or 'unknown'} ({e}); "
-                     f"cast the input to a dtype the op supports.")
 
 
 def _record(prim: Primitive, args: tuple, vals: list, ans, params: dict):

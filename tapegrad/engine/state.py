@@ -128,6 +128,18 @@ def user_frame():
     return f
 
 
+def entry_name() -> str | None:
+    """The name of the tapegrad function that the user's line called (the public op, for an
+    error raised deep inside it); None when that is a private function, a dunder or a lambda.
+    Only errors ask: nothing on an op's normal path walks the stack."""
+    f, entry = sys._getframe(1), None
+    while f is not None and f.f_code.co_filename.startswith(_PKG_DIRS):
+        if f.f_code.co_filename.startswith(_PKG_DIRS[0]):
+            entry = f.f_code.co_name
+        f = f.f_back
+    return None if entry is None or entry.startswith(("_", "<")) else entry
+
+
 def user_line() -> tuple[str, int] | None:
     """``(file, line)`` of :func:`user_frame` (the text is read only when shown)."""
     f = user_frame()

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .backend import ArrayTypes
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, named
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS as _O
 from .shape import TensorShape
@@ -75,7 +75,7 @@ class _Base:
 
     def __iter__(self) -> Iterator[Tensor]:
         if not self._value.shape:
-            raise TypeError("Cannot iterate over a scalar tensor.")
+            raise named(TypeError("Cannot iterate over a scalar tensor."))
         for i in range(self._value.shape[0]):
             yield self[i]
 
@@ -128,7 +128,8 @@ class _Base:
 
     def __index__(self) -> int:
         if self._value.dtype.kind not in "iu":
-            raise TypeError(f"Only integer tensors can be used as an index, not {self.dtype.name}.")
+            raise named(TypeError(f"Only integer tensors can be used as an index, not "
+                                  f"{self.dtype.name}."))
         if _STATE.active:
             self._leaving("use as an index")
         return int(self._value)
@@ -271,19 +272,21 @@ def convert_raw(value: Any, dtype: Any = None):
     if holds_tensor(value):
         return _stack_raw(value, npd)
     if value is None:
-        raise ValueError("Attempt to convert a value (None) with an unsupported type "
-                         "(<class 'NoneType'>) to a Tensor.")
+        raise named(ValueError("Attempt to convert a value (None) with an unsupported type "
+                               "(<class 'NoneType'>) to a Tensor."))
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as e:
-        raise ValueError(f"Can't convert {type(value).__name__} to a tensor: {e}") from None
+        raise named(ValueError(f"Can't convert {type(value).__name__} to a tensor: {e}")) \
+            from None
     if arr.dtype == np.uint64 or (arr.dtype == object and _has_big_int(value)):
-        raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor: "
-                         f"integers must fit in int64 ({value!r}).")
+        raise named(ValueError(f"Can't convert Python sequence with out-of-range integer to "
+                               f"Tensor: integers must fit in int64 ({value!r})."))
     if arr.dtype.kind in "US" or (arr.dtype == object and _all_text(arr)):
         return _as_bytes(arr)  # a string tensor: bytes objects, as TF's
     if arr.dtype == object or arr.dtype.kind in "USV":
-        raise TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric tensor.")
+        raise named(TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric "
+                              f"tensor."))
     if npd is not None:
         return _cast_checked(arr, npd)
     if arr.dtype == np.float64:
@@ -297,7 +300,7 @@ def convert_raw(value: Any, dtype: Any = None):
 
 def _cast_checked(arr, npd: np.dtype):
     if npd.kind in "iub" and arr.dtype.kind == "f":
-        if not np.all(np.equal(np.mod(arr, 1), 0)):
+        if not np.isfinite(arr).all() or not (np.floor(arr) == arr).all():  # no NaN warning
             raise TypeError(f"Cannot convert {arr.tolist() if arr.size < 8 else 'a value'} "
                             f"to a tensor of dtype {_dt.from_numpy(npd).name}: it is not integral.")
     return np.asarray(arr).astype(npd) if arr.ndim else npd.type(arr)

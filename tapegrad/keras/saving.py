@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.atomic import write_atomic
+from ..engine.atomic import check_zip_member, write_atomic
 from ..engine.variable import Variable
 from . import saving_h5 as _h5
 from .saving_keras import load_model, save_model
@@ -147,18 +147,12 @@ def _read(path: str, kind: str) -> dict[str, np.ndarray]:
                          f"damaged, or not an .npz archive): {e}") from None
 
 
-_DEFLATE_MAX_RATIO = 1032  # the most deflate can shrink data: a larger claim is a lie
-
-
 def _check_sizes(archive: zipfile.ZipFile, file_bytes: int) -> None:
     """Before anything is allocated: every member's sizes must be possible for a file of
-    ``file_bytes``, and every array's header must claim no more bytes than its member holds
-    (a tiny file must not make NumPy allocate terabytes)."""
+    ``file_bytes`` (``check_zip_member``), and every array's header must claim no more bytes
+    than its member holds (a tiny file must not make NumPy allocate terabytes)."""
     for info in archive.infolist():
-        if info.compress_size > file_bytes or \
-                info.file_size > info.compress_size * _DEFLATE_MAX_RATIO + 1024:
-            raise ValueError(f"member {info.filename!r} claims {info.file_size} bytes, more "
-                             f"than a {file_bytes}-byte file can hold")
+        check_zip_member(info, file_bytes, "load_weights")
         with archive.open(info) as member:
             version = np.lib.format.read_magic(member)
             read = (np.lib.format.read_array_header_1_0 if version == (1, 0)

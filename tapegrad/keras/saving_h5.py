@@ -180,6 +180,10 @@ def _check(f: Any, filepath: str, path: str, variables: list) -> Any:
         if tuple(ds.shape) != tuple(v.shape):
             raise ValueError(f"load_weights: variable '{v.name}' has shape {tuple(v.shape)} "
                              f"but '{key}/{i}' in {filepath!r} has shape {tuple(ds.shape)}.")
+        # the shape is the model's own; numbers of <= 16 bytes each bound what a read allocates
+        if ds.dtype.kind not in "biufc" or ds.dtype.itemsize > 16:
+            raise ValueError(f"load_weights: '{key}/{i}' in {filepath!r} holds {ds.dtype} "
+                             f"values, not numbers; nothing was read.")
     return group
 
 

@@ -3,8 +3,9 @@ architecture and compile arguments), ``metadata.json`` and ``model.weights.h5`` 
 variables in Keras's layout and the optimizer's ``optimizer/vars``).
 
 Reading checks the archive before it reads anything: the member names (the three files, and
-an ``assets/`` folder that is ignored), each member's size against a limit, and the
-compression ratio; then the JSON is parsed (plain data: nothing is evaluated or unpickled)
+an ``assets/`` folder that is ignored), each member's declared sizes against a limit, the
+file's size and deflate's largest ratio (``engine.atomic.check_zip_member``, the check the
+``.npz`` reader uses too); then the JSON is parsed (plain data: nothing is evaluated or unpickled)
 and the HDF5 is opened from memory. Writing builds the archive in memory and replaces the
 target atomically. The weights need ``h5py`` (``pip install "tapegrad[h5]"``).
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..engine.variable import Variable
 from . import saving_h5 as _h5
-from ..engine.atomic import write_atomic
+from ..engine.atomic import check_zip_member, write_atomic
 from .serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["save_model", "load_model", "KERAS_VERSION"]
@@ -29,7 +30,6 @@ __all__ = ["save_model", "load_model", "KERAS_VERSION"]
 KERAS_VERSION = "3.15.1"  # the Keras release whose format these files follow
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 _LIMITS = {_CONFIG: 64 << 20, _METADATA: 1 << 20, _WEIGHTS: 16 << 30}
-_MAX_RATIO = 200  # a deflated member may expand at most this much (a zip bomb expands more)
 
 
 def _compile_config(model: Any) -> dict:
@@ -101,11 +101,7 @@ def _read_members(filepath: str) -> dict[str, bytes]:
             info = infos.get(name)
             if info is None:
                 continue
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limit or (info.compress_type and ratio > _MAX_RATIO):
-                raise ValueError(f"load_model: member {name!r} of {filepath!r} declares "
-                                 f"{info.file_size} bytes (limit {limit}, or expanding "
-                                 f"{ratio:.0f} times): damaged or hostile file.")
+            check_zip_member(info, os.path.getsize(filepath), f"load_model({filepath!r})", limit)
             try:
                 with zf.open(info) as member:
                     data = member.read(info.file_size + 1)

@@ -11,7 +11,7 @@ import builtins
 from typing import Any
 
 from ..engine.backend import xp as np
-from ..engine.errors import IndexOutOfRangeError, InvalidArgumentError
+from ..engine.errors import IndexOutOfRangeError, InvalidArgumentError, named
 from ..engine.registry import primitive, unbroadcast
 from ..engine.operators import OPERATORS
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
@@ -221,14 +221,17 @@ def _int_arg(value: Any, op: str, what: str) -> int:
     if isinstance(v, np.ndarray) and v.ndim == 0:
         v = v[()]
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-        raise TypeError(f"{op}: {what} must be an integer, got {type(v).__name__} {v!r:.40}.")
+        raise named(TypeError(f"{op}: {what} must be an integer, got {type(v).__name__} "
+                              f"{v!r:.40}."))
     return int(v)
 
 
 def _norm_axis(axis: int, rank: int, op: str) -> int:
+    if type(axis) is not int:
+        axis = _int_arg(axis, op, "axis")
     if not -rank <= axis < rank:
-        raise ValueError(f"{op}: axis {axis} is out of range for rank {rank} (valid: "
-                         f"[{-rank}, {rank})).")
+        raise named(ValueError(f"{op}: axis {axis} is out of range for rank {rank} (valid: "
+                               f"[{-rank}, {rank}))."))
     return axis % rank
 
 
@@ -246,6 +249,13 @@ _stack.defjvp(lambda t, ans, *xs, axis: _stack(*[ti if ti is not None else zeros
                                                  for ti, x in zip(t, xs, strict=True)], axis=axis))
 
 
+def _unstack_rows(x: Any, op: str) -> list:
+    if not shape_of(x):
+        raise ValueError(f"{op}: values must be a list of tensors or a tensor of rank >= 1, "
+                         f"got a scalar.")
+    return [x[i] for i in range(shape_of(x)[0])]
+
+
 def stack(values: list, axis: int = 0, name: str | None = None) -> Tensor:
     """Stack same-shaped tensors along a new axis (``tf.stack``).
 
@@ -253,6 +263,8 @@ def stack(values: list, axis: int = 0, name: str | None = None) -> Tensor:
     >>> tf.stack([[1, 2], [3, 4]], axis=1).numpy().tolist()
     [[1, 3], [2, 4]]
     """
+    if isinstance(values, _Base):  # one tensor: its rows, as TF packs it
+        values = _unstack_rows(values, "stack")
     if not values:
         raise ValueError("stack: needs at least one tensor.")
     shapes = [shape_of(v) for v in values]
@@ -302,12 +314,14 @@ def concat(values: list, axis: int, name: str | None = None) -> Tensor:
     >>> tf.concat([[[1, 2]], [[3, 4]]], axis=0).numpy().tolist()
     [[1, 2], [3, 4]]
     """
+    if isinstance(values, _Base):  # one tensor: concat of one, as TF
+        values = [values]
     if not values:
         raise ValueError("concat: needs at least one tensor.")
     shapes = [shape_of(v) for v in values]
     rank = len(shapes[0])
     if rank == 0:
-        raise ValueError("concat: cannot concatenate scalars; use tf.stack.")
+        raise named(ValueError("concat: cannot concatenate scalars; use tf.stack."))
     ax = _norm_axis(axis, rank, "concat")
     for s in shapes:
         if len(s) != rank or s[:ax] + s[ax + 1:] != shapes[0][:ax] + shapes[0][ax + 1:]:
@@ -399,7 +413,7 @@ def unstack(value: Any, num: int | None = None, axis: int = 0, name: str | None 
     """
     shape = shape_of(value)
     if not shape:
-        raise ValueError("unstack: input must have rank >= 1, got a scalar.")
+        raise named(ValueError("unstack: input must have rank >= 1, got a scalar."))
     ax = _norm_axis(axis, len(shape), "unstack")
     if num is not None and num != shape[ax]:
         raise ValueError(f"unstack: num={num} but dimension {ax} of shape {list(shape)} is "
@@ -417,7 +431,7 @@ def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: int | None = 
     [1, 3, 2]
     """
     shape = shape_of(value)
-    ax = _norm_axis(int(axis), len(shape), "split")
+    ax = _norm_axis(_int_arg(axis, "split", "axis"), len(shape), "split")
     n = shape[ax]
     if isinstance(num_or_size_splits, (int, np.integer)) or (
             isinstance(num_or_size_splits, _Base) and num_or_size_splits.ndim == 0):

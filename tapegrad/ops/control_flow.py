@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from ..engine import nest
 from ..engine.backend import xp as np
+from ..engine.convert import static_int
 from ..engine.errors import InvalidArgumentError
 from .array import stack, unstack
 
@@ -17,6 +18,8 @@ __all__ = ["cond", "case", "switch_case", "while_loop", "map_fn", "foldl", "fold
 
 
 def _scalar(x: Any, op: str, what: str) -> Any:
+    if x is None:
+        raise ValueError(f"{op}: {what} must be a scalar tensor, got None.")
     value = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
     if value.size != 1:
         raise InvalidArgumentError(
@@ -74,7 +77,8 @@ def switch_case(branch_index: Any, branch_fns: Any, default: Callable | None = N
     fns = dict(branch_fns) if isinstance(branch_fns, dict) else dict(enumerate(branch_fns))
     if not fns:
         raise ValueError("switch_case: branch_fns must hold at least one callable.")
-    index = int(_scalar(branch_index, "switch_case", "branch_index"))
+    index = static_int(_scalar(branch_index, "switch_case", "branch_index"), "branch_index",
+                       "switch_case")
     if index in fns:
         return fns[index]()
     return default() if default is not None else fns[max(fns)]()

@@ -23,6 +23,8 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.convert import static_ints
+from ..engine.errors import named
 from .array import _reshape, _transpose
 from .creation import _static_ints
 from .math import tangent_add
@@ -180,9 +182,7 @@ def _conv2d_filter_grad_jvp(t, ans, x, g, *, ksize, strides, dilations, pads):
 # -- argument checking ----------------------------------------------------------------------------
 def _hw_ints(value: Any, what: str, op: str, n: int = 2) -> tuple:
     """TF's int-or-list argument (length 1, n or n + 2 with 1 at batch and channel)."""
-    if isinstance(value, _Base):
-        value = value._value.tolist()
-    vals = [int(value)] if isinstance(value, (int, np.integer)) else [int(v) for v in value]
+    vals = static_ints(value, what, op)
     if len(vals) == 1:
         vals = vals * n
     elif len(vals) == n + 2:
@@ -191,8 +191,8 @@ def _hw_ints(value: Any, what: str, op: str, n: int = 2) -> tuple:
                              f"dimensions (NHWC).")
         vals = vals[1:-1]
     elif len(vals) != n:
-        raise ValueError(f"{op}: {what} must be an int or a list of 1, {n} or {n + 2} ints, "
-                         f"got {vals}.")
+        raise named(ValueError(f"{op}: {what} must be an int or a list of 1, {n} or {n + 2} ints, "
+                               f"got {vals}."))
     if any(v < 1 for v in vals):
         raise ValueError(f"{op}: {what} must be positive, got {vals}.")
     return tuple(vals)
@@ -222,8 +222,8 @@ def _pads(padding: Any, size: tuple, ksize: tuple, strides: tuple, dilations: tu
 def _float_value(x: Any, op: str, what: str):
     v = x._value if isinstance(x, _Base) else convert_raw(x)
     if v.dtype.kind not in "fc":
-        raise TypeError(f"{op}: {what} must be a floating-point tensor, got "
-                        f"{_dt.from_numpy(v.dtype).name}{list(v.shape)}.")
+        raise named(TypeError(f"{op}: {what} must be a floating-point tensor, got "
+                              f"{_dt.from_numpy(v.dtype).name}{list(v.shape)}."))
     return v
 
 
@@ -265,12 +265,13 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any,  # noqa: A002
     wv = _float_value(filters, op, "filters")
     nc = _nchw_in(data_format, op)
     if xv.ndim != 4 or wv.ndim != 4:
-        raise ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and filters "
-                         f"4-D [height, width, in_channels, out_channels]; got input "
-                         f"{list(xv.shape)} and filters {list(wv.shape)}.")
+        raise named(ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and "
+                               f"filters "
+                               f"4-D [height, width, in_channels, out_channels]; got input "
+                               f"{list(xv.shape)} and filters {list(wv.shape)}."))
     if xv.dtype != wv.dtype:
-        raise TypeError(f"{op}: input is {_dt.from_numpy(xv.dtype).name} but filters are "
-                        f"{_dt.from_numpy(wv.dtype).name}; they must match.")
+        raise named(TypeError(f"{op}: input is {_dt.from_numpy(xv.dtype).name} but filters are "
+                              f"{_dt.from_numpy(wv.dtype).name}; they must match."))
     if nc:
         input = _transpose(input, perm=(0, 2, 3, 1))
         xs = (xv.shape[0], xv.shape[2], xv.shape[3], xv.shape[1])
@@ -353,12 +354,13 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any,  # noq
     xv = _float_value(input, op, "input")
     wv = _float_value(filter, op, "filter")
     if xv.ndim != 4 or wv.ndim != 4:
-        raise ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and filter "
-                         f"4-D [height, width, in_channels, channel_multiplier]; got input "
-                         f"{list(xv.shape)} and filter {list(wv.shape)}.")
+        raise named(ValueError(f"{op}: input must be 4-D [batch, height, width, channels] and "
+                               f"filter "
+                               f"4-D [height, width, in_channels, channel_multiplier]; got input "
+                               f"{list(xv.shape)} and filter {list(wv.shape)}."))
     if xv.dtype != wv.dtype:
-        raise TypeError(f"{op}: input is {_dt.from_numpy(xv.dtype).name} but filter is "
-                        f"{_dt.from_numpy(wv.dtype).name}; they must match.")
+        raise named(TypeError(f"{op}: input is {_dt.from_numpy(xv.dtype).name} but filter is "
+                              f"{_dt.from_numpy(wv.dtype).name}; they must match."))
     nc = _nchw_in(data_format, op)
     if nc:
         input = _transpose(input, perm=(0, 2, 3, 1))

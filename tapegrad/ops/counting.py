@@ -12,6 +12,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import static_int
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .creation import zeros_like
@@ -135,13 +136,20 @@ def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100,
     >>> tf.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15], [0.0, 5.0], nbins=5).numpy()
     array([2, 1, 1, 0, 2], dtype=int32)
     """
-    v = np.asarray(_raw(values), np.float64).reshape(-1)
-    lo, hi = (float(t) for t in np.asarray(_raw(value_range)).reshape(-1)[:2])
-    n = int(_raw(nbins))
+    v, rng = np.asarray(_raw(values)), np.asarray(_raw(value_range))
+    if v.dtype.kind not in "iuf" or rng.dtype.kind not in "iuf" or rng.size != 2:
+        raise TypeError(f"histogram_fixed_width: values and value_range [lo, hi] must be real "
+                        f"numbers, got {_dt.from_numpy(v.dtype).name}{list(v.shape)} and "
+                        f"{_dt.from_numpy(rng.dtype).name}{list(rng.shape)}.")
+    v = v.astype(np.float64).reshape(-1)
+    lo, hi = (float(t) for t in rng.reshape(-1))
+    n = static_int(_raw(nbins), "nbins", "histogram_fixed_width")
     if n <= 0 or not hi > lo:
         raise InvalidArgumentError(f"histogram_fixed_width: need nbins > 0 and value_range "
                                    f"[lo, hi] with lo < hi, got nbins={n}, [{lo}, {hi}].")
-    bins = np.clip(np.floor((v - lo) / (hi - lo) * n), 0, n - 1).astype(np.int64)
+    with np.errstate(invalid="ignore"):  # NaN lands in bin 0
+        bins = np.clip(np.nan_to_num(np.floor((v - lo) / (hi - lo) * n), nan=0.0), 0,
+                       n - 1).astype(np.int64)
     return Tensor(np.bincount(bins, minlength=n).astype(_dt.np_dtype(dtype)))
 
 
@@ -192,7 +200,10 @@ def unsorted_segment_sqrt_n(data: Any, segment_ids: Any, num_segments: Any,
     """
     x = data if isinstance(data, _Base) else Tensor(convert_raw(data))
     ids = _segment_ids(x, segment_ids, "unsorted_segment_sqrt_n")
-    n = int(_raw(num_segments))
+    n = static_int(num_segments, "num_segments", "unsorted_segment_sqrt_n")
+    if n < 0:
+        raise InvalidArgumentError(f"unsorted_segment_sqrt_n: num_segments must be >= 0, got "
+                                   f"{n}.")
     counts = np.bincount(ids[ids >= 0].reshape(-1), minlength=n)[:n]
     extra = len(shape_of(x)) - ids.ndim
     scale = 1.0 / np.sqrt(np.maximum(counts, 1)).reshape((n,) + (1,) * extra)

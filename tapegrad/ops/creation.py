@@ -8,6 +8,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import static_int
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of, _wrap
@@ -115,8 +116,12 @@ def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
     >>> tf.eye(2, batch_shape=[3]).shape
     TensorShape([3, 2, 2])
     """
-    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
-               dtype=_dt.np_dtype(dtype))
+    rows = static_int(num_rows, "num_rows", "eye")
+    cols = None if num_columns is None else static_int(num_columns, "num_columns", "eye")
+    if rows < 0 or (cols or 0) < 0:
+        raise InvalidArgumentError(f"eye: num_rows and num_columns must be >= 0, got {rows} and "
+                                   f"{cols}.")
+    m = np.eye(rows, cols, dtype=_dt.np_dtype(dtype))
     if batch_shape is not None:
         m = np.broadcast_to(m, _shape_arg(batch_shape, "eye") + m.shape).copy()
     return _wrap(m)
@@ -130,9 +135,15 @@ def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int
     array([0. , 0.5, 1. ], dtype=float32)
     """
     s = convert_raw(start)
+    if s.dtype.kind not in "biuf":
+        raise TypeError(f"linspace: start must be a real number, got {start!r:.40}.")
+    e = convert_raw(stop)
+    if e.dtype.kind not in "biuf":
+        raise TypeError(f"linspace: stop must be a real number, got {stop!r:.40}.")
     e = convert_raw(stop, s.dtype)  # TF converts stop to start's dtype
-    if int(num) < 0:
-        raise InvalidArgumentError(f"linspace: num must be >= 0, got {int(num)}.")
+    num = static_int(num, "num", "linspace")
+    if num < 0:
+        raise InvalidArgumentError(f"linspace: num must be >= 0, got {num}.")
     dtype = s.dtype if s.dtype.kind in "fc" else np.float64  # integer ends give float64, as TF
     return _wrap(np.linspace(s, e, int(num), axis=axis).astype(dtype))
 
@@ -148,6 +159,9 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     if limit is None:
         start, limit = 0, start
     vals = [convert_raw(v) for v in (start, limit, delta)]
+    if any(v.dtype not in _RANGE_ORDER for v in vals):
+        raise TypeError(f"range: start, limit and delta must be int32/int64/float32/float64 "
+                        f"numbers, got {[str(v.dtype) for v in vals]}.")
     if dtype is None:  # the widest of TF's hierarchy int32 < int64 < float32 < float64
         dtype = builtins.max((v.dtype for v in vals), key=_RANGE_ORDER.index)
     start, limit, delta = (float(v) if _dt.np_dtype(dtype).kind == "f" else int(v) for v in vals)
@@ -164,6 +178,12 @@ _RANGE_ORDER = [np.dtype(t) for t in ("int32", "int64", "float32", "float64")]
 
 
 # -- shape queries ---------------------------------------------------------------------------------
+def _shape_of(x: Any) -> tuple:
+    if x is None:  # np.shape(None) is (): TF refuses None
+        convert_raw(x)
+    return shape_of(x)
+
+
 def shape(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Tensor:  # noqa: A002
     """The shape as a 1-D integer tensor (``tf.shape``).
 
@@ -171,7 +191,7 @@ def shape(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Ten
     >>> tf.shape(tf.zeros((2, 3))).numpy()
     array([2, 3], dtype=int32)
     """
-    return _wrap(np.asarray(shape_of(input), dtype=_dt.np_dtype(out_type)))
+    return _wrap(np.asarray(_shape_of(input), dtype=_dt.np_dtype(out_type)))
 
 
 def size(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Tensor:  # noqa: A002
@@ -182,7 +202,7 @@ def size(input: Any, out_type: Any = _dt.int32, name: str | None = None) -> Tens
     6
     """
     n = 1
-    for d in shape_of(input):
+    for d in _shape_of(input):
         n *= d
     return _wrap(_dt.np_dtype(out_type).type(n))
 
@@ -194,4 +214,4 @@ def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     >>> int(tf.rank(tf.zeros((2, 3))))
     2
     """
-    return _wrap(np.int32(len(shape_of(input))))
+    return _wrap(np.int32(len(_shape_of(input))))

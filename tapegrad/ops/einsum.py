@@ -6,6 +6,8 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from ..engine.convert import static_ints
+from ..engine.errors import named
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive
@@ -156,8 +158,8 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
                                  f"{[list(shape_of(x)) for x in inputs]}).")
     dts = {(x._value if isinstance(x, _Base) else x).dtype for x in xs}
     if len(dts) > 1:
-        raise TypeError(f"einsum: operands have different dtypes "
-                        f"{sorted(_dt.from_numpy(d).name for d in dts)}; cast them first.")
+        raise named(TypeError(f"einsum: operands have different dtypes "
+                              f"{sorted(_dt.from_numpy(d).name for d in dts)}; cast them first."))
     _einsum_with_vjps(len(xs))
     return _einsum(*xs, subscripts=tuple(ins) + (out,))
 
@@ -181,7 +183,10 @@ def tensordot(a: Any, b: Any, axes: Any, name: str | None = None) -> Tensor:
                              f"shapes {list(sa)} and {list(sb)}.")
         ax_a, ax_b = list(_range(len(sa) - n, len(sa))), list(_range(n))
     else:
-        ax_a, ax_b = ([a_] if isinstance(a_, int) else list(a_) for a_ in axes)
+        if not isinstance(axes, (list, tuple)) or len(axes) != 2:
+            raise TypeError(f"tensordot: axes must be an int or a pair of axis lists, got "
+                            f"{axes!r:.40}.")
+        ax_a, ax_b = (static_ints(a_, "axes", "tensordot") for a_ in axes)
         if len(ax_a) != len(ax_b):
             raise ValueError(f"tensordot: axes {axes} pair {len(ax_a)} axes of a with "
                              f"{len(ax_b)} of b.")

@@ -13,7 +13,7 @@ import math as _pymath
 from typing import Any
 
 from ..engine.backend import xp as np
-from ..engine.errors import InvalidArgumentError
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _getitem, pad
@@ -125,8 +125,8 @@ def _input(x: Any, op: str, kinds: str) -> Tensor:
     t = x if isinstance(x, _Base) else Tensor(convert_raw(x))
     if np.dtype(t.dtype.as_numpy_dtype).kind not in kinds:
         want = "complex64 or complex128" if kinds == "c" else "float32 or float64"
-        raise InvalidArgumentError(f"{op}: the input must be {want}, got {t.dtype.name}"
-                                   f"{list(shape_of(t))}; use tf.cast or tf.complex first.")
+        raise named(InvalidArgumentError(f"{op}: the input must be {want}, got {t.dtype.name}"
+                                         f"{list(shape_of(t))}; use tf.cast or tf.complex first."))
     return t
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import convert_to_tensor, static_float, static_ints
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, _Base, shape_of
 from .array import _getitem, pad, reshape, stack
 from .image_geometry import like, static_int
@@ -31,7 +31,11 @@ __all__ = ["non_max_suppression", "non_max_suppression_with_scores",
 
 
 def _value(x: Any, dtype=np.float32):
-    return np.asarray(x.numpy() if isinstance(x, _Base) else x, dtype=dtype)
+    v = x.numpy() if isinstance(x, _Base) else x
+    if v is None or np.iscomplexobj(v) or np.asarray(v).dtype.kind in "OSU":
+        raise named(TypeError(f"expected a real-valued tensor of boxes, scores or sizes, got "
+                              f"{v!r:.60}."))
+    return np.asarray(v, dtype=dtype)
 
 
 def _iou_matrix(boxes):
@@ -125,7 +129,9 @@ def non_max_suppression_with_scores(boxes: Any, scores: Any, max_output_size: An
     """
     b, s, n = _nms_args(boxes, scores, max_output_size, "non_max_suppression_with_scores")
     idx, kept = _greedy(_iou_matrix(b), s, n, np.float32(iou_threshold),
-                        np.float32(score_threshold), float(soft_nms_sigma))
+                        np.float32(score_threshold),
+                        static_float(soft_nms_sigma, "soft_nms_sigma",
+                                     "image.non_max_suppression_with_scores"))
     return convert_to_tensor(idx), convert_to_tensor(kept)
 
 
@@ -339,7 +345,7 @@ def extract_patches(images: Any, sizes: Any, strides: Any, rates: Any, padding: 
     if len(shape_of(x)) != 4:
         raise InvalidArgumentError(f"image.{op}: images must be 4-D, got shape "
                                    f"{list(shape_of(x))}.")
-    vals = [[static_int(v, what, op) for v in a]
+    vals = [static_ints(a, what, f"image.{op}")
             for a, what in ((sizes, "sizes"), (strides, "strides"), (rates, "rates"))]
     if any(len(v) != 4 or v[0] != 1 or v[3] != 1 for v in vals):
         raise InvalidArgumentError(f"image.{op}: sizes, strides and rates must be "

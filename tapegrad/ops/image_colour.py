@@ -11,9 +11,9 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
-from ..engine.errors import InvalidArgumentError
-from ..engine.tensor import Tensor, _Base, shape_of
+from ..engine.convert import convert_to_tensor, static_float
+from ..engine.errors import InvalidArgumentError, named
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import concat, expand_dims, stack, unstack
 from .einsum import tensordot
 from .image_geometry import like
@@ -61,8 +61,9 @@ def convert_image_dtype(image: Any, dtype: Any, saturate: bool = False,
     out, src = _dt.as_dtype(dtype), x.dtype
     for d, what in ((out, "dtype"), (src, "image dtype")):
         if not (d.is_floating or d.is_integer):
-            raise AttributeError(f"image.convert_image_dtype: {what} must be either floating "
-                                 f"point or integer, got {d.name}.")
+            raise named(AttributeError(f"image.convert_image_dtype: {what} must be either "
+                                       f"floating point or integer, got {d.name}."),
+                        keep_class=True)  # TF's class
     if out == src:
         return x
     if src.is_integer and out.is_integer:
@@ -90,8 +91,8 @@ def float_image(image: Any) -> tuple[Tensor, _dt.DType]:
 def _channels(x, n: int, op: str) -> None:
     shape = shape_of(x)
     if not shape or shape[-1] != n:
-        raise InvalidArgumentError(f"image.{op}: the last dimension must be {n} (channels), "
-                                   f"got shape {list(shape)}.")
+        raise named(InvalidArgumentError(f"image.{op}: the last dimension must be {n} (channels), "
+                                         f"got shape {list(shape)}."))
 
 
 def rgb_to_grayscale(images: Any, name: str | None = None) -> Tensor:
@@ -255,8 +256,8 @@ def adjust_contrast(images: Any, contrast_factor: Any) -> Tensor:
     """
     x, orig = float_image(images)
     if len(shape_of(x)) < 3:
-        raise InvalidArgumentError(f"image.adjust_contrast: images must have rank >= 3, got "
-                                   f"shape {list(shape_of(x))}.")
+        raise named(InvalidArgumentError(f"image.adjust_contrast: images must have rank >= 3, got "
+                                         f"shape {list(shape_of(x))}."))
     mean = reduce_mean(x, axis=[-3, -2], keepdims=True)
     out = (x - mean) * like(contrast_factor, x.dtype) + mean
     return convert_image_dtype(out, orig, saturate=True)
@@ -270,7 +271,9 @@ def adjust_gamma(image: Any, gamma: Any = 1, gain: Any = 1) -> Tensor:
     [0.0625, 1.0]
     """
     x, orig = float_image(image)
-    g = gamma.numpy() if isinstance(gamma, _Base) else np.asarray(gamma)
+    g = np.asarray(convert_raw(gamma))
+    if g.dtype.kind not in "iuf":
+        raise TypeError(f"image.adjust_gamma: gamma must be a real number, got {gamma!r:.40}.")
     if (g < 0).any():
         raise InvalidArgumentError(
             f"image.adjust_gamma: Gamma should be a non-negative real number, got {g}.")
@@ -302,7 +305,8 @@ def adjust_hue(image: Any, delta: Any, name: str | None = None) -> Tensor:
     """
     x, orig = float_image(image)
     _channels(x, 3, "adjust_hue")
-    if not isinstance(delta, _Base) and not -1.0 <= float(delta) <= 1.0:
+    if not isinstance(delta, _Base) and not -1.0 <= static_float(delta, "delta",
+                                                                "image.adjust_hue") <= 1.0:
         raise InvalidArgumentError(f"image.adjust_hue: delta must be in [-1, 1], got {delta}.")
     h, s, v = _hsv(x)
     return convert_image_dtype(_rgb(floormod(h + like(delta, x.dtype), 1.0), s, v), orig,

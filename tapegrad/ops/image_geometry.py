@@ -11,8 +11,8 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import convert_to_tensor, static_float
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, _Base, shape_of
 from .array import _getitem, _transpose, pad
 from .math import cast
@@ -35,10 +35,14 @@ def image_tensor(image: Any, op: str, ranks: tuple = (3, 4)) -> Tensor:
 def static_int(value: Any, what: str, op: str) -> int:
     """A Python int from an int, a NumPy integer or a 0-d tensor (sizes, offsets, ``k``)."""
     v = value.numpy() if isinstance(value, _Base) else value
+    if np.iscomplexobj(v) or isinstance(v, (float, np.floating)) and not float(v).is_integer():
+        raise named(InvalidArgumentError(f"image.{op}: {what} must be an integer, got "
+                                         f"{value!r}."))
     try:
         return int(v)
     except (TypeError, ValueError):
-        raise InvalidArgumentError(f"image.{op}: {what} must be an integer, got {value!r}.") \
+        raise named(InvalidArgumentError(f"image.{op}: {what} must be an integer, got "
+                                         f"{value!r}.")) \
             from None
 
 
@@ -47,7 +51,14 @@ def like(value: Any, dtype: Any) -> Tensor:
     NumPy constants become constants of that dtype."""
     if isinstance(value, _Base):
         return cast(value, dtype)
-    return convert_to_tensor(np.asarray(value, dtype=_dt.np_dtype(dtype)))
+    if value is None:  # np.asarray(None, float32) is NaN: TF refuses None
+        raise named(ValueError("Attempt to convert a value (None) with an unsupported type "
+                               "(<class 'NoneType'>) to a Tensor."))
+    try:
+        return convert_to_tensor(np.asarray(value, dtype=_dt.np_dtype(dtype)))
+    except (TypeError, ValueError) as e:
+        raise named(TypeError(f"expected a number of dtype {_dt.as_dtype(dtype).name}, got "
+                              f"{value!r} ({e}).")) from None
 
 
 def _hw_axes(x) -> tuple[int, int]:
@@ -131,7 +142,7 @@ def central_crop(image: Any, central_fraction: float) -> Tensor:
     TensorShape([4, 4, 3])
     """
     x = image_tensor(image, "central_crop")
-    f = float(central_fraction)
+    f = static_float(central_fraction, "central_fraction", "image.central_crop")
     if not 0.0 < f <= 1.0:
         raise ValueError(f"image.central_crop: central_fraction must be within (0, 1], got {f}.")
     if f == 1.0:

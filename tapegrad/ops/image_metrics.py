@@ -12,8 +12,8 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import convert_to_tensor, static_float, static_int
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, _Base, shape_of
 from .array import concat, pad, stack
 from .einsum import einsum
@@ -76,8 +76,8 @@ def _ssim_per_channel(x, y, m, size: int, sigma: float, k1: float, k2: float):
     """(mean SSIM over height and width, mean cs) per channel, or the maps when asked."""
     h, w = shape_of(x)[-3:-1]
     if h < size or w < size:
-        raise InvalidArgumentError(f"image.ssim: images of {h}x{w} are smaller than "
-                                   f"filter_size {size}; use a smaller filter_size.")
+        raise named(InvalidArgumentError(f"image.ssim: images of {h}x{w} are smaller than "
+                                         f"filter_size {size}; use a smaller filter_size."))
     rh, rw = _gauss_rows(h, size, sigma, x.dtype), _gauss_rows(w, size, sigma, x.dtype)
 
     def reducer(z):
@@ -105,7 +105,8 @@ def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11, filter_sigma
     1.0
     """
     x, y, m = _pair(img1, img2, max_val, "ssim")
-    val, cs = _ssim_per_channel(x, y, m, int(filter_size), float(filter_sigma), k1, k2)
+    val, cs = _ssim_per_channel(x, y, m, static_int(filter_size, "filter_size", "image.ssim"),
+                                static_float(filter_sigma, "filter_sigma", "image.ssim"), k1, k2)
     if not return_index_map:
         val = reduce_mean(val, [-3, -2])
     return reduce_mean(val, [-1])
@@ -140,7 +141,9 @@ def ssim_multiscale(img1: Any, img2: Any, max_val: Any, power_factors: Any = _MS
     for k in range(len(powers)):
         if k:
             x, y = _halve(x), _halve(y)
-        val, cs = _ssim_per_channel(x, y, m, int(filter_size), float(filter_sigma), k1, k2)
+        val, cs = _ssim_per_channel(
+            x, y, m, static_int(filter_size, "filter_size", "image.ssim_multiscale"),
+            static_float(filter_sigma, "filter_sigma", "image.ssim_multiscale"), k1, k2)
         mcs.append(relu(reduce_mean(cs, [-3, -2])))
     scores = stack(mcs[:-1] + [relu(reduce_mean(val, [-3, -2]))], axis=-1)
     return reduce_mean(reduce_prod(pow(scores, like(powers, scores.dtype)), [-1]), [-1])

@@ -13,9 +13,9 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
+from ..engine.convert import convert_to_tensor, static_float, static_ints
 from ..engine.errors import InvalidArgumentError
-from ..engine.tensor import Tensor, _Base, shape_of
+from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _getitem, reshape
 from .image_colour import adjust_brightness, adjust_contrast, adjust_hue, adjust_saturation
 from .image_geometry import _flip, _hw_axes, image_tensor
@@ -107,8 +107,8 @@ def stateless_random_flip_up_down(image: Any, seed: Any) -> Tensor:
 
 
 def _check_delta(max_delta: Any, op: str, most: float | None = None) -> float:
-    d = float(max_delta)
-    if d < 0:
+    d = static_float(max_delta, "max_delta", f"image.{op}")
+    if not d >= 0:  # NaN too
         raise ValueError(f"image.{op}: max_delta must be non-negative, got {d}.")
     if most is not None and d > most:
         raise ValueError(f"image.{op}: max_delta must be <= {most}, got {d}.")
@@ -116,8 +116,9 @@ def _check_delta(max_delta: Any, op: str, most: float | None = None) -> float:
 
 
 def _check_range(lower: Any, upper: Any, op: str) -> tuple[float, float]:
-    lo, hi = float(lower), float(upper)
-    if hi <= lo:
+    lo = static_float(lower, "lower", f"image.{op}")
+    hi = static_float(upper, "upper", f"image.{op}")
+    if not hi > lo:  # NaN too
         raise ValueError(f"image.{op}: upper must be > lower, got lower={lo}, upper={hi}.")
     if lo < 0:
         raise ValueError(f"image.{op}: lower must be non-negative, got {lo}.")
@@ -221,7 +222,7 @@ def stateless_random_hue(image: Any, max_delta: float, seed: Any) -> Tensor:
 
 def _crop_at(value: Any, size: Any, offsets_of, op: str) -> Tensor:
     x = value if isinstance(value, _Base) else convert_to_tensor(value)
-    want = [int(v) for v in (size.numpy() if isinstance(size, _Base) else size)]
+    want = static_ints(size, "size", f"image.{op}")
     shape = list(shape_of(x))
     if len(want) != len(shape) or any(w < 0 or w > s for w, s in zip(want, shape)):
         raise InvalidArgumentError(f"image.{op}: need 0 <= size <= value.shape in every "
@@ -307,8 +308,12 @@ def _distorted_box(image_size: Any, bounding_boxes: Any, uniforms, min_object_co
         raise InvalidArgumentError(f"image.{op}: image_size must be [height, width, channels] "
                                    f"integers, got {size.tolist()!r}.")
     height, width = int(size[0]), int(size[1])
-    b = np.asarray(bounding_boxes.numpy() if isinstance(bounding_boxes, _Base)
-                   else bounding_boxes, np.float32).reshape(-1, 4)
+    b = np.asarray(convert_raw(bounding_boxes))
+    if b.dtype.kind not in "biuf" or (b.size and b.shape[-1] != 4):
+        raise InvalidArgumentError(f"image.{op}: bounding_boxes must be real numbers of shape "
+                                   f"[batch, N, 4], got {_dt.from_numpy(b.dtype).name}"
+                                   f"{list(b.shape)}.")
+    b = b.astype(np.float32).reshape(-1, 4)
     if not len(b) and not use_image:
         raise InvalidArgumentError(f"image.{op}: No bounding boxes provided as input. One must "
                                    f"enable use_image_if_no_bounding_boxes if you wish to not "

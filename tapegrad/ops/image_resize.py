@@ -15,7 +15,8 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import static_ints
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.tensor import Tensor, shape_of
 from .array import expand_dims, squeeze
 from .einsum import einsum
@@ -163,13 +164,13 @@ def _nearest_index(n_in: int, n_out: int):
 
 
 def _size_arg(size: Any, op: str) -> tuple[int, int]:
-    vals = size.numpy().tolist() if hasattr(size, "numpy") else list(size)
+    vals = static_ints(size, "size", f"image.{op}")
     if len(vals) != 2:
         raise InvalidArgumentError(f"image.{op}: size must be [new_height, new_width], got "
                                    f"{vals}.")
     h, w = (static_int(v, "size", op) for v in vals)
     if h <= 0 or w <= 0:
-        raise InvalidArgumentError(f"image.{op}: size must be positive, got {[h, w]}.")
+        raise named(InvalidArgumentError(f"image.{op}: size must be positive, got {[h, w]}."))
     return h, w
 
 

@@ -415,6 +415,9 @@ def _sort_order(x, axis: int, direction: str, op: str):
     if v.ndim == 0:
         raise ValueError(f"{op}: input must have rank >= 1, got a scalar.")
     ax = _norm_axis(int(axis), v.ndim, op)
+    if v.dtype.kind not in "iuf":  # TF's sort kernels take real numbers only
+        raise InvalidArgumentError(f"{op}: no kernel for {_dt.from_numpy(v.dtype).name} (TF sorts "
+                                   f"real numbers only); cast the values first.")
     key = v if direction == "ASCENDING" else -v.astype(np.float64) if v.dtype.kind == "u" else -v
     return np.argsort(key, axis=ax, kind="stable"), ax  # ties keep index order, as TF's
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import static_int
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _expand_dims, _getitem, _getitem_grad, _reshape, _tensor_args, matrix_transpose
@@ -80,16 +81,19 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     """
     sa, sb = shape_of(a), shape_of(b)
     if len(sa) < 2 or len(sb) < 2:
-        raise ValueError(f"matmul: both inputs must have rank >= 2, got shapes {list(sa)} and "
-                         f"{list(sb)}; use tf.linalg.matvec or tf.tensordot for vectors.")
+        raise named(ValueError(f"matmul: both inputs must have rank >= 2, got shapes "
+                               f"{list(sa)} and "
+                               f"{list(sb)}; use tf.linalg.matvec or tf.tensordot for vectors."))
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
     if ta:
         sa = sa[:-2] + (sa[-1], sa[-2])
     if tb:
         sb = sb[:-2] + (sb[-1], sb[-2])
     if sa[-1] != sb[-2]:
-        raise InvalidArgumentError(f"matmul: matrix size-incompatible: In[0] {list(sa)}, In[1] "
-                                   f"{list(sb)} (inner dimensions {sa[-1]} and {sb[-2]} differ).")
+        raise named(InvalidArgumentError(f"matmul: matrix size-incompatible: In[0] {list(sa)}, "
+                                         f"In[1] "
+                                         f"{list(sb)} (inner dimensions {sa[-1]} and {sb[-2]} "
+                                         f"differ)."))
     try:
         np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
@@ -139,11 +143,11 @@ def _square(x: Any, op: str) -> Any:
     x = x if isinstance(x, _Base) else convert_raw(x)
     s = shape_of(x)
     if len(s) < 2 or s[-1] != s[-2]:
-        raise ValueError(f"{op}: input must be a square matrix or a batch of them (shape "
-                         f"[..., M, M]), got shape {list(s)}.")
+        raise named(ValueError(f"{op}: input must be a square matrix or a batch of them "
+                               f"(shape [..., M, M]), got shape {list(s)}."))
     if _dtype(x).kind != "f":
-        raise TypeError(f"{op}: input must be float16/32/64, got "
-                        f"{_dt.from_numpy(_dtype(x)).name}.")
+        raise named(TypeError(f"{op}: input must be float16/32/64, got "
+                              f"{_dt.from_numpy(_dtype(x)).name}."))
     return x
 
 
@@ -256,8 +260,9 @@ def _rhs_shapes(a, b, op: str) -> tuple:
     """Shapes of a square ``a`` [..., M, M] and a right-hand side ``b`` [..., M, K], checked."""
     sa, sb = shape_of(a), shape_of(b)
     if len(sb) < 2 or sb[-2] != sa[-1]:
-        raise ValueError(f"{op}: rhs must have shape [..., {sa[-1]}, K] for a matrix of shape "
-                         f"{list(sa)}, got {list(sb)}.")
+        raise named(ValueError(f"{op}: rhs must have shape [..., {sa[-1]}, K] for a matrix of "
+                               f"shape "
+                               f"{list(sa)}, got {list(sb)}."))
     return sa, sb
 
 
@@ -648,6 +653,10 @@ def band_part(input: Any, num_lower: int, num_upper: int,  # noqa: A002
     [[1, 2], [0, 4]]
     """
     x = input if isinstance(input, _Base) else convert_raw(input)
+    num_lower = static_int(num_lower, "num_lower", "band_part")
+    num_upper = static_int(num_upper, "num_upper", "band_part")
+    if len(shape_of(x)) < 2:
+        raise ValueError(f"band_part: input must have rank >= 2, got shape {list(shape_of(x))}.")
     m, n = shape_of(x)[-2:]
     i, j = np.arange(m)[:, None], np.arange(n)[None, :]
     keep = ((num_lower < 0) | (i - j <= num_lower)) & ((num_upper < 0) | (j - i <= num_upper))

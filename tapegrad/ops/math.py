@@ -12,7 +12,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.errors import InvalidArgumentError
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, convert_raw, shape_of
 from ..engine.variable import Variable
@@ -301,6 +301,8 @@ identity.defjvp(lambda t, ans, x: t[0])
 
 @primitive(name="cast")
 def _cast(x, *, dtype):
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":  # TF keeps the real part, silently
+        x = x.real
     return x.astype(dtype) if x.dtype != dtype else x
 
 
@@ -547,7 +549,7 @@ def add_n(inputs: list, name: str | None = None) -> Tensor:
     """
     if isinstance(inputs, (Tensor, Variable)) or not isinstance(inputs, (list, tuple)) or \
             len(inputs) == 0:
-        raise ValueError("add_n: inputs must be a non-empty list of tensors.")
+        raise named(ValueError("add_n: inputs must be a non-empty list of tensors."))
     vals = [x._value if isinstance(x, (Tensor, Variable)) else convert_raw(x) for x in inputs]
     shapes = {np.shape(v) for v in vals}
     dtypes = {v.dtype for v in vals}

@@ -12,13 +12,14 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
+from ..engine.convert import convert_to_tensor, static_int
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive, unbroadcast
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .indexing import where
 from .creation import zeros_like
 from .math import add_n, floormod, divide_no_nan, equal, exp, greater, less, log, tangent_add
+from .math import multiply
 from .special import log1p
 
 __all__ = ["mod", "multiply_no_nan", "reciprocal_no_nan", "xlog1py", "scalar_mul", "polyval",
@@ -101,7 +102,7 @@ def scalar_mul(scalar: Any, x: Any, name: str | None = None) -> Tensor:
     """
     if len(shape_of(scalar)) != 0:
         raise ValueError(f"scalar_mul: scalar must be 0-d, got shape {list(shape_of(scalar))}.")
-    return scalar * x
+    return multiply(scalar, x)
 
 
 def polyval(coeffs: list, x: Any, name: str | None = None) -> Tensor:
@@ -130,6 +131,9 @@ def accumulate_n(inputs: list, shape: Any = None, tensor_dtype: Any = None,
     >>> tf.math.accumulate_n([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])]).numpy()
     array([4., 6.], dtype=float32)
     """
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError(f"accumulate_n: inputs must be a non-empty list of tensors, got "
+                         f"{inputs!r:.40}.")
     out = add_n(list(inputs))
     if shape is not None and tuple(out.shape) != tuple(shape):
         raise ValueError(f"accumulate_n: inputs have shape {list(out.shape)}, not {list(shape)}.")
@@ -259,7 +263,7 @@ def in_top_k(targets: Any, predictions: Any, k: int, name: str | None = None) ->
     valid = (t >= 0) & (t < p.shape[1])
     target = p[rows, np.clip(t, 0, p.shape[1] - 1)]
     better = (p > target[:, None]).sum(axis=1)
-    return Tensor(valid & np.isfinite(p).all(axis=1) & (better < int(k)))
+    return Tensor(valid & np.isfinite(p).all(axis=1) & (better < static_int(k, "k", "in_top_k")))
 
 
 def invert_permutation(x: Any, name: str | None = None) -> Tensor:
@@ -310,7 +314,10 @@ def nextafter(x1: Any, x2: Any, name: str | None = None) -> Tensor:
     True
     """
     a = _value(x1)
-    b = np.asarray(x2._value if isinstance(x2, _Base) else x2, dtype=a.dtype)
+    b = _value(x2)
+    if b.dtype.kind not in "iuf":
+        raise TypeError(f"nextafter: x2 must be a real number or tensor, got {x2!r:.40}.")
+    b = b.astype(a.dtype)
     if a.dtype.kind != "f":
         raise TypeError(f"nextafter: expects float tensors, got {_dt.from_numpy(a.dtype).name}.")
     return Tensor(np.nextafter(a, b))

@@ -47,6 +47,9 @@ def broadcast_static_shape(shape_x: Any, shape_y: Any) -> TensorShape:
     """
     try:
         return TensorShape(np.broadcast_shapes(tuple(shape_x), tuple(shape_y)))
+    except TypeError as e:
+        raise TypeError(f"broadcast_static_shape: shape_x and shape_y must be TensorShapes or "
+                        f"lists of ints, got {shape_x!r:.40} and {shape_y!r:.40} ({e}).") from None
     except ValueError:
         raise ValueError(f"broadcast_static_shape: incompatible shapes {list(shape_x)} and "
                          f"{list(shape_y)}; each pair of trailing dimensions must be equal or "
@@ -74,6 +77,9 @@ def identity_n(input: Any, name: str | None = None) -> list[Tensor]:  # noqa: A0
     >>> [float(t) for t in tf.identity_n([tf.constant(1.0), tf.constant(2.0)])]
     [1.0, 2.0]
     """
+    if not isinstance(input, (list, tuple)):
+        raise TypeError(f"identity_n: input must be a list of tensors, got "
+                        f"{type(input).__name__}.")
     return [identity(x) for x in input]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import convert_to_tensor, static_float
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.state import DISTRIBUTION as _DIST
@@ -280,7 +281,10 @@ def _labels_like(labels: Any, logits, op: str):
             raise TypeError(f"{op}: labels are {labels.dtype.name} but logits are "
                             f"{_dt.from_numpy(ld).name}; they must match (tf.cast the labels).")
         return labels
-    return _wrap(np.asarray(convert_raw(labels), dtype=ld))
+    lv = convert_raw(labels)
+    if lv.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: labels must be numbers, got {_dt.from_numpy(lv.dtype).name}.")
+    return _wrap(np.asarray(lv, dtype=ld))
 
 
 # TF has each cross-entropy as ONE kernel that also returns the backprop; here each is one
@@ -499,6 +503,8 @@ def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any
     logits = _as_float_tensor(logits, op)
     labels = _labels_like(labels, logits, op)
     _same_shape(labels, logits, op)
+    pos_weight = pos_weight if isinstance(pos_weight, _Base) else \
+        convert_to_tensor(pos_weight, dtype=logits.dtype)
     log_weight = 1 + (pos_weight - 1) * labels
     return (1 - labels) * logits + log_weight * (softplus(-_m.abs(logits)) + relu(-logits))
 
@@ -649,6 +655,9 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     mean, variance, offset, scale = (None if v is None else v if isinstance(v, _Base)
                                      else Tensor(convert_raw(v, x._value.dtype))
                                      for v in (mean, variance, offset, scale))
+    if mean is None or variance is None:
+        raise ValueError("batch_normalization: mean and variance must be tensors or numbers, "
+                         "got None.")
     inv = 1.0 / _m.sqrt(_m.add(variance, variance_epsilon))
     if scale is not None:
         inv = inv * scale
@@ -673,7 +682,7 @@ def dropout(x: Any, rate: float, noise_shape: Any = None, seed: int | None = Non
     [0.0, 2.0]
     """
     x = _as_float_tensor(x, "dropout")
-    rate = float(rate._value if isinstance(rate, _Base) else rate)
+    rate = static_float(rate, "rate", "dropout")
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be a float in the range [0, 1), got {rate}.")
     xs = shape_of(x)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.backend import xp as np
-from ..engine.convert import convert_to_tensor
+from ..engine.convert import convert_to_tensor, static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, shape_of
 from .array import concat, pad, reshape, transpose
@@ -42,8 +42,11 @@ def sufficient_statistics(x: Any, axes: Any, shift: Any = None, keepdims: bool =
     (3.0, 6.0, 14.0)
     """
     x = convert_to_tensor(x)
+    if x._value.dtype.kind not in "fc":
+        raise TypeError(f"sufficient_statistics: x must be a float tensor, got {x.dtype.name}.")
     s = shape_of(x)
-    ax = normalize_axes(list(axes), len(s), "sufficient_statistics")
+    ax = normalize_axes(static_ints(axes, "axes", "sufficient_statistics"), len(s),
+                        "sufficient_statistics")
     n = 1
     for a in ax:
         n *= s[a]
@@ -62,6 +65,7 @@ def normalize_moments(counts: Any, mean_ss: Any, variance_ss: Any, shift: Any,
     >>> float(m), round(float(v), 4)
     (2.0, 0.6667)
     """
+    counts = convert_to_tensor(counts)
     shifted_mean = mean_ss / counts
     variance = variance_ss / counts - square(shifted_mean)
     return (shifted_mean if shift is None else shifted_mean + shift), variance
@@ -77,7 +81,8 @@ def weighted_moments(x: Any, axes: Any, frequency_weights: Any, keepdims: bool =
     (1.5, 0.75)
     """
     x = convert_to_tensor(x)
-    ax = normalize_axes(list(axes), len(shape_of(x)), "weighted_moments")
+    ax = normalize_axes(static_ints(axes, "axes", "weighted_moments"), len(shape_of(x)),
+                        "weighted_moments")
     w = convert_to_tensor(frequency_weights, dtype_hint=x.dtype) + x * 0
     total = reduce_sum(w, ax, keepdims=True)
     mean = reduce_sum(w * x, ax, keepdims=True) / total
@@ -94,7 +99,7 @@ def _nhwc(x: Any, block_size: int, data_format: str, op: str) -> tuple:
         raise ValueError(f"{op}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}.")
     if len(shape_of(x)) != 4:
         raise InvalidArgumentError(f"{op}: input must be 4-D, got shape {list(shape_of(x))}.")
-    if int(block_size) < 2:
+    if static_int(block_size, "block_size", op) < 2:
         raise ValueError(f"{op}: block_size must be at least 2, got {block_size}.")
     return (x if data_format == "NHWC" else transpose(x, [0, 2, 3, 1])), int(block_size)
 
@@ -153,7 +158,10 @@ def local_response_normalization(input: Any, depth_radius: int = 5, bias: float 
     if len(shape_of(x)) != 4:
         raise InvalidArgumentError(f"local_response_normalization: input must be 4-D, got "
                                    f"shape {list(shape_of(x))}.")
-    r, c = int(depth_radius), shape_of(x)[-1]
+    r, c = static_int(depth_radius, "depth_radius", "local_response_normalization"), shape_of(x)[-1]
+    if r < 0:
+        raise InvalidArgumentError(f"local_response_normalization: depth_radius must be >= 0, "
+                                   f"got {r}.")
     sq = pad(square(x), [[0, 0], [0, 0], [0, 0], [r, r]])
     window = sq[..., 0:c]
     for k in range(1, 2 * r + 1):

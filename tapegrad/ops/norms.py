@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.backend import xp as np
+from ..engine.convert import convert_to_tensor
 from ..engine.errors import InvalidArgumentError
 from ..engine.indexed_slices import IndexedSlices
 from ..engine.tensor import Tensor, _Base, shape_of
@@ -177,6 +178,8 @@ def clip_by_global_norm(t_list: Any, clip_norm: Any, use_norm: Any = None,
         use_norm = global_norm(t_list)
     dtype = use_norm._value.dtype if isinstance(use_norm, _Base) else np.float32
     one = np.asarray(1.0, dtype)
+    clip_norm = convert_to_tensor(clip_norm, dtype=dtype) if not isinstance(clip_norm, _Base) \
+        else clip_norm
     scale = clip_norm * minimum(one / use_norm, one / clip_norm)
     scale = scale + (use_norm - use_norm)  # NaN when the norm is inf or NaN
     out = []

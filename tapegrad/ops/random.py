@@ -17,6 +17,8 @@ from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
+from ..engine.convert import static_int
+from ..engine.errors import InvalidArgumentError, named
 from .creation import _shape_arg
 
 __all__ = ["set_seed", "normal", "uniform", "truncated_normal", "shuffle", "categorical",
@@ -39,6 +41,8 @@ def set_seed(seed: int | None) -> None:
     if seed is not None and not isinstance(seed, (int, np.integer)):
         raise TypeError(f"set_seed: seed must be an integer or None, got "
                         f"{type(seed).__name__} {seed!r}.")
+    if seed is not None and seed < 0:
+        raise ValueError(f"set_seed: seed must be a non-negative integer, got {seed}.")
     _GEN[0] = np.random.default_rng(None if seed is None else int(seed))
     _SEEDS["global"] = None if seed is None else int(seed)
     _SEEDS["streams"] = {}
@@ -52,7 +56,13 @@ def generator(seed: int | None = None):
     >>> int(tf.random.generator(3).integers(100)) == int(tf.random.generator(3).integers(100))
     True
     """
-    return _GEN[0] if seed is None else np.random.default_rng(int(seed))
+    if seed is None:
+        return _GEN[0]
+    seed = static_int(seed, "seed", "random")
+    if seed < 0:
+        raise named(InvalidArgumentError(f"random: a seed must be a non-negative integer, got "
+                                         f"{seed}."))
+    return np.random.default_rng(seed)
 
 
 def _stream(seed: int | None):
@@ -183,13 +193,14 @@ def uniform_args(minval: Any, maxval: Any, dtype: Any, op: str):
         if maxval is None:
             raise ValueError(f"{op}: maxval must be given for an integer dtype "
                              f"({_dt.from_numpy(d).name}).")
-        lo, hi = int(_param(minval)), int(_param(maxval))
+        lo, hi = (static_int(_param(v), what, op) for v, what in ((minval, "minval"),
+                                                                  (maxval, "maxval")))
         if hi <= lo:
             raise ValueError(f"{op}: need minval < maxval, got {lo} and {hi}.")
         return d, lo, hi
     if d.kind != "f":
-        raise ValueError(f"{op}: dtype must be floating or integer, got "
-                         f"{_dt.from_numpy(d).name}.")
+        raise named(ValueError(f"{op}: dtype must be floating or integer, got "
+                               f"{_dt.from_numpy(d).name}."))
     hi = 1.0 if maxval is None else maxval
     if isinstance(minval, _Base) or isinstance(hi, _Base):
         return d, minval, hi
@@ -244,13 +255,17 @@ def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | No
     array([[0, 0, 0]])
     """
     x, d = categorical_args(logits, dtype, "random.categorical")
-    return _categorical(x, num_samples=int(num_samples), dtype=d, seed=seed)
+    n = static_int(num_samples, "num_samples", "random.categorical")
+    return _categorical(x, num_samples=n, dtype=d, seed=seed)
 
 
 def categorical_args(logits: Any, dtype: Any, op: str):
     """``logits`` checked to be [batch, classes] and the integer output dtype (int64 default)."""
     x = logits if isinstance(logits, _Base) else convert_raw(logits)
     s = shape_of(x)
+    if np.asarray(x._value if isinstance(x, _Base) else x).dtype.kind not in "iuf":
+        raise named(TypeError(f"{op}: logits must be real numbers, got "
+                              f"{_dt.from_numpy(np.asarray(x).dtype).name}."))
     if len(s) != 2 or s[1] == 0:
         raise ValueError(f"{op}: logits must have shape [batch_size, num_classes]"
                          f" with num_classes > 0, got {list(s)}.")
@@ -264,7 +279,11 @@ def categorical_args(logits: Any, dtype: Any, op: str):
 # -- gamma, poisson -------------------------------------------------------------------------------
 def param_array(v: Any, dtype: Any) -> Any:
     """A distribution parameter as a NumPy array of ``dtype`` (a tensor's value, or a constant)."""
-    return np.asarray(v._value if isinstance(v, _Base) else convert_raw(v), dtype=dtype)
+    v = v._value if isinstance(v, _Base) else convert_raw(v)
+    if v.dtype.kind not in "biuf":
+        raise named(TypeError(f"a distribution parameter must be a real number or tensor, got "
+                              f"{_dt.from_numpy(v.dtype).name}{list(v.shape)}."))
+    return np.asarray(v, dtype=dtype)
 
 
 @primitive(name="random_gamma", differentiable=False)

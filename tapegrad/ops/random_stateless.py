@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine import dtypes as _dt
 from ..engine.backend import xp as np
+from ..engine.convert import static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw
@@ -66,7 +67,7 @@ def create_rng_state(seed: Any, alg: Any) -> Any:
     if isinstance(seed, int):
         words = [(seed >> (64 * i)) & (2**64 - 1) for i in range(size)]
     else:
-        words = [int(w) for w in np.asarray(seed).reshape(-1)[:size]]
+        words = static_ints(seed, "seed", "random.create_rng_state")[:size]
         words += [0] * (size - len(words))
     return np.asarray([w - 2**64 if w >= 2**63 else w for w in words], dtype=np.int64)
 
@@ -100,7 +101,10 @@ def split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
     d = _seed_value(seed).dtype
     d = np.dtype(np.int32) if d.kind == "i" and d.itemsize <= 4 else np.dtype(np.int64)
     info = np.iinfo(d)
-    return Tensor(gen.integers(info.min, info.max, (int(num), 2), dtype=d, endpoint=True))
+    num = static_int(num, "num", "random.split")
+    if num < 0:
+        raise InvalidArgumentError(f"random.split: num must be >= 0, got {num}.")
+    return Tensor(gen.integers(info.min, info.max, (num, 2), dtype=d, endpoint=True))
 
 
 def fold_in(seed: Any, data: Any, alg: Any = "auto_select") -> Tensor:
@@ -116,7 +120,9 @@ def fold_in(seed: Any, data: Any, alg: Any = "auto_select") -> Tensor:
     s = _seed_value(seed)
     philox(seed, "random.fold_in")  # checks the seed
     d = np.dtype(np.int32) if s.dtype.itemsize <= 4 else np.dtype(np.int64)
-    mixed = np.random.SeedSequence([int(w) & (2**63 - 1) for w in s] + [int(_param(data))])
+    mixed = np.random.SeedSequence([int(w) & (2**63 - 1) for w in s]
+                                   + [static_int(_param(data), "data", "random.fold_in")
+                                      & (2**63 - 1)])
     info = np.iinfo(d)
     words = mixed.generate_state(2, np.uint64) % (int(info.max) + 1)
     return Tensor(words.astype(d))
@@ -213,7 +219,8 @@ def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any =
     array([[0, 0, 0]])
     """
     x, d = categorical_args(logits, dtype, "random.stateless_categorical")
-    return _stateless_categorical(x, _seed_value(seed), num_samples=int(num_samples), dtype=d)
+    n = static_int(num_samples, "num_samples", "random.stateless_categorical")
+    return _stateless_categorical(x, _seed_value(seed), num_samples=n, dtype=d)
 
 
 @primitive(name="stateless_random_binomial", differentiable=False)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.errors import InvalidArgumentError
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .cumulative import _cumprod
@@ -36,14 +36,15 @@ def normalize_axes(axis: Any, rank: int, op: str) -> tuple | None:
         axis = (int(axis),)
     if not isinstance(axis, (list, tuple)) or not all(
             isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
-        raise TypeError(f"{op}: axis must be an int or a list of ints, got {axis!r} "
-                        f"({type(axis).__name__}) for an input of rank {rank}.")
+        raise named(TypeError(f"{op}: axis must be an int or a list of ints, got {axis!r} "
+                              f"({type(axis).__name__}) for an input of rank {rank}."))
     out = set()
     for a in axis:
         a = int(a)
         if not -rank <= a < max(rank, 1):
-            raise InvalidArgumentError(f"{op}: invalid reduction axis {a} for an input of rank "
-                                       f"{rank} (valid: [{-rank}, {rank})).")
+            raise named(InvalidArgumentError(f"{op}: invalid reduction axis {a} for an input "
+                                             f"of rank "
+                                             f"{rank} (valid: [{-rank}, {rank}))."))
         out.add(a % rank if rank else 0)
     return tuple(sorted(out))
 
@@ -141,8 +142,8 @@ def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool = False,
 def _float_input(x, op: str) -> None:
     dt = x._value.dtype if isinstance(x, _Base) else np.asarray(convert_raw(x)).dtype
     if dt.kind not in "fc":
-        raise TypeError(f"{op}: expects a float tensor, got {_dt.from_numpy(dt).name}"
-                        f"{list(shape_of(x))}; cast it first, e.g. tf.cast(x, tf.float32).")
+        raise named(TypeError(f"{op}: expects a float tensor, got {_dt.from_numpy(dt).name}"
+                              f"{list(shape_of(x))}; cast it first, e.g. tf.cast(x, tf.float32)."))
 
 
 def _tensor(x) -> Tensor:

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import static_int
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _nb
@@ -27,9 +28,8 @@ __all__ = [
 # -- scans (the primitives live in cumulative.py) ------------------------------------------------
 def _scan_axis(x, axis, op):
     rank = len(shape_of(x))
-    if isinstance(axis, _Base):
-        axis = int(axis._value)
-    if rank == 0 or not -rank <= int(axis) < rank:
+    axis = static_int(axis, "axis", op)
+    if rank == 0 or not -rank <= axis < rank:
         raise ValueError(f"{op}: axis {axis} is out of range for an input of rank {rank} "
                          f"(shape {list(shape_of(x))}).")
     return int(axis) % rank
@@ -139,7 +139,7 @@ def top_k(input: Any, k: int = 1, sorted: bool = True,  # noqa: A002
     (array([4., 4.], dtype=float32), array([1, 3], dtype=int32))
     """
     shape = shape_of(input)
-    k = int(k._value) if isinstance(k, _Base) else int(k)
+    k = static_int(k, "k", "top_k")
     if len(shape) == 0 or not 0 <= k <= shape[-1]:
         raise InvalidArgumentError(f"top_k: input must have rank >= 1 and at least k={k} "
                                    f"entries in its last axis, got shape {list(shape)}.")
@@ -183,14 +183,15 @@ _segment_gather.defjvp(lambda t, ans, x, *, ids, nb: _segment_gather(t[0], ids=i
 
 
 def _segment_ids(data, segment_ids, op):
-    ids = segment_ids._value if isinstance(segment_ids, _Base) else np.asarray(segment_ids)
-    if ids.dtype.kind not in "iu":
-        raise TypeError(f"{op}: segment_ids must be int32 or int64, got "
-                        f"{_dt.from_numpy(ids.dtype).name}.")
+    ids = segment_ids._value if isinstance(segment_ids, _Base) else convert_raw(segment_ids)
+    if ids.dtype.kind not in "iu" or ids.ndim == 0:
+        raise named(TypeError(f"{op}: segment_ids must be an int32 or int64 tensor of rank "
+                              f">= 1, got {ids.dtype}{list(ids.shape)}."))
     dshape = shape_of(data)
     if tuple(dshape[:ids.ndim]) != tuple(ids.shape):
-        raise InvalidArgumentError(f"{op}: segment_ids shape {list(ids.shape)} is not a prefix "
-                                   f"of data shape {list(dshape)}.")
+        raise named(InvalidArgumentError(f"{op}: segment_ids shape {list(ids.shape)} is not a "
+                                         f"prefix "
+                                         f"of data shape {list(dshape)}."))
     return ids.astype(np.int64)
 
 
@@ -204,10 +205,14 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
     array([2., 4., 0.], dtype=float32)
     """
     ids = _segment_ids(data, segment_ids, "unsorted_segment_sum")
-    n = int(num_segments._value) if isinstance(num_segments, _Base) else int(num_segments)
+    n = static_int(num_segments, "num_segments", "unsorted_segment_sum")
+    if n < 0:
+        raise named(InvalidArgumentError(f"unsorted_segment_sum: num_segments must be >= 0, "
+                                         f"got {n}."))
     if ids.size and ids.max() >= n:
-        raise InvalidArgumentError(f"unsorted_segment_sum: segment id {int(ids.max())} is out "
-                                   f"of range [0, {n}).")
+        raise named(InvalidArgumentError(f"unsorted_segment_sum: segment id {int(ids.max())} "
+                                         f"is out "
+                                         f"of range [0, {n})."))
     return _unsorted_segment_sum(data, ids=ids, num_segments=n)
 
 
@@ -329,10 +334,11 @@ def unsorted_segment_max(data: Any, segment_ids: Any, num_segments: Any,
     array([2., 4.], dtype=float32)
     """
     ids = _segment_ids(data, segment_ids, "unsorted_segment_max")
-    n = int(num_segments._value) if isinstance(num_segments, _Base) else int(num_segments)
+    n = static_int(num_segments, "num_segments", "unsorted_segment_max")
     if ids.size and ids.max() >= n:
-        raise InvalidArgumentError(f"unsorted_segment_max: segment id {int(ids.max())} is out "
-                                   f"of range [0, {n}).")
+        raise named(InvalidArgumentError(f"unsorted_segment_max: segment id {int(ids.max())} "
+                                         f"is out "
+                                         f"of range [0, {n})."))
     return _unsorted_segment_max(data, ids=ids, num_segments=n)
 
 
@@ -346,8 +352,9 @@ def unsorted_segment_min(data: Any, segment_ids: Any, num_segments: Any,
     array([2., 1.], dtype=float32)
     """
     ids = _segment_ids(data, segment_ids, "unsorted_segment_min")
-    n = int(num_segments._value) if isinstance(num_segments, _Base) else int(num_segments)
+    n = static_int(num_segments, "num_segments", "unsorted_segment_min")
     if ids.size and ids.max() >= n:
-        raise InvalidArgumentError(f"unsorted_segment_min: segment id {int(ids.max())} is out "
-                                   f"of range [0, {n}).")
+        raise named(InvalidArgumentError(f"unsorted_segment_min: segment id {int(ids.max())} "
+                                         f"is out "
+                                         f"of range [0, {n})."))
     return _unsorted_segment_min(data, ids=ids, num_segments=n)

@@ -94,7 +94,8 @@ def _scatter_extreme(tensor: Any, indices: Any, updates: Any, op: str, ufunc,
     xv = np.array(x._value if isinstance(x, _Base) else x)
     uv = u._value if isinstance(u, _Base) else np.asarray(u)
     depth = idx.shape[-1]
-    ufunc.at(xv, tuple(idx[..., k] for k in range(depth)), uv)
+    with np.errstate(invalid="ignore"):  # NaN wins silently, as in TF's kernel
+        ufunc.at(xv, tuple(idx[..., k] for k in range(depth)), uv)
     ans = Tensor(xv)
     x_on = cast(equal(x, ans), ans.dtype)
     u_on = cast(equal(u, _gather_nd(ans, idx, batch_dims=0)), ans.dtype)

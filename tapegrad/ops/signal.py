@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
-from ..engine.errors import InvalidArgumentError
+from ..engine.convert import static_float, static_int
+from ..engine.errors import InvalidArgumentError, named
 from ..engine.registry import primitive
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
 from .array import _getitem, _reshape, pad
@@ -66,7 +67,7 @@ _overlap_add.defjvp(lambda t, ans, x, **p: _overlap_add(t[0], **p))
 def _positive(op: str, **values: Any) -> list:
     out = []
     for key, v in values.items():
-        v = int(v._value if isinstance(v, _Base) else v)
+        v = static_int(v, key, op)
         if v < 1:
             raise InvalidArgumentError(f"{op}: {key} must be a positive integer, got {v}.")
         out.append(v)
@@ -87,7 +88,7 @@ def frame(signal: Any, frame_length: Any, frame_step: Any, pad_end: bool = False
     fl, step = _positive("frame", frame_length=frame_length, frame_step=frame_step)
     shape = shape_of(x)
     if not shape:
-        raise InvalidArgumentError("frame: the signal must have rank >= 1, got a scalar.")
+        raise named(InvalidArgumentError("frame: the signal must have rank >= 1, got a scalar."))
     ax = axis - len(shape) if axis >= 0 else axis
     length = shape[ax]
     if pad_end:
@@ -123,10 +124,12 @@ def overlap_and_add(signal: Any, frame_step: Any, name: str | None = None) -> Te
 
 # -- windows (constants, as TF's: no gradient) ---------------------------------------------------
 def _window(op: str, window_length: Any, dtype: Any, make: Callable) -> Tensor:
-    (n,) = _positive(op, window_length=window_length) if int(window_length) != 0 else (0,)
+    n = static_int(window_length, "window_length", op)
+    (n,) = _positive(op, window_length=n) if n != 0 else (0,)
     npd = _dt.np_dtype(dtype)
     if np.dtype(npd).kind != "f":
-        raise ValueError(f"{op}: dtype must be a floating point type, got {np.dtype(npd).name}.")
+        raise named(ValueError(f"{op}: dtype must be a floating point type, got "
+                               f"{np.dtype(npd).name}."))
     return Tensor(np.asarray(make(n) if n > 1 else np.ones(n), dtype=npd))
 
 
@@ -169,7 +172,8 @@ def kaiser_window(window_length: Any, beta: float = 12.0, dtype: Any = _dt.float
     >>> tf.signal.kaiser_window(3, beta=0.0).numpy().tolist()
     [1.0, 1.0, 1.0]
     """
-    return _window("kaiser_window", window_length, dtype, lambda n: np.kaiser(n, float(beta)))
+    b = static_float(beta, "beta", "kaiser_window")
+    return _window("kaiser_window", window_length, dtype, lambda n: np.kaiser(n, b))
 
 
 def kaiser_bessel_derived_window(window_length: Any, beta: float = 12.0,
@@ -181,8 +185,10 @@ def kaiser_bessel_derived_window(window_length: Any, beta: float = 12.0,
     >>> tf.signal.kaiser_bessel_derived_window(4, 0.0, tf.float64).numpy().round(3).tolist()
     [0.577, 0.816, 0.816, 0.577]
     """
+    b = static_float(beta, "beta", "kaiser_bessel_derived_window")
+
     def make(n):
-        csum = np.cumsum(np.kaiser(n // 2 + 1, float(beta)))
+        csum = np.cumsum(np.kaiser(n // 2 + 1, b))
         half = np.sqrt(csum[:-1] / csum[-1])
         return np.concatenate([half, half[::-1]])
     return _window("kaiser_bessel_derived_window", window_length, dtype, make)
@@ -298,8 +304,9 @@ def linear_to_mel_weight_matrix(num_mel_bins: int = 20, num_spectrogram_bins: in
     op = "linear_to_mel_weight_matrix"
     num_mel_bins, num_spectrogram_bins = _positive(
         op, num_mel_bins=num_mel_bins, num_spectrogram_bins=num_spectrogram_bins)
-    sr = float(sample_rate._value if isinstance(sample_rate, _Base) else sample_rate)
-    lo, hi = float(lower_edge_hertz), float(upper_edge_hertz)
+    sr = static_float(sample_rate, "sample_rate", op)
+    lo = static_float(lower_edge_hertz, "lower_edge_hertz", op)
+    hi = static_float(upper_edge_hertz, "upper_edge_hertz", op)
     if sr <= 0 or lo < 0 or lo >= hi or hi > sr / 2:
         raise ValueError(f"{op}: need sample_rate > 0 and 0 <= lower_edge_hertz < "
                          f"upper_edge_hertz <= sample_rate / 2, got sample_rate={sr}, "
@@ -378,11 +385,12 @@ def dct(input: Any, type: int = 2, n: int | None = None, axis: int = -1,  # noqa
         raise ValueError(f"dct: need type in 1..4, axis=-1 and norm None or 'ortho' (not with "
                          f"type 1), got type={type}, axis={axis}, norm={norm!r}.")
     if np.dtype(x.dtype.as_numpy_dtype).kind != "f" or not shape:
-        raise ValueError(f"dct: the input must be a float tensor of rank >= 1, got "
-                         f"{x.dtype.name}{list(shape)}.")
+        raise named(ValueError(f"dct: the input must be a float tensor of rank >= 1, got "
+                               f"{x.dtype.name}{list(shape)}."))
     length = shape[-1] if n is None else int(n)
     if length < (2 if type == 1 else 1):
-        raise ValueError(f"dct: the length must be >= {2 if type == 1 else 1}, got {length}.")
+        raise named(ValueError(f"dct: the length must be >= {2 if type == 1 else 1}, got "
+                               f"{length}."))
     if length < shape[-1]:
         x = _getitem(x, index=(Ellipsis, slice(0, length)))
     elif length > shape[-1]:

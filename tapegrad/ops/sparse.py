@@ -12,6 +12,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.shape import TensorShape
 from ..engine.tensor import Tensor, _Base, convert_raw, shape_of
@@ -250,7 +251,7 @@ def concat(axis: int, sp_inputs: list, expand_nonconcat_dims: bool = False,
     """
     sps = [_sp(s, "sparse.concat") for s in sp_inputs]
     rank = len(sps[0]._shape)
-    ax = axis % rank
+    ax = static_int(axis, "axis", "sparse.concat") % rank
     shapes = np.asarray([s._shape for s in sps])
     others = [d for d in range(rank) if d != ax]
     if not expand_nonconcat_dims and (shapes[:, others] != shapes[0, others]).any():
@@ -279,7 +280,7 @@ def reshape(sp_input: Any, shape: Any, name: str | None = None) -> SparseTensor:
     [[1], [2]]
     """
     sp = _sp(sp_input, "sparse.reshape")
-    new = [int(d) for d in np.asarray(convert_raw(shape)).reshape(-1)]
+    new = static_ints(shape, "shape", "sparse.reshape")
     total = int(np.prod(sp._shape, dtype=np.int64))
     if new.count(-1) == 1:
         known = int(np.prod([d for d in new if d != -1], dtype=np.int64))
@@ -303,9 +304,13 @@ def slice(sp_input: Any, start: Any, size: Any, name: str | None = None) -> Spar
     [[0, 1]]
     """
     sp = _sp(sp_input, "sparse.slice")
-    lo = np.asarray(convert_raw(start), np.int64).reshape(-1)
-    ext = np.asarray(convert_raw(size), np.int64).reshape(-1)
     shape = np.asarray(sp._shape, np.int64)
+    lo, ext = (np.asarray(static_ints(v, what, "sparse.slice"), np.int64)
+               for v, what in ((start, "start"), (size, "size")))
+    if lo.shape != shape.shape or ext.shape != shape.shape:
+        raise InvalidArgumentError(f"sparse.slice: start and size need one entry per "
+                                   f"dimension of dense shape {shape.tolist()}, got "
+                                   f"{lo.tolist()} and {ext.tolist()}.")
     hi = np.minimum(lo + ext, shape)
     keep = np.all((sp._indices >= lo) & (sp._indices < hi), axis=1)
     pos = np.nonzero(keep)[0]

@@ -13,6 +13,7 @@ from typing import Any
 from ..engine.backend import xp as np
 from ..engine.registry import primitive, unbroadcast
 from ..engine.convert import convert_to_tensor
+from ..engine.errors import named
 from ..engine.tensor import Tensor, _Base
 from .math import _floats, abs as _abs, exp, sign, square
 from .reduce import reduce_sum
@@ -31,6 +32,9 @@ def _pair(a: Any, b: Any) -> tuple:
 
 
 def _f64(x):
+    if np.iscomplexobj(x):  # TF has no complex kernels for these special functions
+        raise named(TypeError(f"expects a real float tensor, got "
+                              f"{np.asarray(x).dtype.name}; use tf.math.real first."))
     return np.asarray(x, dtype=np.float64)
 
 

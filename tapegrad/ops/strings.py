@@ -8,6 +8,7 @@ from typing import Any
 
 from ..engine.backend import xp as np
 from ..engine import dtypes as _dt
+from ..engine.convert import static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, _Base, convert_raw
 from .ragged import RaggedTensor
@@ -100,6 +101,9 @@ def reduce_join(inputs: Any, axis: Any = None, keepdims: bool = False, separator
         out = np.empty((), dtype=object)
         out[()] = sep.join(a.reshape(-1))
         return Tensor(out.reshape((1,) * a.ndim) if keepdims else out)
+    axis = static_int(axis, "axis", "reduce_join")
+    if not -a.ndim <= axis < max(a.ndim, 1):
+        raise InvalidArgumentError(f"reduce_join: axis {axis} is out of range for rank {a.ndim}.")
     moved = np.moveaxis(a, axis, -1)
     out = np.empty(moved.shape[:-1], dtype=object)
     for i in np.ndindex(out.shape):
@@ -159,7 +163,8 @@ def substr(input: Any, pos: Any, len: Any, name: str | None = None,  # noqa: A00
     array([b'ell'], dtype=object)
     """
     a = _strings(input, "substr")
-    p, n = int(convert_raw(pos)), int(convert_raw(len))
+    p, n = static_int(convert_raw(pos), "pos", "substr"), static_int(convert_raw(len), "len",
+                                                                       "substr")
 
     def cut(b):
         s = b.decode("utf-8") if unit == "UTF8_CHAR" else b
@@ -273,7 +278,7 @@ def ngrams(data: Any, ngram_width: Any, separator: str = " ", pad_values: Any = 
         raise NotImplementedError("strings.ngrams: pad_values is not supported; pad the rows "
                                   "first.")
     sep = separator.encode("utf-8")
-    widths = [int(ngram_width)] if np.ndim(ngram_width) == 0 else [int(w) for w in ngram_width]
+    widths = static_ints(ngram_width, "ngram_width", "ngrams")
 
     def grams(row):
         out = [sep.join(row[i:i + w]) for w in widths for i in range(len(row) - w + 1)]

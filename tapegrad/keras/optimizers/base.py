@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ...engine import dtypes as _dt
+from ...engine.atomic import deferring_interrupts
 from ...ops import math as _m
 from ...ops import norms as _nm
 from ...engine.convert import convert_to_tensor
@@ -61,6 +62,11 @@ class Optimizer:
     >>> w.numpy(), int(opt.iterations)
     (array([0.9, 1.9], dtype=float32), 1)
     """
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if "apply" in cls.__dict__:  # a subclass's step is all-or-nothing under Ctrl-C too
+            cls.apply = deferring_interrupts(cls.__dict__["apply"])
 
     def __init__(self, learning_rate: Any = 0.001, weight_decay: float | None = None,
                  clipnorm: float | None = None, clipvalue: float | None = None,
@@ -222,6 +228,7 @@ class Optimizer:
             self._skip_aggregation = False
         return self._iterations
 
+    @deferring_interrupts  # Ctrl-C waits for the step's end: every variable updated, or none
     def apply(self, grads: list, trainable_variables: list) -> None:
         """``apply_gradients`` with the gradients and variables as two lists (Keras 3)."""
         if len(grads) != len(trainable_variables):
