@@ -82,3 +82,6 @@ from .pyfunc import (ensure_shape, grad_pass_through, numpy_function,  # noqa: E
 from .engine.dtypes import string  # noqa: E402  (tf.string: bytes objects)
 from . import ragged, strings  # noqa: E402  (tf.ragged, tf.strings)
 from .ops.ragged import RaggedTensor  # noqa: E402
+# -- tf.lookup -------------------------------------------------------------------------------------
+from . import lookup  # noqa: E402  (tf.lookup)
+from .keras import losses, metrics, optimizers  # noqa: E402  (tf.losses … : Keras's, as in TF 2)
