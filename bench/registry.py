@@ -21,6 +21,7 @@ from typing import Callable
 WORKLOAD_MODULES = (
     "bench.workloads",        # chain, mlp, jacobian, hessian, fit: tapegrad and NumPy
     "bench.peers",            # the same workloads in PyTorch, TF and HIPS autograd
+    "bench.models",           # cnn, attn, lstm: tapegrad and PyTorch
 )
 
 # The library a column needs: the process that times it must be able to import this name.
