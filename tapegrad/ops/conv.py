@@ -67,12 +67,32 @@ def _windows(xp, ksize, strides, dilations, out_hw):
     return v[..., ::sh, ::sw, :, ::dh, ::dw][..., :out_hw[0], :out_hw[1], :, :, :]
 
 
-def _im2col(patches):
-    """The window view (N, Ho, Wo, C, kh, kw) copied to a (N*Ho*Wo, kh*kw*C) matrix whose
-    columns follow the HWIO filter's memory order (C innermost: the copy reads contiguously)."""
-    n, ho, wo, c, kh, kw = patches.shape
-    return np.ascontiguousarray(patches.transpose(0, 1, 2, 4, 5, 3)).reshape(n * ho * wo,
-                                                                            kh * kw * c)
+def _im2col(xp, ksize, strides, dilations, out_hw):
+    """The padded NHWC ``xp``'s kernel windows as a (N*Ho*Wo, kh*kw*C) matrix whose columns
+    follow the HWIO filter's memory order. Measured: for shallow inputs one strided slice copied
+    per kernel offset is fastest (3x at C=1), for deep ones one copy of the window view (2x at
+    C=16: the slices' writes are strided)."""
+    n, c = xp.shape[0], xp.shape[-1]
+    kh, kw = ksize
+    if c >= 8:
+        patches = _windows(xp, ksize, strides, dilations, out_hw)
+        return np.ascontiguousarray(patches.transpose(0, 1, 2, 4, 5, 3)).reshape(
+            n * out_hw[0] * out_hw[1], kh * kw * c)
+    cols = np.empty((n,) + tuple(out_hw) + (kh, kw, c), dtype=xp.dtype)
+    for i, j, (hs, ws) in _offsets(ksize, strides, dilations, out_hw):
+        cols[:, :, :, i, j, :] = xp[:, hs, ws, :]
+    return cols.reshape(n * out_hw[0] * out_hw[1], kh * kw * c)
+
+
+def _col2im(cols, size, ksize, strides, dilations, pads):
+    """The transpose of _im2col from offset-major ``cols`` (kh*kw, N, Ho, Wo, C): add each kernel
+    offset's contiguous block back onto the padded image, then cut the padding away."""
+    n, ho, wo, c = cols.shape[1:]
+    hp, wp = size[0] + sum(pads[0]), size[1] + sum(pads[1])
+    dxp = np.zeros((n, hp, wp, c), dtype=cols.dtype)
+    for k, (_, _, (hs, ws)) in enumerate(_offsets(ksize, strides, dilations, (ho, wo))):
+        dxp[:, hs, ws, :] += cols[k]
+    return dxp[:, pads[0][0]:pads[0][0] + size[0], pads[1][0]:pads[1][0] + size[1], :]
 
 
 def _offsets(ksize, strides, dilations, out_hw):
@@ -92,10 +112,11 @@ def _conv2d(x, w, *, strides, dilations, pads):
     kh, kw = w.shape[-4], w.shape[-3]
     out_hw = (_out_size(h, kh, strides[0], dilations[0], pads[0]),
               _out_size(wd, kw, strides[1], dilations[1], pads[1]))
-    patches = _windows(_pad_hw(x, pads), (kh, kw), strides, dilations, out_hw)
     if x.ndim == 4 and w.ndim == 4:  # the common case: one im2col matrix product
-        cols = _im2col(patches)
-        return (cols @ w.reshape(cols.shape[1], -1)).reshape(patches.shape[:3] + w.shape[-1:])
+        cols = _im2col(_pad_hw(x, pads), (kh, kw), strides, dilations, out_hw)
+        return (cols @ w.reshape(cols.shape[1], -1)).reshape((x.shape[0],) + out_hw +
+                                                             w.shape[-1:])
+    patches = _windows(_pad_hw(x, pads), (kh, kw), strides, dilations, out_hw)
     return np.einsum("...nhwcij,...ijco->...nhwo", patches, w, optimize=True)
 
 
@@ -103,6 +124,11 @@ def _conv2d(x, w, *, strides, dilations, pads):
 def _conv2d_input_grad(g, w, *, size, strides, dilations, pads):
     """The transpose of conv2d in x: scatter g @ w[i, j]^T back over each kernel offset."""
     kh, kw = w.shape[-4], w.shape[-3]
+    if g.ndim == 4 and w.ndim == 4:  # one batched product g W[k]^T, offset-major, then col2im
+        o, c = g.shape[-1], w.shape[-2]
+        cols = np.matmul(g.reshape(1, -1, o), w.reshape(kh * kw, c, o).transpose(0, 2, 1))
+        return _col2im(cols.reshape((kh * kw,) + g.shape[:3] + (c,)), size, (kh, kw), strides,
+                       dilations, pads)
     lead = np.broadcast_shapes(g.shape[:-4], w.shape[:-4])
     n, ho, wo = g.shape[-4:-1]
     hp = size[0] + pads[0][0] + pads[0][1]
@@ -117,11 +143,11 @@ def _conv2d_input_grad(g, w, *, size, strides, dilations, pads):
 @primitive(name="conv2d_filter_grad", same_dtype=True)
 def _conv2d_filter_grad(x, g, *, ksize, strides, dilations, pads):
     """sum over n, h, w of window(x) (x) g: the filter gradient of conv2d."""
-    patches = _windows(_pad_hw(x, pads), ksize, strides, dilations, g.shape[-3:-1])
     if x.ndim == 4 and g.ndim == 4:
-        cols = _im2col(patches)
+        cols = _im2col(_pad_hw(x, pads), ksize, strides, dilations, g.shape[-3:-1])
         dw = cols.T @ g.reshape(cols.shape[0], g.shape[-1])
         return dw.reshape(tuple(ksize) + (x.shape[-1], g.shape[-1]))
+    patches = _windows(_pad_hw(x, pads), ksize, strides, dilations, g.shape[-3:-1])
     return np.einsum("...nhwcij,...nhwo->...ijco", patches, g, optimize=True)
 
 
