@@ -505,69 +505,59 @@ def _pool_geometry(x, ksize, strides, pads):
     return out_hw, [sl for _, _, sl in _offsets(ksize, strides, _ONE, out_hw)]
 
 
-def _argmax(x, ksize, strides, pads):
-    """Which kernel offset holds each window's maximum, shape x[..., Ho, Wo, C] (and the
-    offsets' slices). A later offset wins only if strictly greater, so ties go to the first
-    maximum in row-major window order: the input TF's MaxPoolGrad gives the gradient to."""
+@primitive(name="max_pool2d")
+def _max_pool(x, *, ksize, strides, pads):
+    """(max of each window, which kernel offset holds it): the offsets are kept for the VJP,
+    which then needs no second search."""
     xp = _pad_hw(x, pads, value=-np.inf)
     _, slices = _pool_geometry(x, ksize, strides, pads)
     best = xp[(Ellipsis,) + slices[0] + (slice(None),)].copy()
     arg = np.zeros(best.shape, dtype=np.int16 if len(slices) < 2**15 else np.int32)
     for k, sl in enumerate(slices[1:], 1):
         v = xp[(Ellipsis,) + sl + (slice(None),)]
-        np.copyto(arg, k, where=v > best)
+        np.copyto(arg, k, where=v > best)  # strictly greater: ties keep the first, as TF's
         np.maximum(best, v, out=best)
-    return arg, slices, xp.shape[-3:-1]
-
-
-@primitive(name="max_pool2d")
-def _max_pool(x, *, ksize, strides, pads):
-    xp = _pad_hw(x, pads, value=-np.inf)
-    _, slices = _pool_geometry(x, ksize, strides, pads)
-    out = xp[(Ellipsis,) + slices[0] + (slice(None),)].copy()
-    for sl in slices[1:]:
-        np.maximum(out, xp[(Ellipsis,) + sl + (slice(None),)], out=out)
-    return out
+    return best, arg
 
 
 @primitive(name="max_pool2d_grad")
-def _max_pool_grad(g, x, *, ksize, strides, pads):
-    """Add each output's g onto its window's (first) argmax in x: one strided slice per kernel
-    offset (overlapping windows add up)."""
-    arg, slices, (hp, wp) = _argmax(x, ksize, strides, pads)
+def _max_pool_grad(g, arg, *, size, ksize, strides, pads):
+    """Add each output's g onto its window's argmax (``arg``, from the forward): one strided
+    slice per kernel offset (overlapping windows add up)."""
+    out_hw = arg.shape[-3:-1]
+    hp, wp = size[0] + sum(pads[0]), size[1] + sum(pads[1])
     dxp = np.zeros(g.shape[:-3] + (hp, wp, g.shape[-1]), dtype=g.dtype)
-    zero = np.zeros((), dtype=g.dtype)
-    for k, sl in enumerate(slices):
-        dxp[(Ellipsis,) + sl + (slice(None),)] += np.where(arg == k, g, zero)
-    h, w = x.shape[-3:-1]
-    return dxp[..., pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + w, :]
+    for k, (_, _, (hs, ws)) in enumerate(_offsets(ksize, strides, _ONE, out_hw)):
+        dxp[..., hs, ws, :] += g * (arg == k)
+    return dxp[..., pads[0][0]:pads[0][0] + size[0], pads[1][0]:pads[1][0] + size[1], :]
 
 
 @primitive(name="max_pool2d_select")
-def _max_pool_select(gg, x, *, ksize, strides, pads):
-    """gg read at each window's argmax in x: the transpose of max_pool2d_grad (and max_pool's
+def _max_pool_select(gg, arg, *, ksize, strides, pads):
+    """gg read at each window's argmax: the transpose of max_pool2d_grad (and max_pool's
     JVP)."""
-    arg, slices, _ = _argmax(x, ksize, strides, pads)
     ggp = _pad_hw(gg, pads)
     out = np.zeros(ggp.shape[:-3] + arg.shape[-3:], dtype=gg.dtype)
-    for k, sl in enumerate(slices):
-        out = np.where(arg == k, ggp[(Ellipsis,) + sl + (slice(None),)], out)
+    for k, (_, _, (hs, ws)) in enumerate(_offsets(ksize, strides, _ONE, arg.shape[-3:-1])):
+        out += ggp[..., hs, ws, :] * (arg == k)
     return out
 
 
 # the argmax positions are piecewise constant in x: no gradient flows to x through them
-_max_pool.defvjp(lambda g, ans, x, *, ksize, strides, pads: (
-    _max_pool_grad(g, x, ksize=ksize, strides=strides, pads=pads),))
-_max_pool.defjvp(lambda t, ans, x, *, ksize, strides, pads: _max_pool_select(
-    t[0], x, ksize=ksize, strides=strides, pads=pads))
-_max_pool_grad.defvjps(lambda gg, ans, g, x, *, ksize, strides, pads: _max_pool_select(
-    gg, x, ksize=ksize, strides=strides, pads=pads), None)
-_max_pool_grad.defjvp(lambda t, ans, g, x, *, ksize, strides, pads: None if t[0] is None else
-                      _max_pool_grad(t[0], x, ksize=ksize, strides=strides, pads=pads))
-_max_pool_select.defvjps(lambda g, ans, gg, x, *, ksize, strides, pads: _max_pool_grad(
-    g, x, ksize=ksize, strides=strides, pads=pads), None)
-_max_pool_select.defjvp(lambda t, ans, gg, x, *, ksize, strides, pads: None if t[0] is None
-                        else _max_pool_select(t[0], x, ksize=ksize, strides=strides, pads=pads))
+_max_pool.defvjp(lambda g, ans, x, *, ksize, strides, pads: (_max_pool_grad(
+    g[0], ans[1], size=_size(x), ksize=ksize, strides=strides, pads=pads),))
+_max_pool.defjvp(lambda t, ans, x, *, ksize, strides, pads: (_max_pool_select(
+    t[0], ans[1], ksize=ksize, strides=strides, pads=pads), None))
+_max_pool_grad.defvjps(lambda gg, ans, g, arg, *, size, ksize, strides, pads: _max_pool_select(
+    gg, arg, ksize=ksize, strides=strides, pads=pads), None)
+_max_pool_grad.defjvp(lambda t, ans, g, arg, *, size, ksize, strides, pads: None if t[0] is None
+                      else _max_pool_grad(t[0], arg, size=size, ksize=ksize, strides=strides,
+                                          pads=pads))
+_max_pool_select.defvjps(lambda g, ans, gg, arg, *, ksize, strides, pads: _max_pool_grad(
+    g, arg, size=_size(gg), ksize=ksize, strides=strides, pads=pads), None)
+_max_pool_select.defjvp(lambda t, ans, gg, arg, *, ksize, strides, pads: None if t[0] is None
+                        else _max_pool_select(t[0], arg, ksize=ksize, strides=strides,
+                                              pads=pads))
 
 
 def _pool(prim, op: str, input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
@@ -587,6 +577,8 @@ def _pool(prim, op: str, input: Any, ksize: Any, strides: Any, padding: Any,  # 
     pads = _pads(padding, xs[1:3], ks, st, _ONE, op)
     _check_out(op, xs[1:3], ks, st, _ONE, pads)
     y = prim(input, ksize=ks, strides=st, pads=pads)
+    if type(y) is tuple:  # max_pool2d's second output: the argmax kept for its VJP
+        y = y[0]
     return _transpose(y, perm=(0, 3, 1, 2)) if nc else y
 
 
