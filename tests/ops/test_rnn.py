@@ -25,6 +25,19 @@ def _acts_times_h(h, c_new, acts):
     return acts * h[..., :1] + c_new[..., :1]
 
 
+def _gru_composed(xz, hz, h):
+    xz_z, xz_r, xz_h = tf.split(xz, 3, axis=-1)
+    hz_z, hz_r, hz_h = tf.split(hz, 3, axis=-1)
+    z, r = tf.sigmoid(xz_z + hz_z), tf.sigmoid(xz_r + hz_r)
+    hh = tf.tanh(xz_h + r * hz_h)
+    return z * h + (1.0 - z) * hh
+
+
+def _gru_acts(xz, hz, h):
+    h_new, acts = rnn._gru_cell(xz, hz, h)
+    return acts * h_new[..., :1]
+
+
 GRAD_CASES = [
     GradCase("lstm_cell", _both, [((3, 8), (3, 2)), ((2, 3, 4), (2, 3, 1))]),
     GradCase("lstm_cell_h_only", lambda z, c: rnn.lstm_cell(z, c)[0], [((2, 12), (2, 3))]),
@@ -32,6 +45,9 @@ GRAD_CASES = [
     # the primitive's third output, the activated gates it keeps for its VJP
     GradCase("lstm_cell_acts", lambda z, c: _acts_times_h(*rnn._lstm_cell(z, c)),
              [((2, 12), (2, 3))]),
+    GradCase("gru_cell", rnn.gru_cell,
+             [((3, 6), (3, 6), (3, 2)), ((2, 3, 9), (2, 3, 9), (2, 3, 3))]),
+    GradCase("gru_cell_acts", _gru_acts, [((2, 6), (2, 6), (2, 2))]),
 ]
 
 
@@ -57,6 +73,22 @@ def test_lstm_cell_matches_the_composed_step(dtype):
     tol = 1e-6 if dtype == np.float32 else 1e-13
     for fused, composed in zip(*results):
         assert fused.dtype == dtype
+        np.testing.assert_allclose(fused, composed, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gru_cell_matches_the_composed_step(dtype):
+    rng = np.random.default_rng(1)
+    args = [tf.constant(rng.uniform(-3, 3, s).astype(dtype)) for s in ((4, 9), (4, 9), (4, 3))]
+    g = tf.constant(rng.standard_normal((4, 3)).astype(dtype))
+    results = []
+    for cell in (rnn.gru_cell, _gru_composed):
+        with tf.GradientTape() as tape:
+            tape.watch(args)
+            out = cell(*args)
+        results.append([out.numpy()] + [v.numpy() for v in tape.gradient(out, args, g)])
+    tol = 1e-6 if dtype == np.float32 else 1e-13
+    for fused, composed in zip(*results):
         np.testing.assert_allclose(fused, composed, rtol=tol, atol=tol)
 
 
