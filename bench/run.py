@@ -1,13 +1,16 @@
-"""Run every benchmark workload and print medians and ratios against hand-written NumPy.
+"""Run the benchmark workloads, each column (library or variant) in its own process, and print
+medians and ratios.
 
-    python bench/run.py                 # all workloads, markdown table on stdout
-    python bench/run.py --only chain    # one workload (chain, mlp, jacobian, hessian, deep, import)
-    python bench/run.py --json out.json # also save the raw numbers
+    python bench/run.py                           # every workload, markdown on stdout
+    python bench/run.py --only mlp --batch 128    # one workload, one batch size
+    python bench/run.py --python torch=/venv-a/bin/python --python tensorflow=/venv-b/bin/python
+    python bench/run.py --json out.json           # also save the raw numbers
 
-Peer columns (PyTorch, TF eager, tf.function, autograd) appear when those libraries import in
-``--peer-python`` (default: this Python); each library is timed in its own process.
-
-    python bench/run.py --peer-python /path/to/venv-with-peers/bin/python
+Each (workload, batch, column) is timed by ``python -m bench.worker`` in a fresh process, in
+``--rounds`` rounds whose column order rotates, so load that comes and goes hits every column;
+the figure is the median over rounds of each process's median step. A column whose library does
+not import in its Python gives no column. Workloads live in the modules that
+``bench/registry.py`` lists (one line each).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -29,101 +31,61 @@ if ROOT not in sys.path:
 
 import numpy as np  # noqa: E402
 
-import tapegrad as tf  # noqa: E402
-from bench import workloads as W  # noqa: E402
-
-try:
-    from tapegrad import function as tg_function  # noqa: E402
-except ImportError:
-    tg_function = None
+from bench.registry import Workload, load_all  # noqa: E402
 
 
-def timeit(fns: dict[str, Callable], min_time: float = 1.0, min_reps: int = 7,
-           max_reps: int = 2000) -> dict[str, float]:
-    """Median seconds per call of each callable, interleaving them so drift hits all alike."""
-    for k, fn in list(fns.items()):  # warm up (trace and checked replays, for tapegrad.function)
-        try:
-            for _ in range(5):
-                fn()
-        except Exception as e:  # a peer library that fails gives no column, never a failed run
-            if k in ("tapegrad", "tapegrad.function", "NumPy"):
-                raise
-            print(f"  {k}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
-            del fns[k]
-    times: dict[str, list] = {k: [] for k in fns}
-    start = time.perf_counter()
-    reps = 0
-    while reps < min_reps or (time.perf_counter() - start < min_time * len(fns) and
-                              reps < max_reps):
-        for k, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t0)
-        reps += 1
-    return {k: statistics.median(v) for k, v in times.items()}
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BENCH_THREADS")
 
 
-PEER_LIBS = ("torch", "tensorflow", "autograd")
+def run_worker(python: str, workload: str, col: str, batch, seconds: float,
+               threads: int | None = None) -> dict | str:
+    """One column timed in a fresh process: its JSON result, or the error's last line."""
+    env = _env()
+    if threads:
+        env.update(dict.fromkeys(THREAD_VARS, str(threads)))
+    p = subprocess.run([python, "-m", "bench.worker", workload, col,
+                        "-" if batch is None else str(batch), str(seconds)],
+                       capture_output=True, text=True, cwd=ROOT, env=env)
+    lines = p.stdout.strip().splitlines()
+    if p.returncode != 0 or not lines:
+        return (p.stderr.strip().splitlines() or ["no output"])[-1]
+    return json.loads(lines[-1])
 
 
-def peer_medians(workload: str, python: str | None, min_time: float = 1.0) -> dict[str, float]:
-    """Peer columns, each library timed in its own process (their thread pools would otherwise
-    disturb tapegrad's and NumPy's numbers) with ``python`` (one that has them installed)."""
-    out: dict[str, float] = {}
-    if not python:
-        return out
-    for lib in PEER_LIBS:
-        p = subprocess.run([python, "-m", "bench.peers", workload, lib, str(min_time)],
-                           capture_output=True, text=True, cwd=ROOT, env=_env())
-        lines = p.stdout.strip().splitlines()
-        if p.returncode != 0 or not lines:
-            err = (p.stderr.strip().splitlines() or ["?"])[-1]
-            print(f"  {lib}: no column ({err})", file=sys.stderr)
+def run_workload(w: Workload, pythons: dict, rounds: int, batches, scale: float,
+                 threads: int | None = None) -> dict:
+    """``{batch: {column: summary}}``: rounds of one process per column, order rotating."""
+    out: dict = {}
+    for batch in w.batches:
+        if batches and batch is not None and batch not in batches:
             continue
-        out.update(json.loads(lines[-1]))
+        cols = [c for c in w.columns.values() if pythons.get(c.library)]
+        runs: dict[str, list] = {c.name: [] for c in cols}
+        for r in range(rounds):
+            order = cols[r % len(cols):] + cols[:r % len(cols)] if cols else []
+            for c in order:
+                if runs[c.name] is None:
+                    continue  # failed before: its library is missing there
+                res = run_worker(pythons[c.library], w.name, c.name, batch, w.seconds * scale,
+                                 threads)
+                if isinstance(res, str):
+                    print(f"  {w.name}/{c.name}: no column ({res})", file=sys.stderr)
+                    runs[c.name] = None
+                else:
+                    runs[c.name].append(res)
+        out[str(batch)] = {k: _summary(v) for k, v in runs.items() if v}
     return out
 
 
-def _tapegrad_columns(make) -> dict[str, Callable]:
-    cols = {"tapegrad": make(tf)}
-    if tg_function is not None:
-        cols["tapegrad.function"] = make(tf, tg_function)
-    return cols
-
-
-def run_chain(peer_python: str | None) -> dict:
-    fns = _tapegrad_columns(W.tg_chain)
-    fns["NumPy"] = W.np_chain()
-    med = timeit(fns)
-    med.update(peer_medians("chain", peer_python))
-    return {"unit": "us/op", "values": {k: v / W.CHAIN_OPS * 1e6 for k, v in med.items()}}
-
-
-def run_mlp(peer_python: str | None) -> dict:
-    fns = {"tapegrad": W.tg_mlp(tf)[0]}
-    if tg_function is not None:
-        fns["tapegrad.function"] = W.tg_mlp(tf, tg_function)[0]
-    fns["NumPy"] = W.np_mlp()[0]
-    fns["NumPy, plain"] = W.np_mlp_plain()[0]
-    med = timeit(fns, min_time=2.0)
-    med.update(peer_medians("mlp", peer_python, 2.0))
-    return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
-
-
-def run_jacobian(peer_python: str | None) -> dict:
-    fns = _tapegrad_columns(W.tg_jacobian)
-    fns["NumPy"] = W.np_jacobian()
-    med = timeit(fns)
-    med.update(peer_medians("jacobian", peer_python))
-    return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
-
-
-def run_hessian(peer_python: str | None) -> dict:
-    fns = _tapegrad_columns(W.tg_hessian)
-    fns["NumPy"] = W.np_hessian()
-    med = timeit(fns)
-    med.update(peer_medians("hessian", peer_python))
-    return {"unit": "ms", "values": {k: v * 1e3 for k, v in med.items()}}
+def _summary(runs: list[dict]) -> dict:
+    per = 1.0 / runs[0]["ops"]
+    peaks = [r["step_peak_bytes"] for r in runs if r["step_peak_bytes"] is not None]
+    return {"median_s": statistics.median(r["median_s"] for r in runs) * per,
+            "rounds_s": [r["median_s"] * per for r in runs],
+            "steps": sum(r["steps"] for r in runs),
+            "step_peak_mb": statistics.median(peaks) / 2**20 if peaks else None,
+            "rss_mb": statistics.median(r["rss_bytes"] for r in runs) / 2**20
+            if runs[0]["rss_bytes"] is not None else None}
 
 
 _DEEP = r"""
@@ -223,24 +185,45 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}" if v < 100 else f"{v:.0f}"
 
 
-def report(results: dict) -> str:
+def _table(w: Workload, res: dict) -> list[str]:
+    cols = list(dict.fromkeys(c for per in res.values() for c in per))
+    if not cols:
+        return [f"### {w.name}: no column ran", ""]
+    scale = 1e6 if w.unit == "us/op" else 1e3
+    lines = [f"### {w.name} ({w.unit}, median; {w.description})",
+             "| batch | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for batch, per in res.items():
+        base = next((per[b]["median_s"] for b in w.baseline if b in per), None)
+        cells = []
+        for c in cols:
+            if c not in per:
+                cells.append("")
+                continue
+            v = per[c]["median_s"]
+            cells.append(_fmt(v * scale) + (f" ({v / base:.2f}x)" if base else ""))
+        lines.append(f"| {batch if batch != 'None' else '-'} | " + " | ".join(cells) + " |")
+    peaks = [(b, per) for b, per in res.items()
+             if any(p.get("step_peak_mb") is not None for p in per.values())]
+    if w.unit == "ms" and peaks:
+        lines.append("")
+        lines.append("peak RSS growth during one step, MB: " + "; ".join(
+            f"batch {b if b != 'None' else '-'}: " + ", ".join(f"{c} {p['step_peak_mb']:.1f}" for c, p in per.items()
+                                       if p.get("step_peak_mb") is not None)
+            for b, per in peaks))
+    lines.append(f"ratios against {' or '.join(w.baseline)} (the first present)")
+    lines.append("")
+    return lines
+
+
+def report(results: dict, workloads: dict) -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, "
              f"{os.cpu_count()} cores, {platform.machine()}; load average before the run "
-             f"{results.get('load_before', float('nan')):.2f}, after {load:.2f}", ""]
-    for name in ("chain", "mlp", "jacobian", "hessian"):
-        if name not in results:
-            continue
-        r = results[name]
-        vals = r["values"]
-        cols = list(vals)
-        lines.append(f"### {name} ({r['unit']}, median)")
-        lines.append("| " + " | ".join(cols) + " |")
-        lines.append("|" + "---|" * len(cols))
-        lines.append("| " + " | ".join(_fmt(vals[c]) for c in cols) + " |")
-        base = vals["NumPy"]
-        lines.append("| " + " | ".join(f"{vals[c] / base:.2f}x" for c in cols) + " |")
-        lines.append("")
+             f"{results.get('load_before', float('nan')):.2f}, after {load:.2f}; threads per "
+             f"process: {results.get('threads') or 'libraries default'}", ""]
+    for name, res in results.items():
+        if name in workloads:
+            lines += _table(workloads[name], res)
     if "deep" in results:
         d = results["deep"]
         lines.append("### deep (1,000,000 recorded ops, then gradient)")
@@ -263,28 +246,55 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _pythons(args) -> dict:
+    """The Python that times each library's columns: tapegrad and NumPy under this one."""
+    peer = sys.executable if args.peer_python is None else args.peer_python
+    pythons = {"tapegrad": sys.executable, "numpy": sys.executable,
+               "torch": peer, "tensorflow": peer, "autograd": peer}
+    for spec in args.python or []:
+        lib, _, path = spec.partition("=")
+        if lib not in pythons or not path:
+            raise SystemExit(f"--python wants LIBRARY=PATH with LIBRARY in {sorted(pythons)}, "
+                             f"got {spec!r}")
+        pythons[lib] = path
+    return pythons
+
+
 def main(argv: list[str] | None = None) -> dict:
+    workloads = load_all()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", action="append", help="run only this workload (repeatable)")
-    ap.add_argument("--peer-python", default=sys.executable,
-                    help="a Python with PyTorch/TF/autograd for the peer columns ('' for none)")
+    ap.add_argument("--only", action="append",
+                    help=f"run only this workload (repeatable): {', '.join(workloads)}, deep, "
+                         "import")
+    ap.add_argument("--batch", action="append", type=int, help="only these batch sizes")
+    ap.add_argument("--python", action="append", metavar="LIBRARY=PATH",
+                    help="the Python whose processes time LIBRARY's columns (repeatable)")
+    ap.add_argument("--peer-python", help="the Python for every peer library ('' for no peers)")
+    ap.add_argument("--rounds", type=int, default=3, help="processes per column (default 3)")
+    ap.add_argument("--seconds", type=float, default=1.0,
+                    help="scale each workload's timed seconds per process")
+    ap.add_argument("--threads", type=int,
+                    help="BLAS/OpenMP/PyTorch/TF threads in every column (default: each "
+                         "library's own; 1 gives steadier numbers on a busy machine)")
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args(argv)
-    todo = args.only or ["chain", "mlp", "jacobian", "hessian", "deep", "import"]
-    results: dict = {"load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0}
-    runners = {"chain": run_chain, "mlp": run_mlp, "jacobian": run_jacobian,
-               "hessian": run_hessian}
+    todo = args.only or [*workloads, "deep", "import"]
+    pythons = _pythons(args)
+    results: dict = {"load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S"), "threads": args.threads}
     for name in todo:
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        if name in runners:
-            results[name] = runners[name](args.peer_python or None)
+        if name in workloads:
+            results[name] = run_workload(workloads[name], pythons, args.rounds, args.batch,
+                                         args.seconds, args.threads)
         elif name == "deep":
             results[name] = run_deep()
         elif name == "import":
             results[name] = run_import()
         else:
             ap.error(f"unknown workload {name!r}")
-    print(report(results))
+    results["load_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(report(results, workloads))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

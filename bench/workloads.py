@@ -1,28 +1,43 @@
-"""The benchmark workloads: each builds a zero-argument callable that runs one iteration.
+"""The core workloads (chain, mlp, jacobian, hessian, fit) for tapegrad eager, tapegrad under
+``tapegrad.function`` and hand-written NumPy (the floor for a NumPy-backed library).
 
-Every workload exists for tapegrad eager, tapegrad under ``tapegrad.function`` and a
-hand-written NumPy baseline (the floor for a NumPy-backed library). Data come from one seeded
-generator so all columns see the same numbers.
+Data come from one seeded generator so every column, in every process, sees the same numbers.
+Builders import tapegrad themselves: this module must import with NumPy alone (peers' Pythons).
 """
 
 from __future__ import annotations
 
+import gzip
+import os
+
 import numpy as np
+
+from bench.registry import Step, column, workload
 
 CHAIN_STEPS = 200          # y = y * 1.0001 + 0.0001, 200 times: 400 recorded ops
 CHAIN_OPS = 2 * CHAIN_STEPS
 MLP_SIZES = (784, 256, 256, 10)
-MLP_BATCH = 128
-# Small on purpose: thousands of steps on one batch at 0.01 overfit it until exp() underflows to
-# subnormal floats, which slows every library's softmax ~10x and measures nothing useful.
-LR = 1e-4
+MLP_BATCHES = (16, 128, 1024)
+LR = 0.01                  # a real run's rate
+# Thousands of steps on one batch at 0.01 would overfit it until exp() underflows to subnormal
+# floats, which slows every library's softmax ~10x: the weights are put back (untimed) this often.
+RESET_EVERY = 100
+
+workload("chain", "200 x `y = y * 1.0001 + 0.0001` on a scalar, then `gradient`; per op",
+         unit="us/op", baseline=("PyTorch", "NumPy"))
+workload("mlp", "one SGD step (lr 0.01) of a 784-256-256-10 ReLU MLP, sparse softmax CE, float32",
+         batches=MLP_BATCHES, seconds=1.5)
+workload("jacobian", "jacobian of tanh(A x), A 100x100", baseline=("PyTorch", "NumPy"))
+workload("hessian", "Hessian of a small MLP's softmax-CE loss w.r.t. its 32x16 kernel")
+workload("fit", "one epoch of the digits model (64-64 relu-10, Adam, batch 32, 1,440 examples, "
+         "accuracy metric)", baseline=("PyTorch",), seconds=3.0)
 
 
-def mlp_data(seed: int = 0):
+def mlp_data(batch: int = 128, seed: int = 0):
     """Inputs, integer labels and glorot-uniform weights/zero biases of the 784-256-256-10 MLP."""
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((MLP_BATCH, MLP_SIZES[0])).astype(np.float32)
-    labels = rng.integers(0, MLP_SIZES[-1], MLP_BATCH).astype(np.int32)
+    x = rng.standard_normal((batch, MLP_SIZES[0])).astype(np.float32)
+    labels = rng.integers(0, MLP_SIZES[-1], batch).astype(np.int32)
     params = []
     for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:], strict=False):
         lim = np.sqrt(6.0 / (n_in + n_out))
@@ -31,8 +46,29 @@ def mlp_data(seed: int = 0):
     return x, labels, params
 
 
+def digits_data(n: int = 1440):
+    """The first ``n`` bundled digits as float32 features in [0, 1] and int32 labels, read with
+    NumPy alone (peers' processes need not import tapegrad)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "tapegrad", "datasets", "digits.csv.gz")
+    with gzip.open(path, "rt") as f:
+        table = np.loadtxt(f, delimiter=",", dtype=np.int64)[:n]
+    return (table[:, :64] / 16.0).astype(np.float32), table[:, 64].astype(np.int32)
+
+
+def _tapegrad():
+    import tapegrad  # noqa: PLC0415 - builders import their library (see bench.registry)
+    return tapegrad
+
+
 # -- tapegrad --------------------------------------------------------------------------------------
-def tg_chain(tf, function=None):
+def _tg_function(traced: bool):
+    return _tapegrad().function if traced else (lambda f: f)
+
+
+def tg_chain(traced: bool) -> Step:
+    tf = _tapegrad()
+
     def chain(x):
         with tf.GradientTape() as tape:
             tape.watch(x)
@@ -40,21 +76,14 @@ def tg_chain(tf, function=None):
             for _ in range(CHAIN_STEPS):
                 y = y * 1.0001 + 0.0001
         return tape.gradient(y, x)
-    f = function(chain) if function else chain
+    f = _tg_function(traced)(chain)
     x = tf.constant(1.0)
-    return lambda: f(x)
+    return Step(lambda: f(x), ops=CHAIN_OPS)
 
 
 def _softmax_ce(tf, labels, logits):
-    sce = getattr(tf.nn, "sparse_softmax_cross_entropy_with_logits", None)
-    if sce is not None:
-        return tf.reduce_mean(sce(labels=labels, logits=logits))
-    # composed from core ops when the nn family is not there
-    m = tf.stop_gradient(tf.reduce_max(logits, axis=-1, keepdims=True))
-    z = logits - m
-    lse = tf.math.log(tf.reduce_sum(tf.exp(z), axis=-1))
-    picked = tf.gather(z, labels, axis=1, batch_dims=1)
-    return tf.reduce_mean(lse - picked)
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                                          logits=logits))
 
 
 def tg_mlp_loss(tf, x, labels, ws):
@@ -66,8 +95,9 @@ def tg_mlp_loss(tf, x, labels, ws):
     return _softmax_ce(tf, labels, h)
 
 
-def tg_mlp(tf, function=None):
-    x_np, labels_np, params = mlp_data()
+def tg_mlp(batch: int, traced: bool) -> Step:
+    tf = _tapegrad()
+    x_np, labels_np, params = mlp_data(batch)
     x, labels = tf.constant(x_np), tf.constant(labels_np)
     ws = [tf.Variable(p) for p in params]
 
@@ -75,29 +105,30 @@ def tg_mlp(tf, function=None):
         with tf.GradientTape() as tape:
             loss = tg_mlp_loss(tf, x, labels, ws)
         grads = tape.gradient(loss, ws)
-        for w, g in zip(ws, grads, strict=False):
+        for w, g in zip(ws, grads, strict=True):
             w.assign_sub(LR * g)
         return loss
-    f = function(step) if function else step
-    return lambda: f(x, labels), ws
+    f = _tg_function(traced)(step)
+
+    def reset():
+        for w, p in zip(ws, params, strict=True):
+            w.assign(p)
+    return Step(lambda: f(x, labels), reset, RESET_EVERY)
 
 
-def tg_jacobian(tf, function=None):
+def tg_jacobian(traced: bool) -> Step:
+    tf = _tapegrad()
     rng = np.random.default_rng(1)
     a = tf.constant(rng.standard_normal((100, 100)).astype(np.float32) / 10)
     x = tf.constant(rng.standard_normal(100).astype(np.float32))
-    matvec = getattr(tf.linalg, "matvec", None)
 
     def jac(a, x):
         with tf.GradientTape() as tape:
             tape.watch(x)
-            if matvec is not None:
-                y = tf.tanh(matvec(a, x))
-            else:  # matmul with a column
-                y = tf.tanh(tf.reshape(tf.matmul(a, tf.reshape(x, (100, 1))), (100,)))
+            y = tf.tanh(tf.linalg.matvec(a, x))
         return tape.jacobian(y, x)
-    f = function(jac) if function else jac
-    return lambda: f(a, x)
+    f = _tg_function(traced)(jac)
+    return Step(lambda: f(a, x))
 
 
 def hessian_data(seed: int = 2):
@@ -109,8 +140,9 @@ def hessian_data(seed: int = 2):
     return x, labels, w1, w2
 
 
-def tg_hessian(tf, function=None):
+def tg_hessian(traced: bool) -> Step:
     """Hessian of a small MLP's softmax-CE loss w.r.t. its 32x16 kernel: nested tapes + jacobian."""
+    tf = _tapegrad()
     x_np, lab_np, w1_np, w2_np = hessian_data()
     x, labels = tf.constant(x_np), tf.constant(lab_np)
     w1, w2 = tf.constant(w1_np), tf.constant(w2_np)
@@ -123,12 +155,34 @@ def tg_hessian(tf, function=None):
                 loss = tg_mlp_loss(tf, x, labels, [w1, tf.zeros(16), w2, tf.zeros(10)])
             g = inner.gradient(loss, w1)
         return outer.jacobian(g, w1)
-    f = function(hess) if function else hess
-    return lambda: f(x, labels, w1, w2)
+    f = _tg_function(traced)(hess)
+    return Step(lambda: f(x, labels, w1, w2))
+
+
+def tg_fit() -> Step:
+    tf = _tapegrad()
+    x, y = digits_data()
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((64,)),
+                                 tf.keras.layers.Dense(64, activation="relu"),
+                                 tf.keras.layers.Dense(10)])
+    model.compile(tf.keras.optimizers.Adam(1e-3),
+                  tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return Step(lambda: model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0))
+
+
+for _name, _build in (("chain", tg_chain), ("jacobian", tg_jacobian), ("hessian", tg_hessian)):
+    column(_name, "tapegrad", "tapegrad")(lambda batch, b=_build: b(False))
+    column(_name, "tapegrad.function", "tapegrad")(lambda batch, b=_build: b(True))
+column("mlp", "tapegrad", "tapegrad")(lambda batch: tg_mlp(batch, False))
+column("mlp", "tapegrad.function", "tapegrad")(lambda batch: tg_mlp(batch, True))
+column("fit", "tapegrad", "tapegrad")(lambda batch: tg_fit())
 
 
 # -- hand-written NumPy ----------------------------------------------------------------------------
-def np_chain():
+@column("chain", "NumPy", "numpy")
+def np_chain(batch=None) -> Step:
     a, b = np.float32(1.0001), np.float32(0.0001)
 
     def chain():
@@ -139,13 +193,23 @@ def np_chain():
         for _ in range(CHAIN_STEPS):  # backward: dy/dy_prev = 1.0001 each step
             g = g * a
         return g
-    return chain
+    return Step(chain, ops=CHAIN_OPS)
 
 
-def np_mlp():
+def _np_reset(params):
+    start = [p.copy() for p in params]
+
+    def reset():
+        for p, p0 in zip(params, start, strict=True):
+            p[...] = p0
+    return reset
+
+
+@column("mlp", "NumPy", "numpy")
+def np_mlp(batch: int) -> Step:
     """The floor: what a careful NumPy programmer writes. In-place where possible, each layer's
     update applied as soon as its gradient exists, intermediates dropped once used."""
-    x, labels, params = mlp_data()
+    x, labels, params = mlp_data(batch)
     n = x.shape[0]
     rows = np.arange(n)
     lr = np.float32(LR)
@@ -182,12 +246,13 @@ def np_mlp():
         w1 -= lr * (x.T @ da1)
         b1 -= lr * da1.sum(0)
         return loss
-    return step, params
+    return Step(step, _np_reset(params), RESET_EVERY)
 
 
-def np_mlp_plain():
+@column("mlp", "NumPy, plain", "numpy")
+def np_mlp_plain(batch: int) -> Step:
     """Straightforward NumPy: forward, then every gradient, then the updates."""
-    x, labels, params = mlp_data()
+    x, labels, params = mlp_data(batch)
     w1, b1, w2, b2, w3, b3 = params
     n = x.shape[0]
     rows = np.arange(n)
@@ -212,13 +277,14 @@ def np_mlp_plain():
         da1 = dh2 @ w2.T
         dh1 = da1 * (h1 > 0)
         dw1, db1 = x.T @ dh1, dh1.sum(0)
-        for p, g in zip((w1, b1, w2, b2, w3, b3), (dw1, db1, dw2, db2, dw3, db3), strict=False):
+        for p, g in zip((w1, b1, w2, b2, w3, b3), (dw1, db1, dw2, db2, dw3, db3), strict=True):
             p -= np.float32(LR) * g
         return loss
-    return step, params
+    return Step(step, _np_reset(params), RESET_EVERY)
 
 
-def np_jacobian():
+@column("jacobian", "NumPy", "numpy")
+def np_jacobian(batch=None) -> Step:
     rng = np.random.default_rng(1)
     a = rng.standard_normal((100, 100)).astype(np.float32) / 10
     x = rng.standard_normal(100).astype(np.float32)
@@ -226,14 +292,14 @@ def np_jacobian():
     def jac():
         y = np.tanh(a @ x)
         return (1 - y * y)[:, None] * a
-    return jac
+    return Step(jac)
 
 
-def np_hessian():
+@column("hessian", "NumPy", "numpy")
+def np_hessian(batch=None) -> Step:
     """Hand-derived Hessian of the same loss w.r.t. w1: d/dw1 of (x^T (relu'(h) * (dz w2^T)))."""
     x, labels, w1, w2 = hessian_data()
     n = x.shape[0]
-    np.arange(n)
 
     def hess():
         h = x @ w1
@@ -247,4 +313,4 @@ def np_hessian():
         c = np.einsum("bc,jc,lc->bjl", p, w2, w2) - pw[:, :, None] * pw[:, None, :]
         c *= (mask[:, :, None] * mask[:, None, :]) / n
         return np.einsum("bi,bk,bjl->ijkl", x, x, c, optimize=True)
-    return hess
+    return Step(hess)

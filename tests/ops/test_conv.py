@@ -14,6 +14,11 @@ IMG, FILT = (2, 5, 5, 3), (3, 3, 3, 4)
 SMALL_IMG, SMALL_FILT = (1, 3, 4, 2), (2, 2, 2, 2)  # small enough for the jacobian check
 
 
+def _arg(x, ksize, strides, pads):
+    """Which kernel offset holds each max-pool window's maximum (max_pool2d's second output)."""
+    return conv._max_pool(x, ksize=ksize, strides=strides, pads=pads)[1]
+
+
 def _conv_case(name, shapes, **kw):
     return GradCase(name, lambda x, w: nn.conv2d(x, w, **kw), shapes, modes=REV_FWD)
 
@@ -70,11 +75,13 @@ GRAD_CASES = [
     GradCase("max_pool2d_small_jacobian", lambda x: nn.max_pool2d(x, 2, 1, "SAME"),
              [((1, 3, 4, 2),)]),
     GradCase("max_pool2d_grad",
-             lambda g, x: conv._max_pool_grad(g, x, ksize=(3, 3), strides=(2, 2),
+             lambda g, x: conv._max_pool_grad(g, _arg(x, (3, 3), (2, 2), ((1, 1), (1, 1))),
+                                              size=(5, 5), ksize=(3, 3), strides=(2, 2),
                                               pads=((1, 1), (1, 1))),
              [((2, 3, 3, 3), IMG), ((2, 2, 3, 3, 3), IMG)], modes=REV_FWD),
     GradCase("max_pool2d_select",
-             lambda g, x: conv._max_pool_select(g, x, ksize=(2, 2), strides=(1, 1),
+             lambda g, x: conv._max_pool_select(g, _arg(x, (2, 2), (1, 1), ((0, 1), (0, 1))),
+                                                ksize=(2, 2), strides=(1, 1),
                                                 pads=((0, 1), (0, 1))),
              [(IMG, IMG), ((2,) + IMG, IMG)], modes=REV_FWD),
     GradCase("max_pool", lambda x: nn.max_pool(x, 2, 1, "SAME"), [((1, 3, 4, 2),), ((2, 5, 2),)]),

@@ -266,8 +266,13 @@ class _RNN(_CellWeights, _Recurrent):
         if training and self.dropout > 0:  # one mask for all the steps of a sequence
             inputs = inputs * _a.expand_dims(self._mask("input", inputs[:, 0], self.dropout), 1)
         batch, time, features = inputs.shape
-        flat = _la.matmul(_a.reshape(inputs, (-1, features)), self._autocast(self.kernel))
+        flat = self._project(_la.matmul(_a.reshape(inputs, (-1, features)),
+                                        self._autocast(self.kernel)))
         return _a.unstack(_a.reshape(flat, (batch, time, -1)), axis=1)
+
+    def _project(self, flat: Any) -> Any:
+        """What a layer adds to all steps' input projections at once (LSTM: its bias)."""
+        return flat
 
     def _step(self, x_t: Any, states: Any, training: Any) -> tuple[Any, Any]:
         self._arm_recurrent_dropout(states[0], training)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ....ops import array as _a
 from ....ops import linalg as _la
+from ....ops import rnn as _rnn
 from ... import activations
 from .base_rnn import _RNN, _Cell
 
@@ -37,6 +38,9 @@ class _GRUStep:
             inner = _la.matmul(h_in, kernel)
             if bias is not None:
                 inner = inner + bias[1]
+            if self.activation is activations.tanh and self.recurrent_activation is \
+                    activations.sigmoid:  # Keras's defaults: the gates as one fused op
+                return [_rnn.gru_cell(x_proj, inner, h)]
             r_z, r_r, r_h = _a.split(inner, 3, axis=-1)
             z, r = sig(x_z + r_z), sig(x_r + r_r)
             hh = self.activation(x_h + r * r_h)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ....ops import array as _a
 from ....ops import linalg as _la
+from ....ops import rnn as _rnn
 from ... import activations, initializers
 from .base_rnn import _RNN, _Cell
 
@@ -18,6 +19,7 @@ __all__ = ["LSTM", "LSTMCell"]
 class _LSTMStep:
     gates = 4
     n_states = 2
+    _bias_in_projection = False  # the layer adds the bias once to all steps' projections
 
     def _init_gates(self, recurrent_activation: Any, unit_forget_bias: bool) -> None:
         self.recurrent_activation = activations.get(recurrent_activation)
@@ -38,8 +40,11 @@ class _LSTMStep:
         """One step on the projected input ``x @ kernel``: states ``[h, c]``."""
         h, c = states
         z = x_proj + _la.matmul(self._recurrent_input(h), self._autocast(self.recurrent_kernel))
-        if self.bias is not None:
+        if self.bias is not None and not self._bias_in_projection:
             z = z + self._autocast(self.bias)
+        if self.activation is activations.tanh and self.recurrent_activation is \
+                activations.sigmoid:  # Keras's defaults: the gates as one fused op
+            return list(_rnn.lstm_cell(z, c))
         i, f, g, o = _a.split(z, 4, axis=-1)
         sig = self.recurrent_activation
         c = sig(f) * c + sig(i) * self.activation(g)
@@ -66,6 +71,12 @@ class LSTM(_LSTMStep, _RNN):
                  **kwargs: Any):
         super().__init__(units, activation=activation, **kwargs)
         self._init_gates(recurrent_activation, unit_forget_bias)
+
+    _bias_in_projection = True
+
+    def _project(self, flat: Any) -> Any:
+        """All steps' ``x @ kernel``, plus the bias once instead of once per step."""
+        return flat if self.bias is None else flat + self._autocast(self.bias)
 
     def get_config(self) -> dict:
         return dict(super().get_config(), **self._gates_config())
