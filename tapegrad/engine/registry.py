@@ -34,7 +34,7 @@ import numpy as np
 from . import dtypes as _dt
 from .backend import ArrayTypes
 from .errors import InvalidArgumentError
-from .convert import holds_tensor, pack_sequence
+from .convert import pack_operands
 from .dtype_rules import same_dtype_vals
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS
@@ -121,9 +121,8 @@ _EMPTY: dict = {}
 
 def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     """Run ``prim`` on ``args`` and record it wherever something is listening."""
-    if STATE.active and any(holds_tensor(a) for a in args):
-        # a list of tensors where a tensor goes is packed by recorded ops: gradients reach them
-        args = tuple(pack_sequence(a) if holds_tensor(a) else a for a in args)
+    if STATE.active:  # a list of tensors where a tensor goes is packed by recorded ops
+        args = pack_operands(args)
     if prim.same_dtype:
         vals = same_dtype_vals(prim, args)
     elif len(args) == 1 and type(args[0]) is Tensor:  # unary ops on a tensor: no list to build
