@@ -77,12 +77,18 @@ def run_workload(w: Workload, pythons: dict, rounds: int, batches, scale: float,
     return out
 
 
+CLOCK = "median_s"  # or "cpu_median_s" (--clock cpu)
+
+
 def _summary(runs: list[dict]) -> dict:
     per = 1.0 / runs[0]["ops"]
     peaks = [r["step_peak_bytes"] for r in runs if r["step_peak_bytes"] is not None]
-    return {"median_s": statistics.median(r["median_s"] for r in runs) * per,
-            "rounds_s": [r["median_s"] * per for r in runs],
+    return {"median_s": statistics.median(r[CLOCK] for r in runs) * per,
+            "rounds_s": [r[CLOCK] * per for r in runs],
+            "wall_s": statistics.median(r["median_s"] for r in runs) * per,
+            "cpu_s": statistics.median(r["cpu_median_s"] for r in runs) * per,
             "steps": sum(r["steps"] for r in runs),
+            "faults_per_step": statistics.median(r["faults_per_step"] for r in runs),
             "step_peak_mb": statistics.median(peaks) / 2**20 if peaks else None,
             "rss_mb": statistics.median(r["rss_bytes"] for r in runs) / 2**20
             if runs[0]["rss_bytes"] is not None else None}
@@ -207,9 +213,17 @@ def _table(w: Workload, res: dict) -> list[str]:
     if w.unit == "ms" and peaks:
         lines.append("")
         lines.append("peak RSS growth during one step, MB: " + "; ".join(
-            f"batch {b if b != 'None' else '-'}: " + ", ".join(f"{c} {p['step_peak_mb']:.1f}" for c, p in per.items()
-                                       if p.get("step_peak_mb") is not None)
+            f"batch {b if b != 'None' else '-'}: " + ", ".join(
+                f"{c} {p['step_peak_mb']:.1f}" for c, p in per.items()
+                if p.get("step_peak_mb") is not None)
             for b, per in peaks))
+    if w.unit == "ms":
+        lines.append("")
+        lines.append("page faults per step: " + "; ".join(
+            f"batch {b if b != 'None' else '-'}: " + ", ".join(
+                f"{c} {p['faults_per_step']:.0f}" for c, p in per.items())
+            for b, per in res.items()))
+    lines.append("")
     lines.append(f"ratios against {' or '.join(w.baseline)} (the first present)")
     lines.append("")
     return lines
@@ -220,7 +234,8 @@ def report(results: dict, workloads: dict) -> str:
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, "
              f"{os.cpu_count()} cores, {platform.machine()}; load average before the run "
              f"{results.get('load_before', float('nan')):.2f}, after {load:.2f}; threads per "
-             f"process: {results.get('threads') or 'libraries default'}", ""]
+             f"process: {results.get('threads') or 'libraries default'}; clock: "
+             f"{results.get('clock', 'wall')}", ""]
     for name, res in results.items():
         if name in workloads:
             lines += _table(workloads[name], res)
@@ -253,9 +268,9 @@ def _pythons(args) -> dict:
                "torch": peer, "tensorflow": peer, "autograd": peer}
     for spec in args.python or []:
         lib, _, path = spec.partition("=")
-        if lib not in pythons or not path:
-            raise SystemExit(f"--python wants LIBRARY=PATH with LIBRARY in {sorted(pythons)}, "
-                             f"got {spec!r}")
+        if lib not in pythons or not _:
+            raise SystemExit(f"--python wants LIBRARY=PATH with LIBRARY in {sorted(pythons)} "
+                             f"(an empty PATH: no columns of that library), got {spec!r}")
         pythons[lib] = path
     return pythons
 
@@ -268,7 +283,8 @@ def main(argv: list[str] | None = None) -> dict:
                          "import")
     ap.add_argument("--batch", action="append", type=int, help="only these batch sizes")
     ap.add_argument("--python", action="append", metavar="LIBRARY=PATH",
-                    help="the Python whose processes time LIBRARY's columns (repeatable)")
+                    help="the Python whose processes time LIBRARY's columns (repeatable; "
+                         "LIBRARY= with no path leaves its columns out)")
     ap.add_argument("--peer-python", help="the Python for every peer library ('' for no peers)")
     ap.add_argument("--rounds", type=int, default=3, help="processes per column (default 3)")
     ap.add_argument("--seconds", type=float, default=1.0,
@@ -276,12 +292,18 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--threads", type=int,
                     help="BLAS/OpenMP/PyTorch/TF threads in every column (default: each "
                          "library's own; 1 gives steadier numbers on a busy machine)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="time the tables show: wall (default) or this process's CPU time per "
+                         "step (steadier under load; with --threads 1 equal to wall when idle)")
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args(argv)
+    global CLOCK
+    CLOCK = "cpu_median_s" if args.clock == "cpu" else "median_s"
     todo = args.only or [*workloads, "deep", "import"]
     pythons = _pythons(args)
     results: dict = {"load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
-                     "started": time.strftime("%Y-%m-%d %H:%M:%S"), "threads": args.threads}
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S"), "threads": args.threads,
+                     "clock": args.clock}
     for name in todo:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         if name in workloads:

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import numpy
 
+from tapegrad.engine.allocator import keep_freed_memory
+
 xp = numpy
 ndarray = numpy.ndarray
 generic = numpy.generic
 ArrayTypes = (numpy.ndarray, numpy.generic)
+
+# Large temporaries freed in one step are reused by the next instead of page-faulted in afresh
+# (glibc; see allocator.py for the measurements and how to turn it off).
+KEEPS_FREED_MEMORY = keep_freed_memory()
 
 
 def to_numpy(a):

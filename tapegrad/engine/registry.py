@@ -32,7 +32,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .errors import named, op_error, op_type_error
-from .convert import holds_tensor, pack_sequence
+from .convert import pack_operands
 from .dtype_rules import same_dtype_vals
 from .indexed_slices import IndexedSlices
 from .operators import OPERATORS
@@ -119,9 +119,8 @@ _EMPTY: dict = {}
 
 def bind(prim: Primitive, args: tuple, params: dict = _EMPTY):
     """Run ``prim`` on ``args`` and record it wherever something is listening."""
-    if STATE.active and any(holds_tensor(a) for a in args):
-        # a list of tensors where a tensor goes is packed by recorded ops: gradients reach them
-        args = tuple(pack_sequence(a) if holds_tensor(a) else a for a in args)
+    if STATE.active:  # a list of tensors where a tensor goes is packed by recorded ops
+        args = pack_operands(args)
     try:
         if prim.same_dtype:
             vals = same_dtype_vals(prim, args)
