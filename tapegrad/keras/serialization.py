@@ -233,8 +233,9 @@ def _serialize_model(model: Any) -> dict:
 
 
 def layer_config(layer: Layer) -> dict:
-    """``layer.get_config()``, completed with the ``__init__`` arguments it leaves out, read
-    from attributes of the same name (a layer stores its arguments under their own names).
+    """``layer.get_config()``; for a user's layer class, completed with the ``__init__``
+    arguments it leaves out, read from attributes of the same name (every built-in layer's
+    ``get_config`` names all its arguments itself).
 
     >>> import tapegrad as tf
     >>> cfg = layer_config(tf.keras.layers.Dense(3, activation="relu", name="d"))
@@ -247,6 +248,8 @@ def layer_config(layer: Layer) -> dict:
     config = dict(layer.get_config())
     if "dtype" in config and isinstance(config["dtype"], str):
         config["dtype"] = layer.dtype_policy
+    if not _custom(type(layer)):
+        return config
     skip = {"self", "input_shape", "input_dim", "kwargs"}
     for name, p in inspect.signature(type(layer).__init__).parameters.items():
         if name in config or name in skip or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
