@@ -239,7 +239,7 @@ def layer_config(layer: Layer) -> dict:
 
     >>> import tapegrad as tf
     >>> cfg = layer_config(tf.keras.layers.Dense(3, activation="relu", name="d"))
-    >>> cfg["name"], cfg["units"], cfg["activation"].__name__
+    >>> cfg["name"], cfg["units"], cfg["activation"]
     ('d', 3, 'relu')
     """
     if isinstance(layer, InputLayer):
