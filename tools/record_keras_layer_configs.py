@@ -198,6 +198,12 @@ NUMBERS = [
                          "padding": "same"}, (1, 4, 5, 2)),
     ("Conv2DTranspose", {"filters": 2, "kernel_size": 2, "dilation_rate": (1, 2)}, (1, 3, 4, 2)),
     ("Conv3DTranspose", {"filters": 1, "kernel_size": 2, "dilation_rate": 2}, (1, 3, 3, 2, 2)),
+    ("Resizing", {"height": 5, "width": 4, "pad_to_aspect_ratio": True, "fill_value": 0.5,
+                  "interpolation": "bicubic", "antialias": True}, (2, 4, 6, 3)),
+    ("Resizing", {"height": 4, "width": 7, "pad_to_aspect_ratio": True,
+                  "interpolation": "lanczos3"}, (1, 5, 4, 1)),
+    ("Resizing", {"height": 3, "width": 2, "interpolation": "area"}, (1, 6, 5, 2)),
+    ("Resizing", {"height": 2, "width": 3, "antialias": True}, (1, 6, 8, 2)),
 ]
 
 
