@@ -173,7 +173,8 @@ CASES = [
     ("SpatialDropout1D", {"rate": 0.25, "seed": 2, "name": "sd"}),
     ("SpatialDropout2D", {"rate": 0.25, "seed": 2, "data_format": "channels_last"}),
     ("SpatialDropout3D", {"rate": 0.25, "seed": 2, "data_format": "channels_last"}),
-    ("StackedRNNCells", {"cells": [_SIMPLE_CELL, _obj("layers", "LSTMCell", units=3)]}),
+    ("StackedRNNCells", {"cells": [_SIMPLE_CELL,
+                                   _obj("layers", "LSTMCell", units=3, name="lc")]}),
     ("Subtract", {"name": "sub"}),
     ("TimeDistributed", {"layer": _obj("layers", "Dense", units=3, name="inner",
                                        activation="relu"), "name": "td"}),
@@ -198,6 +199,9 @@ NUMBERS = [
                          "padding": "same"}, (1, 4, 5, 2)),
     ("Conv2DTranspose", {"filters": 2, "kernel_size": 2, "dilation_rate": (1, 2)}, (1, 3, 4, 2)),
     ("Conv3DTranspose", {"filters": 1, "kernel_size": 2, "dilation_rate": 2}, (1, 3, 3, 2, 2)),
+    ("Dot", {"axes": (2, 1), "normalize": True}, [(2, 3, 4), (2, 4, 5)]),
+    ("Dot", {"axes": -1}, [(2, 3, 4), (2, 5, 4)]),
+    ("Dot", {"axes": (1, 2)}, [(2, 3, 4), (2, 4, 3)]),
     ("Resizing", {"height": 5, "width": 4, "pad_to_aspect_ratio": True, "fill_value": 0.5,
                   "interpolation": "bicubic", "antialias": True}, (2, 4, 6, 3)),
     ("Resizing", {"height": 4, "width": 7, "pad_to_aspect_ratio": True,
@@ -228,10 +232,13 @@ def _numbers():
         layer.build(shape)
         weights = [np.round(rng.standard_normal(w.shape), 2) for w in layer.get_weights()]
         layer.set_weights(weights)
-        x = np.round(rng.standard_normal(shape), 2).astype("float32")
+        x = (np.round(rng.standard_normal(shape), 2).astype("float32") if
+             isinstance(shape, tuple) else [np.round(rng.standard_normal(s), 2)
+                                            .astype("float32") for s in shape])
         y = (_transpose_by_gradient(layer, x) if class_name.endswith("Transpose")
              else np.asarray(layer(x)))
-        out.append({"class_name": class_name, "kwargs": kwargs, "x": x.tolist(),
+        out.append({"class_name": class_name, "kwargs": kwargs, "x": np.asarray(x).tolist()
+                    if isinstance(shape, tuple) else [v.tolist() for v in x],
                     "weights": [w.tolist() for w in weights], "y": y.tolist()})
     return out
 

@@ -45,7 +45,8 @@ _MODULES = {"keras.layers": layers, "keras.initializers": initializers,
 # Layer options of Keras 3 that tapegrad does not have: dropped on loading at these values
 _KERAS_ONLY = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
                "sparse": False, "ragged": False, "optional": False, "input_axes": None,
-               "output_axes": None, "synchronized": False, "rms_scaling": False}
+               "output_axes": None, "synchronized": False, "rms_scaling": False,
+               "sliding_window": None, "use_gate": False}
 
 
 def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Callable:

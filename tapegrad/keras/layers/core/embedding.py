@@ -24,16 +24,21 @@ class Embedding(Layer):
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
                  embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
-                 mask_zero: bool = False, **kwargs: Any):
+                 mask_zero: bool = False, weights: Any = None, **kwargs: Any):
         kwargs.pop("input_length", None)  # Keras 2's argument, ignored by Keras 3
         super().__init__(**kwargs)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.mask_zero = self.supports_masking = bool(mask_zero)
         init = "random_uniform" if embeddings_initializer == "uniform" else embeddings_initializer
         self._weight_options("embeddings", init, embeddings_regularizer, embeddings_constraint)
+        self._initial_weights = weights  # Keras's weights=: the table's starting values
 
     def build(self, input_shape: Any) -> None:
         self.embeddings = self._add_weight_as("embeddings", (self.input_dim, self.output_dim))
+        if self._initial_weights is not None:
+            w = self._initial_weights
+            self.set_weights(w if isinstance(w, (list, tuple)) else [w])
+            self._initial_weights = None
         self.built = True
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
