@@ -65,9 +65,12 @@ def _rev_dot(f, args, u, v) -> float:
         return sum(float(np.sum(_val(g) * vi)) for g, vi in zip(grads, v))
 
 
-def _fwd(f, args, v) -> np.ndarray:
+def _fwd(f, args, v, only: int | None = None) -> np.ndarray:
+    """``J v``; with ``only``, a tangent on argument ``only`` alone (the other arguments are
+    constants, so the JVP rules see ``None`` for their tangents)."""
     xs = [_t(a) for a in args]
-    with ForwardAccumulator(xs, [_t(vi) for vi in v]) as acc:
+    watched = list(range(len(xs))) if only is None else [only]
+    with ForwardAccumulator([xs[i] for i in watched], [_t(v[i]) for i in watched]) as acc:
         y = f(*xs)
     t = acc.jvp(y, unconnected_gradients=UnconnectedGradients.ZERO)
     return _val(t)
@@ -93,9 +96,11 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 2,
 
     Along a random direction ``v`` and output weighting ``u``: reverse mode gives
     ``<∇<u, f>, v>``, forward mode ``<u, J v>``; both must match the central difference
-    ``<u, (f(x+εv) - f(x-εv)) / 2ε>``. ``jac`` checks that the vectorized jacobian equals the
-    row-by-row one. For ``order > 1`` the same checks run on the reverse-mode and forward-mode
-    derivative functions (so second derivatives are checked both ways).
+    ``<u, (f(x+εv) - f(x-εv)) / 2ε>``. With several arguments forward mode is also checked
+    with a tangent on each argument alone (the others constant). ``jac`` checks that the
+    vectorized jacobian equals the row-by-row one. For ``order > 1`` the same checks run on
+    the reverse-mode and forward-mode derivative functions (so second derivatives are checked
+    both ways).
     Raises AssertionError on a mismatch.
     """
     rng = np.random.default_rng(seed)
@@ -111,6 +116,13 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 2,
         with np.errstate(all="ignore"):
             fwd = float(np.sum(u * _fwd(f, args, v)))
         _close("forward mode <u, jvp>", fwd, numeric, rtol, atol)
+        for i in range(len(args)) if len(args) > 1 else ():  # one argument's tangent alone
+            vi = [v[j] if j == i else np.zeros_like(a) for j, a in enumerate(args)]
+            with np.errstate(all="ignore"):
+                num_i = float(np.sum(u * numerical_jvp(f, args, vi)))
+                fwd_i = float(np.sum(u * _fwd(f, args, v, only=i)))
+            _close(f"forward mode <u, jvp> with a tangent on argument {i} only", fwd_i, num_i,
+                   rtol, atol)
     if "jac" in modes and order == 1 or ("jac" in modes and y0.size * sum(a.size for a in args)
                                          <= 4096):
         _jacobians_agree(f, args, rtol, atol)

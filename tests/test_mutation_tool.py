@@ -5,6 +5,7 @@ and the one live function holding that rule found, so a run measures the tests, 
 import ast
 import os
 import random
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
@@ -37,3 +38,22 @@ def test_each_sampled_mutant_changes_one_live_function():
     for m in sample:
         plan = mutation._swap_plan(m)
         assert plan and all(f.__code__ is not code for f, code in plan), m["name"]
+
+
+def test_engine_methods_are_mutated_and_the_runner_kills_a_caught_bug():
+    """A mutant in the engine (batch_jacobian's ZERO path) runs against the tests that reach
+    it and is killed; the run's exit status says the score met the threshold."""
+    engine = [m for m in MUTANTS if m["file"].startswith("tapegrad/engine/")]
+    assert {m["file"] for m in engine} >= {"tapegrad/engine/tape.py",
+                                           "tapegrad/engine/backward.py",
+                                           "tapegrad/engine/jacobians.py"}
+    with open(os.path.join(mutation.ROOT, "tapegrad/engine/jacobians.py")) as f:
+        source = f.read()
+    at = source.index("np.zeros((b,) + tshape[1:]") + len("np.zeros((b,) ")
+    [m] = [m for m in engine if m["file"].endswith("jacobians.py") and m["at"] == at]
+    out = subprocess.run([sys.executable, os.path.join(mutation.ROOT, "tools", "mutation.py"),
+                          "--match", m["name"], "--tests", "tests/test_tape.py"],
+                         capture_output=True, text=True, timeout=600, cwd=mutation.ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"killed    {m['name']}" in out.stdout
+    assert "mutation score: 1/1 = 100.0%" in out.stdout

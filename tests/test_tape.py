@@ -337,6 +337,17 @@ def test_batch_jacobian():
     np.testing.assert_allclose(bj.numpy(), want, rtol=1e-12)
 
 
+def test_batch_jacobian_of_an_unconnected_target():
+    x = tf.constant(np.ones((4, 3)))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.constant(np.ones((4, 2, 5)))  # does not depend on x
+    assert tape.batch_jacobian(y, x) is None
+    zero = tape.batch_jacobian(y, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    assert zero.shape == (4, 2, 5, 3) and zero.dtype == tf.float64
+    np.testing.assert_array_equal(zero.numpy(), 0.0)
+
+
 def test_batch_jacobian_checks_first_dimensions():
     x = tf.constant(np.ones((3, 2)))
     with tf.GradientTape() as tape:

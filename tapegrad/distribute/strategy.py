@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import threading
 import warnings
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -69,6 +70,8 @@ class Strategy:
     def __init__(self, comm: Communicator | None = None):
         self._comm = comm if comm is not None else LocalCommunicator()
         self._replica = ReplicaContext(self)
+        self._fusion: dict = {}  # dtype -> the gradient all-reduce's fusion buffer
+        self._fuse_lock = threading.Lock()
 
     # -- the replicas -------------------------------------------------------------------------
     @property
@@ -198,21 +201,48 @@ class Strategy:
 
     # -- what Keras and the optimizers call -----------------------------------------------------
     def _all_reduce_sum(self, values: list) -> list:
-        """Sum each array in ``values`` over the replicas: one fused message per dtype."""
+        """Sum each array in ``values`` over the replicas: one fused message per dtype.
+
+        The message is packed into a buffer the strategy keeps (a fresh megabyte each step
+        would cost page faults on every step), and the sums come back as read-only views of
+        it: they are valid until the next call, which is all the optimizer's update needs."""
         if self._comm.size == 1:
             return [np.asarray(v) for v in values]
         arrays = [np.asarray(v) for v in values]
         out: list = [None] * len(arrays)
-        for dtype in dict.fromkeys(a.dtype for a in arrays):
-            idx = [i for i, a in enumerate(arrays) if a.dtype == dtype]
-            flat = np.concatenate([arrays[i].ravel() for i in idx])  # a fresh buffer
-            summed = self._comm.allreduce_sum_inplace(flat)
-            start = 0
-            for i in idx:
-                n = arrays[i].size
-                out[i] = summed[start:start + n].reshape(arrays[i].shape)
-                start += n
+        with self._fuse_lock:
+            for dtype in dict.fromkeys(a.dtype for a in arrays):
+                idx = [i for i, a in enumerate(arrays) if a.dtype == dtype]
+                flat = self._fusion_buffer(dtype, sum(arrays[i].size for i in idx))
+                np.concatenate([arrays[i].ravel() for i in idx], out=flat)
+                summed = self._comm.allreduce_sum_inplace(flat)
+                start = 0
+                for i in idx:
+                    n = arrays[i].size
+                    out[i] = summed[start:start + n].reshape(arrays[i].shape)
+                    out[i].flags.writeable = False
+                    start += n
         return out
+
+    def _fusion_buffer(self, dtype: np.dtype, n: int) -> np.ndarray:
+        """The first ``n`` elements of this strategy's fusion buffer for ``dtype`` (grown when
+        too small, never shrunk: a model's gradients are the same size every step)."""
+        buf = self._fusion.get(dtype)
+        if buf is None or buf.size < n:
+            buf = self._fusion[dtype] = np.empty(n, dtype)
+        return buf[:n]
+
+    def _gather_rows(self, array: np.ndarray) -> np.ndarray:
+        """Every replica's rows of ``array`` in rank order (row counts may differ by rank, as
+        ``_local_batch`` splits an uneven batch): the inverse of ``_local_batch``."""
+        a = np.asarray(array)
+        if self._comm.size == 1 or a.ndim == 0:
+            return a
+        counts = self._comm.allgather(np.array([a.shape[0]], np.int64))[:, 0]
+        padded = np.zeros((int(counts.max()),) + a.shape[1:], a.dtype)
+        padded[:a.shape[0]] = a
+        parts = self._comm.allgather(padded)
+        return np.concatenate([parts[r][:counts[r]] for r in range(len(parts))], axis=0)
 
     def _broadcast(self, array: np.ndarray) -> np.ndarray:
         return self._comm.bcast(np.array(array, order="C"), root=0)

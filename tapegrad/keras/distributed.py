@@ -4,7 +4,7 @@ replicas (the strategy in scope when the model was made, as TF's ``model.distrib
 The keras layer sits below the distribute layer, so it reaches the strategy through
 ``engine.state.DISTRIBUTION`` and calls only the strategy's private protocol:
 ``num_replicas_in_sync``, ``scope()``, ``_all_reduce_sum(arrays)``, ``_broadcast(array)``,
-``_local_batch(batch)``, ``_is_chief``.
+``_local_batch(batch)``, ``_gather_rows(array)``, ``_is_chief``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import numpy as np
 from ..engine.state import DISTRIBUTION
 
 __all__ = ["current", "replicated", "scope_of", "local_batch", "scale_loss", "sync_shuffle",
-           "aggregate_results", "sum_gradients", "is_chief", "in_model_scope"]
+           "aggregate_results", "sum_gradients", "is_chief", "in_model_scope",
+           "gather_outputs"]
 
 
 def current() -> Any:
@@ -111,3 +112,16 @@ def is_chief(model: Any) -> bool:
     """Whether this process prints progress and writes files for the model (rank 0)."""
     s = replicated(model)
     return s is None or s._is_chief
+
+
+def gather_outputs(model: Any, outputs: Any) -> Any:
+    """``predict``'s outputs for a whole global batch: every replica's rows (each predicted
+    its own part of the batch), in rank order; ``outputs`` as they are with one replica."""
+    s = replicated(model)
+    if s is None:
+        return outputs
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(gather_outputs(model, o) for o in outputs)
+    if isinstance(outputs, dict):
+        return {k: gather_outputs(model, o) for k, o in outputs.items()}
+    return s._gather_rows(outputs)

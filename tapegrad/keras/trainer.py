@@ -345,7 +345,8 @@ class Trainer:
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
                 steps: int | None = None, callbacks: Any = None) -> Any:
         """The model's outputs on ``x`` (inference mode), batch by batch, as NumPy arrays
-        (nested as the model's outputs are)."""
+        (nested as the model's outputs are). Under a strategy with several replicas each
+        predicts its part of every batch and every rank returns all the outputs."""
         data = EpochIterator(x, None, None, batch_size, steps, shuffle=False,
                              who="Model.predict")
         cbs = self._callbacks(callbacks, verbose, 1, data.steps)
@@ -353,7 +354,8 @@ class Trainer:
         outs: list = []
         for step, batch in data.epoch():
             cbs.on_predict_batch_begin(step)
-            outs.append(_numpy(self.predict_step(batch)))
+            local = _numpy(self.predict_step(_dist.local_batch(self, batch, step == 0)))
+            outs.append(_dist.gather_outputs(self, local))
             cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
         cbs.on_predict_end()
         if not outs:

@@ -213,3 +213,37 @@ def test_fit_on_a_dataset_equals_one_process():
     np.testing.assert_allclose(hist.history["loss"], ref_hist.history["loss"], rtol=2e-5)
     for a, b in zip(model.get_weights(), ref.get_weights()):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+def test_predict_shards_each_batch_and_returns_every_row():
+    x, _ = _data(7)  # batches of 3, 3, 1: uneven parts, and on 2 ranks one part is empty
+    with STRATEGY.scope():
+        model = _model()
+    ref = _model()
+    ref.set_weights(model.get_weights())
+    got = model.predict(x, batch_size=3, verbose=0)
+    assert got.shape[0] == 7
+    np.testing.assert_allclose(got, ref.predict(x, batch_size=3, verbose=0), rtol=1e-6)
+    inp = tf.keras.Input((x.shape[1],))
+    with STRATEGY.scope():
+        two = tf.keras.Model(inp, [tf.keras.layers.Dense(2)(inp), tf.keras.layers.Dense(1)(inp)])
+    a, b = two.predict(x, batch_size=2, verbose=0)
+    ra, rb = two(tf.constant(x))
+    np.testing.assert_allclose(a, ra.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b, rb.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_fused_all_reduce_sums_per_dtype_into_read_only_views():
+    grads = [np.full((3, 2), RANK + 1.0, np.float32), np.arange(4.0), np.ones(5, np.float32)]
+    total = sum(r + 1.0 for r in range(N))
+    out = STRATEGY._all_reduce_sum(grads)
+    np.testing.assert_allclose(out[0], np.full((3, 2), total))
+    np.testing.assert_allclose(out[1], np.arange(4.0) * N)
+    np.testing.assert_allclose(out[2], np.full(5, float(N)))
+    assert [o.dtype for o in out] == [np.float32, np.float64, np.float32]
+    if N > 1:  # the sums are views of the strategy's buffer: writing them would be a bug
+        assert not out[0].flags.writeable
+        with pytest.raises(ValueError):
+            out[0][0, 0] = 1.0
+    smaller = STRATEGY._all_reduce_sum([np.ones(2, np.float32)])  # reuses a larger buffer
+    np.testing.assert_allclose(smaller[0], [N, N])

@@ -172,3 +172,15 @@ def test_audio_tutorial_preprocessing():
     assert mfcc.shape == (124, 13)
     peak = int(tf.argmax(spectrogram[10, :, 0]))  # 0.05 rad/sample: bin 0.05 * 256 / 2π ≈ 2
     assert peak == 2
+
+
+def test_complex_jvp_with_one_part_held_constant():
+    """tf.complex(x, y) pushes a tangent through either part alone; the part without one
+    contributes an exact zero (not t * 0 of the other part's shape gone wrong)."""
+    x, y = tf.constant([1.5, -2.0]), tf.constant([0.5, 3.0])
+    with tf.autodiff.ForwardAccumulator(y, tf.constant([2.0, -1.0])) as acc:
+        z = tf.complex(x, y)
+    np.testing.assert_allclose(acc.jvp(z).numpy(), [2j, -1j])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([4.0, 0.0])) as acc:
+        z = tf.complex(x, y)
+    np.testing.assert_allclose(acc.jvp(z).numpy(), [4.0, 0.0])
