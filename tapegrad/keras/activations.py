@@ -14,7 +14,8 @@ from ..ops import nn as _nn
 from ..ops.indexing import where as _where
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "gelu", "elu", "selu", "silu", "swish",
-           "softplus", "leaky_relu", "linear", "get", "serialize"]
+           "softplus", "leaky_relu", "linear", "relu6", "hard_sigmoid", "hard_silu",
+           "hard_swish", "softsign", "exponential", "mish", "log_softmax", "get", "serialize"]
 
 
 def relu(x: Any) -> Any:
@@ -81,9 +82,49 @@ def linear(x: Any) -> Any:
     return x
 
 
+def relu6(x: Any) -> Any:
+    """min(max(x, 0), 6)."""
+    return _nn.relu6(x)
+
+
+def hard_sigmoid(x: Any) -> Any:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between (Keras 3's)."""
+    return relu6(x + _m.cast(3.0, x.dtype)) / _m.cast(6.0, x.dtype)
+
+
+def hard_silu(x: Any) -> Any:
+    """x hard_sigmoid(x) (also called hard_swish)."""
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def softsign(x: Any) -> Any:
+    """x / (1 + |x|)."""
+    return _nn.softsign(x)
+
+
+def exponential(x: Any) -> Any:
+    """exp(x)."""
+    return _m.exp(x)
+
+
+def mish(x: Any) -> Any:
+    """x tanh(softplus(x))."""
+    return x * _m.tanh(_nn.softplus(x))
+
+
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    """log(softmax(x)) along ``axis``, computed stably."""
+    return _nn.log_softmax(x, axis=axis)
+
+
 _BY_NAME: dict[str, Callable] = {f.__name__: f for f in (
-    relu, sigmoid, tanh, softmax, gelu, elu, selu, silu, softplus, leaky_relu, linear)}
+    relu, sigmoid, tanh, softmax, gelu, elu, selu, silu, softplus, leaky_relu, linear,
+    relu6, hard_sigmoid, hard_silu, softsign, exponential, mish, log_softmax)}
 _BY_NAME["swish"] = silu
+_BY_NAME["hard_swish"] = hard_silu
 
 
 def get(identifier: Any) -> Callable:

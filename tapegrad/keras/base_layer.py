@@ -179,6 +179,39 @@ class Layer(Module):
             self._weight_regularizers.append((v, regularizer))
         return v
 
+    # -- the initializer / regularizer / constraint of each named weight -----------------------
+    _WEIGHT_OPTIONS = ("initializer", "regularizer", "constraint")
+
+    def _weight_options(self, prefix: str, initializer: Any, regularizer: Any = None,
+                        constraint: Any = None) -> None:
+        """Store ``<prefix>_initializer``, ``<prefix>_regularizer`` and ``<prefix>_constraint``
+        (resolved from names or configs), as Keras layers keep their constructor arguments."""
+        setattr(self, f"{prefix}_initializer", initializers.get(initializer))
+        setattr(self, f"{prefix}_regularizer", regularizers.get(regularizer))
+        setattr(self, f"{prefix}_constraint", constraints.get(constraint))
+
+    def _weight_config(self, *prefixes: str) -> dict:
+        """The ``get_config`` entries of ``_weight_options`` for each prefix."""
+        return {f"{p}_{kind}": getattr(self, f"{p}_{kind}")
+                for p in prefixes for kind in self._WEIGHT_OPTIONS}
+
+    def _add_weight_as(self, prefix: str, shape: tuple, name: str | None = None) -> Variable:
+        """``add_weight`` with the initializer, regularizer and constraint stored under
+        ``prefix`` (the weight is named ``name``, else ``prefix``)."""
+        return self.add_weight(name or prefix, tuple(shape),
+                               initializer=getattr(self, f"{prefix}_initializer"),
+                               regularizer=getattr(self, f"{prefix}_regularizer"),
+                               constraint=getattr(self, f"{prefix}_constraint"))
+
+    def _kernel_and_bias(self, kernel_shape: tuple, bias_shape: tuple | None,
+                         prefix: str = "kernel", attr: str = "kernel") -> None:
+        """Create the weight ``self.<attr>`` from the options stored under ``prefix``, and
+        ``self.bias`` (None without ``use_bias`` or a bias shape) from those under ``bias``:
+        the build step every dense and convolution layer shares."""
+        setattr(self, attr, self._add_weight_as(prefix, kernel_shape, attr))
+        self.bias = (self._add_weight_as("bias", bias_shape)
+                     if bias_shape is not None and getattr(self, "use_bias", True) else None)
+
     def _attr_values(self) -> list:
         d = self.__dict__
         return [d["_extra_weights"]] + [v for k, v in d.items() if k != "_extra_weights"]
@@ -356,9 +389,13 @@ class Layer(Module):
         return _m.cast(v, self.compute_dtype)
 
     def get_config(self) -> dict:
-        """The arguments that rebuild this layer (without its weights)."""
-        return {"name": self.name, "trainable": self.trainable,
-                "dtype": self.dtype_policy.name}
+        """The arguments that rebuild this layer (without its weights); as Keras 3, the
+        activity regularizer only when there is one."""
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self.dtype_policy.name}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = self.activity_regularizer
+        return config
 
     @classmethod
     def from_config(cls, config: dict) -> Layer:

@@ -27,6 +27,13 @@ class Constraint:
     def get_config(self) -> dict:
         return {}
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one class with one config (two configs that rebuild alike)."""
+        return type(self) is type(other) and self.get_config() == other.get_config()
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
     @classmethod
     def from_config(cls, config: dict) -> Constraint:
         return cls(**config)

@@ -47,6 +47,13 @@ class Initializer:
     def get_config(self) -> dict:
         return {"seed": self.seed}
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one class with one config (two configs that rebuild alike)."""
+        return type(self) is type(other) and self.get_config() == other.get_config()
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
 
 class Zeros(Initializer):
     """All zeros.

@@ -50,7 +50,8 @@ _MODULES = {"keras.layers": layers, "keras.initializers": initializers,
 # Layer options of Keras 3 that tapegrad does not have: dropped on loading at these values
 _KERAS_ONLY = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
                "sparse": False, "ragged": False, "optional": False, "input_axes": None,
-               "output_axes": None, "synchronized": False}
+               "output_axes": None, "synchronized": False, "rms_scaling": False,
+               "sliding_window": None, "use_gate": False}
 
 
 def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Callable:
@@ -242,12 +243,13 @@ def _serialize_model(model: Any) -> dict:
 
 
 def layer_config(layer: Layer) -> dict:
-    """``layer.get_config()``, completed with the ``__init__`` arguments it leaves out, read
-    from attributes of the same name (a layer stores its arguments under their own names).
+    """``layer.get_config()``; for a user's layer class, completed with the ``__init__``
+    arguments it leaves out, read from attributes of the same name (every built-in layer's
+    ``get_config`` names all its arguments itself).
 
     >>> import tapegrad as tf
     >>> cfg = layer_config(tf.keras.layers.Dense(3, activation="relu", name="d"))
-    >>> cfg["name"], cfg["units"], cfg["activation"].__name__
+    >>> cfg["name"], cfg["units"], cfg["activation"]
     ('d', 3, 'relu')
     """
     if isinstance(layer, InputLayer):
@@ -256,6 +258,8 @@ def layer_config(layer: Layer) -> dict:
     config = dict(layer.get_config())
     if "dtype" in config and isinstance(config["dtype"], str):
         config["dtype"] = layer.dtype_policy
+    if not _custom(type(layer)):
+        return config
     skip = {"self", "input_shape", "input_dim", "kwargs"}
     for name, p in inspect.signature(type(layer).__init__).parameters.items():
         if name in config or name in skip or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):

@@ -14,8 +14,12 @@ from tapegrad.testing import check_grads
 
 from .weight_grads import check_weight_grads
 
-REF = json.loads((pathlib.Path(__file__).parent.parent / "data" / "keras_layers.json")
-                 .read_text(encoding="utf-8"))["conv"]
+DATA = pathlib.Path(__file__).parent.parent / "data"
+REF = json.loads((DATA / "keras_layers.json").read_text(encoding="utf-8"))["conv"]
+# dilated transposed convolutions: TF's CPU kernels refuse them, so the reference is TF's
+# gradient of the dilated convolution (tools/record_keras_layer_configs.py)
+DILATED = [c for c in json.loads((DATA / "keras_layer_configs.json").read_text())["numbers"]
+           if c["class_name"].endswith("Transpose")]
 
 
 def _close(got, want, tol=1e-5):
@@ -56,6 +60,26 @@ def test_gradients_wrt_inputs_and_weights(key):
     check_weight_grads(layer, lambda: layer(x), order=1)
 
 
+@pytest.mark.parametrize("case", DILATED, ids=[f"{c['class_name']}-{i}"
+                                               for i, c in enumerate(DILATED)])
+def test_dilated_transposed_convolutions_match_tf(case):
+    x = np.array(case["x"], np.float32)
+    layer = getattr(layers, case["class_name"])(**case["kwargs"])
+    layer.build(x.shape)
+    layer.set_weights([np.array(w, np.float32) for w in case["weights"]])
+    _close(layer(x), case["y"], 1e-4)
+    assert layer.compute_output_shape(x.shape) == np.shape(case["y"])
+
+
+def test_dilated_transposed_convolution_gradients():
+    layer = layers.Conv2DTranspose(2, (3, 2), dilation_rate=(2, 3), padding="same",
+                                   bias_initializer="random_uniform", dtype="float64")
+    x = np.random.default_rng(0).standard_normal((1, 3, 4, 2))
+    layer(x)
+    check_grads(layer, [x], order=2, modes=("rev", "fwd"))
+    check_weight_grads(layer, lambda: layer(x), order=1)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="multiple of groups"):
         layers.Conv2D(3, 3, groups=2)
@@ -63,5 +87,7 @@ def test_bad_arguments():
         layers.Conv2D(4, 3, groups=2)(np.zeros((1, 5, 5, 3), np.float32))
     with pytest.raises(ValueError, match="output_padding"):
         layers.Conv2DTranspose(2, 3, strides=2, output_padding=2)
+    with pytest.raises(ValueError, match="strides .* and dilation_rate .* cannot both"):
+        layers.Conv1DTranspose(2, 3, strides=2, dilation_rate=2)
     with pytest.raises(ValueError, match="expects inputs of rank 5"):
         layers.Conv3D(2, 3)(np.zeros((1, 5, 5, 3), np.float32))

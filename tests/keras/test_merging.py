@@ -65,6 +65,23 @@ def test_dot_matches_keras_and_differentiates():
         layers.Dot(1)([tf.keras.Input((4,)), tf.keras.Input((3,))])
 
 
+DOTS = [c for c in json.loads((pathlib.Path(__file__).parent.parent / "data" /
+                               "keras_layer_configs.json").read_text())["numbers"]
+        if c["class_name"] == "Dot"]
+
+
+@pytest.mark.parametrize("case", DOTS, ids=[str(c["kwargs"]) for c in DOTS])
+def test_dot_of_higher_rank_inputs_matches_keras(case):
+    """Keras's batch_dot (tools/record_keras_layer_configs.py), and its gradients."""
+    xs = [np.array(x, np.float32) for x in case["x"]]
+    layer = layers.Dot(**case["kwargs"])
+    np.testing.assert_allclose(layer(xs).numpy(), case["y"], rtol=1e-5, atol=1e-6)
+    assert layer.compute_output_shape([x.shape for x in xs]) == np.shape(case["y"])
+    small = [np.asarray(x, np.float64)[:1] for x in xs]
+    dot = layers.Dot(**case["kwargs"], dtype="float64")
+    check_grads(lambda a, b: dot([a, b]), small, order=2, modes=("rev", "fwd"))
+
+
 def test_lower_case_functions_build_the_layers():
     xs = [np.array(x, np.float32) for x in REF["x"]]
     for name in NAMES:

@@ -12,8 +12,11 @@ import tapegrad as tf
 from tapegrad.keras import layers
 from tapegrad.testing import check_grads
 
-REF = json.loads((pathlib.Path(__file__).parent.parent / "data" / "keras_layers.json")
-                 .read_text(encoding="utf-8"))["preprocessing"]
+DATA = pathlib.Path(__file__).parent.parent / "data"
+REF = json.loads((DATA / "keras_layers.json").read_text(encoding="utf-8"))["preprocessing"]
+# Resizing's interpolations, antialias and pad_to_aspect_ratio (tools/record_keras_layer_configs.py)
+RESIZING = [c for c in json.loads((DATA / "keras_layer_configs.json").read_text())["numbers"]
+            if c["class_name"] == "Resizing"]
 
 
 def _close(got, want, tol=1e-4):
@@ -80,10 +83,18 @@ def test_random_layers_only_while_training_and_seeded():
     _close(crop(x, training=False), layers.Resizing(3, 4, crop_to_aspect_ratio=True)(x))
 
 
+@pytest.mark.parametrize("case", RESIZING, ids=[str(c["kwargs"]) for c in RESIZING])
+def test_resizing_options_match_keras(case):
+    layer = layers.Resizing(**case["kwargs"])
+    _close(layer(np.array(case["x"], np.float32)), case["y"], 2e-5)
+
+
 def test_gradients_through_image_layers():
     rng = np.random.default_rng(1)
     x = rng.uniform(0, 1, (1, 4, 5, 2))
     for layer in (layers.Resizing(3, 7, dtype="float64"), layers.CenterCrop(5, 3, dtype="float64"),
+                  layers.Resizing(2, 3, pad_to_aspect_ratio=True, fill_value=0.5,
+                                  interpolation="bicubic", antialias=True, dtype="float64"),
                   layers.RandomRotation((0.1, 0.1), fill_mode="constant", dtype="float64"),
                   layers.RandomZoom((0.2, 0.2), dtype="float64"),
                   layers.RandomTranslation((0.1, 0.1), (-0.3, -0.3), fill_mode="wrap",
@@ -96,6 +107,8 @@ def test_bad_arguments():
         layers.RandomRotation(0.1, fill_mode="mirror")
     with pytest.raises(ValueError, match="mode must be one of"):
         layers.RandomFlip("diagonal")
+    with pytest.raises(ValueError, match="only one of pad_to_aspect_ratio"):
+        layers.Resizing(2, 2, pad_to_aspect_ratio=True, crop_to_aspect_ratio=True)
     with pytest.raises(ValueError, match="exactly one of"):
         layers.Discretization()
     with pytest.raises(ValueError, match="expects images"):

@@ -29,3 +29,6 @@ class Activation(Layer):
 
     def call(self, inputs: Any) -> Any:
         return self.activation(inputs)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), activation=activations.serialize(self.activation))

@@ -6,7 +6,6 @@ from typing import Any
 
 from ....ops import math as _m
 from ....ops import nn as _nn
-from ... import initializers
 from ...base_layer import Layer
 
 __all__ = ["PReLU"]
@@ -27,8 +26,7 @@ class PReLU(Layer):
     def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None,
                  alpha_constraint: Any = None, shared_axes: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.alpha_initializer = initializers.get(alpha_initializer)
-        self.alpha_regularizer, self.alpha_constraint = alpha_regularizer, alpha_constraint
+        self._weight_options("alpha", alpha_initializer, alpha_regularizer, alpha_constraint)
         self.shared_axes = [] if shared_axes is None else (
             [shared_axes] if isinstance(shared_axes, int) else list(shared_axes))
 
@@ -39,9 +37,7 @@ class PReLU(Layer):
         if None in shape:
             raise ValueError(f"PReLU '{self.name}': the alpha shape {tuple(shape)} has unknown "
                              f"dimensions; share them with shared_axes.")
-        self.alpha = self.add_weight("alpha", tuple(shape), initializer=self.alpha_initializer,
-                                     regularizer=self.alpha_regularizer,
-                                     constraint=self.alpha_constraint)
+        self.alpha = self._add_weight_as("alpha", tuple(shape))
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -52,4 +48,5 @@ class PReLU(Layer):
         return _nn.relu(inputs) + self._autocast(self.alpha) * _m.minimum(inputs, zero)
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), shared_axes=self.shared_axes or None)
+        return dict(super().get_config(), shared_axes=self.shared_axes or None,
+                    **self._weight_config("alpha"))

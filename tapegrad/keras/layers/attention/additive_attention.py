@@ -23,8 +23,9 @@ class AdditiveAttention(Attention):
     (TensorShape([2, 3, 4]), TensorShape([4]))
     """
 
-    def __init__(self, use_scale: bool = True, dropout: float = 0.0, **kwargs: Any):
-        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+    def __init__(self, use_scale: bool = True, dropout: float = 0.0, seed: Any = None,
+                 **kwargs: Any):
+        super().__init__(use_scale=use_scale, dropout=dropout, seed=seed, **kwargs)
 
     def build(self, input_shape: Any) -> None:
         shapes = self._check(input_shape)

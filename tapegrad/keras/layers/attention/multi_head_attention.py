@@ -45,13 +45,14 @@ class MultiHeadAttention(Layer):
                  attention_axes: Any = None, flash_attention: Any = None,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, seed: Any = None,
-                 **kwargs: Any):
-        super().__init__(**kwargs)
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, seed: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if attention_axes not in (None, 1, (1,), [1], -2, (-2,), [-2]):
             raise NotImplementedError(f"MultiHeadAttention: attention_axes={attention_axes!r} "
                                       f"is not supported; inputs are (batch, steps, dim) and "
                                       f"attention runs over the steps.")
+        given_shape = list(output_shape) if isinstance(output_shape, tuple) else output_shape
         if isinstance(output_shape, (tuple, list)):
             if len(output_shape) != 1:
                 raise NotImplementedError(f"MultiHeadAttention: output_shape must be an int "
@@ -61,6 +62,7 @@ class MultiHeadAttention(Layer):
         self.value_dim = int(value_dim) if value_dim else self.key_dim
         self.dropout, self.use_bias, self.seed = float(dropout), bool(use_bias), seed
         self.output_shape_arg = output_shape
+        self._given = {"output_shape": given_shape, "attention_axes": attention_axes}
         self._dense_args = {"kernel_initializer": kernel_initializer,
                             "bias_initializer": bias_initializer,
                             "kernel_regularizer": kernel_regularizer,
@@ -154,4 +156,11 @@ class MultiHeadAttention(Layer):
     def get_config(self) -> dict:
         return dict(super().get_config(), num_heads=self.num_heads, key_dim=self.key_dim,
                     value_dim=self.value_dim, dropout=self.dropout, use_bias=self.use_bias,
-                    output_shape=self.output_shape_arg, seed=self.seed)
+                    seed=self.seed, activity_regularizer=self.activity_regularizer,
+                    **self._given, **self._dense_config())
+
+    def _dense_config(self) -> dict:
+        """The projections' options, resolved (names become objects) as their configs hold
+        them."""
+        dense = self._projection("config", 1)
+        return {k: v for k, v in dense.get_config().items() if k in self._dense_args}

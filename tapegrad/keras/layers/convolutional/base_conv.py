@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...base_layer import Layer
 
 
@@ -40,17 +40,28 @@ def _channels_last(data_format: Any, layer: str) -> None:
 
 class _Conv(Layer):
     rank = 2
+    _prefixes = ("kernel", "bias")  # the weights whose options get_config names
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
-                 data_format: Any = None, dilation_rate: Any = 1, activation: Any = None,
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros",
+                 data_format: Any = None, dilation_rate: Any = 1, groups: int = 1,
+                 activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, groups: int = 1,
-                 **kwargs: Any):
-        super().__init__(**kwargs)
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._setup(filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                    activation, use_bias)
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
+
+    def _setup(self, filters: int, kernel_size: Any, strides: Any, padding: str,
+               data_format: Any, dilation_rate: Any, groups: int, activation: Any,
+               use_bias: bool) -> None:
+        """Check and store the window arguments every convolution layer shares."""
         who = type(self).__name__
         _channels_last(data_format, who)
+        self.data_format = "channels_last"
         self.filters, self.groups = int(filters), int(groups)
         if self.groups < 1 or self.filters % self.groups:
             raise ValueError(f"{who}: filters ({filters}) must be a positive multiple of groups "
@@ -61,12 +72,6 @@ class _Conv(Layer):
         self.padding = _padding(padding, who)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if len(input_shape) != self.rank + 2:
@@ -77,14 +82,8 @@ class _Conv(Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}': the input channels "
                              f"({input_shape[-1]}) must be known and a multiple of groups "
                              f"({self.groups}).")
-        shape = self.kernel_size + (input_shape[-1] // self.groups, self.filters)
-        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint)
-                     if self.use_bias else None)
+        self._kernel_and_bias(self.kernel_size + (input_shape[-1] // self.groups, self.filters),
+                              (self.filters,))
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -96,8 +95,10 @@ class _Conv(Layer):
     def get_config(self) -> dict:
         return dict(super().get_config(), filters=self.filters, kernel_size=self.kernel_size,
                     strides=self.strides, padding=self.padding.lower(),
-                    dilation_rate=self.dilation_rate, groups=self.groups,
-                    activation=activations.serialize(self.activation), use_bias=self.use_bias)
+                    data_format=self.data_format, dilation_rate=self.dilation_rate,
+                    groups=self.groups, activation=activations.serialize(self.activation),
+                    use_bias=self.use_bias, activity_regularizer=self.activity_regularizer,
+                    **self._weight_config(*self._prefixes))
 
     def _finish(self, y: Any) -> Any:
         if self.bias is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .base_conv import _Conv
-from .conv_nd import conv_transpose, transpose_length
+from ...base_layer import Layer
+from .conv_nd import conv_transpose, dilate_kernel, transpose_length
 
 
 class _ConvTranspose(_Conv):
@@ -15,12 +16,17 @@ class _ConvTranspose(_Conv):
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  output_padding: Any = None, data_format: Any = None, dilation_rate: Any = 1,
-                 **kwargs: Any):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+                 activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any):
+        Layer.__init__(self, activity_regularizer=activity_regularizer, **kwargs)
+        self._setup(filters, kernel_size, strides, padding, data_format, dilation_rate, 1,
+                    activation, use_bias)
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
         who = type(self).__name__
-        if any(d != 1 for d in self.dilation_rate):
-            raise NotImplementedError(f"{who}: dilation_rate other than 1 is not supported.")
         self.output_padding = None if output_padding is None else (
             (int(output_padding),) * self.rank if isinstance(output_padding, int)
             else tuple(int(p) for p in output_padding))
@@ -29,32 +35,30 @@ class _ConvTranspose(_Conv):
                     not 0 <= p < s for p, s in zip(self.output_padding, self.strides)):
                 raise ValueError(f"{who}: output_padding {self.output_padding} must be smaller "
                                  f"than strides {self.strides}.")
+        if any(s > 1 for s in self.strides) and any(d > 1 for d in self.dilation_rate):
+            raise ValueError(f"{who}: strides {self.strides} and dilation_rate "
+                             f"{self.dilation_rate} cannot both be above 1 (as in Keras).")
 
     def build(self, input_shape: Any) -> None:
         if len(input_shape) != self.rank + 2 or input_shape[-1] is None:
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
                              f"{self.rank + 2} with known channels, got shape "
                              f"{tuple(input_shape)}.")
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, input_shape[-1]),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = (self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint)
-                     if self.use_bias else None)
+        self._kernel_and_bias(self.kernel_size + (self.filters, input_shape[-1]),
+                              (self.filters,))
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         pads = self.output_padding or (None,) * self.rank
-        spatial = tuple(transpose_length(n, k, self.padding, s, 1, p) for n, k, s, p in
-                        zip(tuple(input_shape)[1:-1], self.kernel_size, self.strides, pads))
+        spatial = tuple(transpose_length(n, k, self.padding, s, d, p) for n, k, s, d, p in
+                        zip(tuple(input_shape)[1:-1], self.kernel_size, self.strides,
+                            self.dilation_rate, pads))
         return (input_shape[0],) + spatial + (self.filters,)
 
     def call(self, inputs: Any) -> Any:
         out = self.compute_output_shape(tuple(inputs.shape))
-        return self._finish(conv_transpose(inputs, self._autocast(self.kernel), out,
-                                           self.strides, self.padding))
+        kernel = dilate_kernel(self._autocast(self.kernel), self.dilation_rate)
+        return self._finish(conv_transpose(inputs, kernel, out, self.strides, self.padding))
 
     def get_config(self) -> dict:
         config = super().get_config()

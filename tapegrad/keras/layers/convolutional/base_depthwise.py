@@ -6,7 +6,7 @@ from typing import Any
 
 from ....ops import array as _a
 from ....ops import conv as _conv
-from ... import constraints, initializers, regularizers
+from ...base_layer import Layer
 from .base_conv import _Conv
 
 
@@ -22,25 +22,30 @@ def depthwise(x: Any, w: Any, strides: tuple, padding: str, dilation: tuple) -> 
 
 
 class _Depthwise(_Conv):
-    """``depth_multiplier`` filters per input channel (and, for the separable layers, a 1x1
-    ``pointwise_kernel`` mixing them into ``filters``)."""
+    """``depth_multiplier`` filters per input channel and, for the separable layers, a 1x1
+    ``pointwise_kernel`` mixing them into ``filters`` (this signature is theirs)."""
 
-    separable = False
+    separable = True
+    _prefixes = ("depthwise", "pointwise", "bias")
 
-    def __init__(self, *args: Any, depth_multiplier: int = 1,
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: Any = None, dilation_rate: Any = 1, depth_multiplier: int = 1,
+                 activation: Any = None, use_bias: bool = True,
                  depthwise_initializer: Any = "glorot_uniform",
-                 pointwise_initializer: Any = "glorot_uniform",
+                 pointwise_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  depthwise_regularizer: Any = None, pointwise_regularizer: Any = None,
+                 bias_regularizer: Any = None, activity_regularizer: Any = None,
                  depthwise_constraint: Any = None, pointwise_constraint: Any = None,
-                 **kwargs: Any):
-        super().__init__(*args, **kwargs)
+                 bias_constraint: Any = None, **kwargs: Any):
+        Layer.__init__(self, activity_regularizer=activity_regularizer, **kwargs)
+        self._setup(filters, kernel_size, strides, padding, data_format, dilation_rate, 1,
+                    activation, use_bias)
         self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        self._weight_options("depthwise", depthwise_initializer, depthwise_regularizer,
+                             depthwise_constraint)
+        self._weight_options("pointwise", pointwise_initializer, pointwise_regularizer,
+                             pointwise_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if len(input_shape) != self.rank + 2 or input_shape[-1] is None:
@@ -50,23 +55,11 @@ class _Depthwise(_Conv):
         c, m = input_shape[-1], self.depth_multiplier
         shape = self.kernel_size + (c, m)
         if self.separable:
-            self.depthwise_kernel = self.add_weight(
-                "depthwise_kernel", shape, initializer=self.depthwise_initializer,
-                regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint)
-            self.pointwise_kernel = self.add_weight(
-                "pointwise_kernel", (1,) * self.rank + (c * m, self.filters),
-                initializer=self.pointwise_initializer,
-                regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint)
+            self.depthwise_kernel = self._add_weight_as("depthwise", shape, "depthwise_kernel")
+            self._kernel_and_bias((1,) * self.rank + (c * m, self.filters), (self.filters,),
+                                  "pointwise", "pointwise_kernel")
         else:
-            self.kernel = self.add_weight("kernel", shape,
-                                          initializer=self.depthwise_initializer,
-                                          regularizer=self.depthwise_regularizer,
-                                          constraint=self.depthwise_constraint)
-        out = self.filters if self.separable else c * m
-        self.bias = (self.add_weight("bias", (out,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint)
-                     if self.use_bias else None)
+            self._kernel_and_bias(shape, (c * m,), "depthwise", "kernel")
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -94,6 +87,9 @@ class _Depthwise(_Conv):
 
 
 class _DepthwiseOnly(_Depthwise):
+    separable = False
+    _prefixes = ("depthwise", "bias")
+
     def __init__(self, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  depth_multiplier: int = 1, data_format: Any = None, dilation_rate: Any = 1,
                  activation: Any = None, use_bias: bool = True,
@@ -101,12 +97,10 @@ class _DepthwiseOnly(_Depthwise):
                  depthwise_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, depthwise_constraint: Any = None,
                  bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(1, kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias,
-                         bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer,
-                         bias_constraint=bias_constraint, depth_multiplier=depth_multiplier,
-                         depthwise_initializer=depthwise_initializer,
-                         depthwise_regularizer=depthwise_regularizer,
-                         depthwise_constraint=depthwise_constraint, **kwargs)
+        Layer.__init__(self, activity_regularizer=activity_regularizer, **kwargs)
+        self._setup(1, kernel_size, strides, padding, data_format, dilation_rate, 1,
+                    activation, use_bias)
+        self.depth_multiplier = int(depth_multiplier)
+        self._weight_options("depthwise", depthwise_initializer, depthwise_regularizer,
+                             depthwise_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)

@@ -62,6 +62,19 @@ def transpose_length(n: Any, k: int, padding: str, stride: int, dilation: int = 
     return (n - 1) * stride + k - 2 * pad + output_padding
 
 
+def dilate_kernel(w: Any, dilation: tuple) -> Any:
+    """The kernel ``w`` (spatial axes first) with ``dilation - 1`` zeros between its taps on
+    each spatial axis: a dilated transposed convolution is the plain one with this kernel."""
+    for axis, d in enumerate(dilation):
+        if d == 1:
+            continue
+        k, rest = w.shape[axis], tuple(w.shape[axis + 1:])
+        spread = _a.stack([w] + [w * 0.0] * (d - 1), axis=axis + 1)
+        w = _a.reshape(spread, tuple(w.shape[:axis]) + (k * d,) + rest)
+        w = w[(slice(None),) * axis + (slice(0, (k - 1) * d + 1),)]
+    return w
+
+
 def _place(y: Any, offset: int, stride: int, length: int) -> Any:
     """Spread ``y``'s depth slices ``stride`` apart starting at ``offset`` within ``length``
     (zeros elsewhere)."""

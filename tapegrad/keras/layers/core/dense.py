@@ -6,7 +6,7 @@ from typing import Any
 
 from ....ops import array as _a
 from ....ops import linalg as _la
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...base_layer import Layer
 
 __all__ = ["Dense"]
@@ -26,36 +26,31 @@ class Dense(Layer):
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(**kwargs)
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if int(units) <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}.")
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if len(input_shape) < 1 or input_shape[-1] is None:
             raise ValueError(f"Dense '{self.name}': the last dimension of the inputs must be "
                              f"known, got input shape {tuple(input_shape)}.")
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = (self.add_weight("bias", (self.units,), initializer=self.bias_initializer,
-                                     regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint)
-                     if self.use_bias else None)
+        self._kernel_and_bias((input_shape[-1], self.units), (self.units,))
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape)[:-1] + (self.units,)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), units=self.units,
+                    activation=activations.serialize(self.activation), use_bias=self.use_bias,
+                    **self._weight_config("kernel", "bias"))
 
     def call(self, inputs: Any) -> Any:
         if inputs.shape[-1] != self.kernel.shape[0]:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from ....ops import einsum as _e
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...base_layer import Layer
 
 __all__ = ["EinsumDense"]
@@ -76,28 +76,20 @@ class EinsumDense(Layer):
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None,
                  bias_regularizer: Any = None, kernel_constraint: Any = None,
                  bias_constraint: Any = None, lora_rank: Any = None, **kwargs: Any):
+        if lora_rank is not None:
+            raise NotImplementedError("EinsumDense: lora_rank (LoRA) is not supported.")
         super().__init__(**kwargs)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) \
             else tuple(output_shape)
         self.activation = activations.get(activation)
         self.bias_axes = bias_axes
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         kernel, bias, self.full_output_shape = _analyze(self, tuple(input_shape))
-        self.kernel = self.add_weight("kernel", tuple(kernel),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = None if bias is None else self.add_weight(
-            "bias", tuple(bias), initializer=self.bias_initializer,
-            regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self._kernel_and_bias(tuple(kernel), None if bias is None else tuple(bias))
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -112,4 +104,6 @@ class EinsumDense(Layer):
     def get_config(self) -> dict:
         return dict(super().get_config(), equation=self.equation,
                     output_shape=list(self.partial_output_shape), bias_axes=self.bias_axes,
-                    activation=activations.serialize(self.activation))
+                    activation=activations.serialize(self.activation),
+                    activity_regularizer=self.activity_regularizer,
+                    **self._weight_config("kernel", "bias"))

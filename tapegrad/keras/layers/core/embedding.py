@@ -7,7 +7,6 @@ from typing import Any
 from ....engine import dtypes as _dt
 from ....ops import math as _m
 from ....ops import nn as _nn
-from ... import initializers
 from ...base_layer import Layer
 
 __all__ = ["Embedding"]
@@ -25,21 +24,21 @@ class Embedding(Layer):
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
                  embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
-                 mask_zero: bool = False, **kwargs: Any):
+                 mask_zero: bool = False, weights: Any = None, **kwargs: Any):
         kwargs.pop("input_length", None)  # Keras 2's argument, ignored by Keras 3
         super().__init__(**kwargs)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.mask_zero = self.supports_masking = bool(mask_zero)
-        self.embeddings_regularizer = embeddings_regularizer
-        self.embeddings_constraint = embeddings_constraint
         init = "random_uniform" if embeddings_initializer == "uniform" else embeddings_initializer
-        self.embeddings_initializer = initializers.get(init)
+        self._weight_options("embeddings", init, embeddings_regularizer, embeddings_constraint)
+        self._initial_weights = weights  # Keras's weights=: the table's starting values
 
     def build(self, input_shape: Any) -> None:
-        self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint)
+        self.embeddings = self._add_weight_as("embeddings", (self.input_dim, self.output_dim))
+        if self._initial_weights is not None:
+            w = self._initial_weights
+            self.set_weights(w if isinstance(w, (list, tuple)) else [w])
+            self._initial_weights = None
         self.built = True
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
@@ -53,7 +52,8 @@ class Embedding(Layer):
 
     def get_config(self) -> dict:
         return dict(super().get_config(), input_dim=self.input_dim, output_dim=self.output_dim,
-                    mask_zero=self.mask_zero)
+                    mask_zero=self.mask_zero, activity_regularizer=self.activity_regularizer,
+                    **self._weight_config("embeddings"))
 
     def call(self, inputs: Any) -> Any:
         if _dt.np_dtype(inputs.dtype).kind not in "iu":

@@ -9,6 +9,13 @@ from ....ops.array import reshape
 from ...base_layer import Layer
 
 
+def gamma_and_beta(layer: Any, shape: tuple) -> None:
+    """``layer.gamma`` (with ``scale``) and ``layer.beta`` (with ``center``), else None, from
+    the options stored under ``gamma`` and ``beta``; the scale first, as Keras orders them."""
+    layer.gamma = layer._add_weight_as("gamma", shape) if layer.scale else None
+    layer.beta = layer._add_weight_as("beta", shape) if layer.center else None
+
+
 def _axes(axis: Any, rank: int, layer: Layer) -> tuple:
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out = []

@@ -9,7 +9,7 @@ from ....ops import nn as _nn
 from ....ops.array import reshape
 from ... import initializers
 from ...base_layer import Layer
-from .axes import _axes, _broadcastable, _moments, _param_shape
+from .axes import _axes, _broadcastable, _moments, _param_shape, gamma_and_beta
 
 __all__ = ["BatchNormalization"]
 
@@ -34,28 +34,46 @@ class BatchNormalization(Layer):
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
                  gamma_initializer: Any = "ones", moving_mean_initializer: Any = "zeros",
-                 moving_variance_initializer: Any = "ones", **kwargs: Any):
+                 moving_variance_initializer: Any = "ones", beta_regularizer: Any = None,
+                 gamma_regularizer: Any = None, beta_constraint: Any = None,
+                 gamma_constraint: Any = None, renorm: bool = False,
+                 renorm_clipping: Any = None, renorm_momentum: float = 0.99,
+                 synchronized: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
+        if renorm or synchronized:
+            raise NotImplementedError("BatchNormalization: renorm and synchronized (across "
+                                      "replicas) are not supported.")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
-        self.center, self.scale = center, scale
-        self._inits = [initializers.get(i) for i in (gamma_initializer, beta_initializer,
-                                                     moving_mean_initializer,
-                                                     moving_variance_initializer)]
+        self.center, self.scale = bool(center), bool(scale)
+        self._weight_options("beta", beta_initializer, beta_regularizer, beta_constraint)
+        self._weight_options("gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.renorm_clipping, self.renorm_momentum = renorm_clipping, float(renorm_momentum)
 
     def build(self, input_shape: Any) -> None:
         self._channel_axes = _axes(self.axis, len(input_shape), self)
         shape = _param_shape(input_shape, self._channel_axes)
-        g, b, mm, mv = self._inits
-        self.gamma = self.add_weight("gamma", shape, initializer=g) if self.scale else None
-        self.beta = self.add_weight("beta", shape, initializer=b) if self.center else None
-        self.moving_mean = self.add_weight("moving_mean", shape, initializer=mm,
+        gamma_and_beta(self, shape)
+        self.moving_mean = self.add_weight("moving_mean", shape,
+                                           initializer=self.moving_mean_initializer,
                                            trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", shape, initializer=mv,
+        self.moving_variance = self.add_weight("moving_variance", shape,
+                                               initializer=self.moving_variance_initializer,
                                                trainable=False)
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), axis=self.axis, momentum=self.momentum,
+                    epsilon=self.epsilon, center=self.center, scale=self.scale,
+                    moving_mean_initializer=self.moving_mean_initializer,
+                    moving_variance_initializer=self.moving_variance_initializer,
+                    renorm=False, renorm_clipping=self.renorm_clipping,
+                    renorm_momentum=self.renorm_momentum, synchronized=False,
+                    **self._weight_config("beta", "gamma"))
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         rank = inputs.ndim

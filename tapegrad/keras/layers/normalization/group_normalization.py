@@ -6,9 +6,8 @@ from typing import Any
 
 from ....ops import array as _a
 from ....ops import math as _m
-from ... import constraints, initializers, regularizers
 from ...base_layer import Layer
-from .axes import _moments
+from .axes import _moments, gamma_and_beta
 
 __all__ = ["GroupNormalization"]
 
@@ -36,12 +35,8 @@ class GroupNormalization(Layer):
         super().__init__(**kwargs)
         self.groups, self.axis, self.epsilon = int(groups), int(axis), float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._weight_options("beta", beta_initializer, beta_regularizer, beta_constraint)
+        self._weight_options("gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
 
     def build(self, input_shape: Any) -> None:
         channels = input_shape[self.axis]
@@ -51,12 +46,7 @@ class GroupNormalization(Layer):
                              f"{self.axis} ({channels}) must be known and a multiple of "
                              f"groups ({self.groups}); input shape {tuple(input_shape)}.")
         self._groups = groups
-        self.gamma = self.add_weight("gamma", (channels,), initializer=self.gamma_initializer,
-                                     regularizer=self.gamma_regularizer,
-                                     constraint=self.gamma_constraint) if self.scale else None
-        self.beta = self.add_weight("beta", (channels,), initializer=self.beta_initializer,
-                                    regularizer=self.beta_regularizer,
-                                    constraint=self.beta_constraint) if self.center else None
+        gamma_and_beta(self, (channels,))
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
@@ -82,4 +72,5 @@ class GroupNormalization(Layer):
 
     def get_config(self) -> dict:
         return dict(super().get_config(), groups=self.groups, axis=self.axis,
-                    epsilon=self.epsilon, center=self.center, scale=self.scale)
+                    epsilon=self.epsilon, center=self.center, scale=self.scale,
+                    **self._weight_config("beta", "gamma"))

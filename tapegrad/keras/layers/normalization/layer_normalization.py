@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ....ops import nn as _nn
-from ... import initializers
 from ...base_layer import Layer
-from .axes import _axes, _broadcastable, _moments, _param_shape
+from .axes import _axes, _broadcastable, _moments, _param_shape, gamma_and_beta
 
 __all__ = ["LayerNormalization"]
 
@@ -27,24 +26,27 @@ class LayerNormalization(Layer):
 
     def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros",
-                 gamma_initializer: Any = "ones", **kwargs: Any):
+                 gamma_initializer: Any = "ones", beta_regularizer: Any = None,
+                 gamma_regularizer: Any = None, beta_constraint: Any = None,
+                 gamma_constraint: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.axis, self.epsilon = axis, float(epsilon)
-        self.center, self.scale = center, scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.center, self.scale = bool(center), bool(scale)
+        self._weight_options("beta", beta_initializer, beta_regularizer, beta_constraint)
+        self._weight_options("gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
 
     def build(self, input_shape: Any) -> None:
         self._norm_axes = _axes(self.axis, len(input_shape), self)
         shape = _param_shape(input_shape, self._norm_axes)
-        self.gamma = (self.add_weight("gamma", shape, initializer=self.gamma_initializer)
-                      if self.scale else None)
-        self.beta = (self.add_weight("beta", shape, initializer=self.beta_initializer)
-                     if self.center else None)
+        gamma_and_beta(self, shape)
         self.built = True
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), axis=self.axis, epsilon=self.epsilon,
+                    center=self.center, scale=self.scale, **self._weight_config("beta", "gamma"))
 
     def call(self, inputs: Any) -> Any:
         axes = self._norm_axes

@@ -25,9 +25,6 @@ class GlobalAveragePooling1D(_GlobalPool):
 
     rank = 1
 
-    def _reduce(self, x: Any, axes: list) -> Any:
-        return _r.reduce_mean(x, axis=axes, keepdims=self.keepdims)
-
     def call(self, inputs: Any, mask: Any = None) -> Any:
         """The mean over the steps the mask keeps (``(batch, steps)``, True = kept)."""
         if mask is None:

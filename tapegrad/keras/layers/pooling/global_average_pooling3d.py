@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....ops import reduce as _r
 from .base_global_pooling import _GlobalPool
 
@@ -19,6 +17,4 @@ class GlobalAveragePooling3D(_GlobalPool):
     """
 
     rank = 3
-
-    def _reduce(self, x: Any, axes: list) -> Any:
-        return _r.reduce_mean(x, axis=axes, keepdims=self.keepdims)
+    reduction = staticmethod(_r.reduce_mean)

@@ -56,4 +56,11 @@ class _ImageLayer(Layer):
         return tuple(input_shape)
 
     def get_config(self) -> dict:
+        return dict(super().get_config(), data_format="channels_last")
+
+
+class _RandomImageLayer(_ImageLayer):
+    """An augmentation layer: its draws are seeded by ``seed``, which its config keeps."""
+
+    def get_config(self) -> dict:
         return dict(super().get_config(), seed=self.seed)

@@ -73,4 +73,4 @@ class CategoryEncoding(Layer):
 
     def get_config(self) -> dict:
         return dict(super().get_config(), num_tokens=self.num_tokens,
-                    output_mode=self.output_mode)
+                    output_mode=self.output_mode, sparse=False)

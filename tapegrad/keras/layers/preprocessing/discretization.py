@@ -96,8 +96,10 @@ class Discretization(Layer):
                       f"Discretization '{self.name}'")
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), bin_boundaries=self.bin_boundaries,
-                    num_bins=self.num_bins, epsilon=self.epsilon, output_mode=self.output_mode)
+        # Keras 3's Discretization takes no trainable argument, so its config has none
+        config = {k: v for k, v in super().get_config().items() if k != "trainable"}
+        return dict(config, bin_boundaries=self.bin_boundaries, num_bins=self.num_bins,
+                    epsilon=self.epsilon, output_mode=self.output_mode, sparse=False)
 
     @classmethod
     def from_config(cls, config: dict) -> Discretization:

@@ -17,6 +17,7 @@ from ....ops import math as _m
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("bilinear", "nearest")
+RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")
 
 
 def check_choice(value: str, choices: tuple, who: str, what: str) -> str:
@@ -39,6 +40,25 @@ def crop_box(height: int, width: int, target_h: int, target_w: int) -> tuple:
     crop_w = max(min(width, int(float(height * target_w) / target_h)), 1)
     top, left = int(float(height - crop_h) / 2), int(float(width - crop_w) / 2)
     return top, left, crop_h, crop_w
+
+
+def pad_to_aspect(images: Any, target_h: int, target_w: int, fill_value: float) -> Any:
+    """``(batch, h, w, c)`` padded with ``fill_value`` equally on both sides of the one axis
+    that is short of the target's aspect ratio (Keras's ``pad_to_aspect_ratio``, with its
+    float32 arithmetic)."""
+    b, h, w, c = images.shape
+    f32 = np.float32
+    pad_h = max(h, int(f32(w * target_h) / f32(target_w)))
+    pad_w = max(w, int(f32(h * target_w) / f32(target_h)))
+    top, left = int(f32(pad_h - h) / 2), int(f32(pad_w - w) / 2)
+    dtype = np.dtype(images.dtype.name)
+    if top > 0:
+        fill = convert_to_tensor(np.full((b, top, w, c), fill_value, dtype))
+        images = _a.concat([fill, images, fill], axis=1)
+    if left > 0:
+        fill = convert_to_tensor(np.full((b, images.shape[1], left, c), fill_value, dtype))
+        images = _a.concat([fill, images, fill], axis=2)
+    return images
 
 
 def _map(coord: np.ndarray, n: int, mode: str) -> np.ndarray:

@@ -75,4 +75,7 @@ class Normalization(Layer):
         return inputs * std + mean if self.invert else (inputs - mean) / std
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), axis=self.axis, invert=self.invert)
+        mean, variance = (None, None) if self._given is None else (
+            v.tolist() for v in self._given)
+        return dict(super().get_config(), axis=self.axis, mean=mean, variance=variance,
+                    invert=self.invert)

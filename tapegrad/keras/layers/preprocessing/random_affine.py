@@ -9,16 +9,21 @@ from typing import Any
 
 import numpy as np
 
-from .base_image import _ImageLayer, factor_range
+from .base_image import _RandomImageLayer, factor_range
 from .image_ops import FILL_MODES, INTERPOLATIONS, affine_transform, check_choice
 
 __all__ = ["RandomRotation", "RandomTranslation", "RandomZoom"]
 
 
-class _RandomAffine(_ImageLayer):
+def _plain(factor: Any) -> Any:
+    return list(factor) if isinstance(factor, (tuple, list)) else factor
+
+
+class _RandomAffine(_RandomImageLayer):
     def __init__(self, fill_mode: str = "reflect", interpolation: str = "bilinear",
-                 seed: Any = None, fill_value: float = 0.0, **kwargs: Any):
-        super().__init__(seed=seed, **kwargs)
+                 seed: Any = None, fill_value: float = 0.0, data_format: Any = None,
+                 **kwargs: Any):
+        super().__init__(data_format=data_format, seed=seed, **kwargs)
         who = type(self).__name__
         self.fill_mode = check_choice(fill_mode, FILL_MODES, who, "fill_mode")
         self.interpolation = check_choice(interpolation, INTERPOLATIONS, who, "interpolation")
@@ -51,9 +56,11 @@ class RandomRotation(_RandomAffine):
     """
 
     def __init__(self, factor: Any, fill_mode: str = "reflect", interpolation: str = "bilinear",
-                 seed: Any = None, fill_value: float = 0.0, **kwargs: Any):
-        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+                 seed: Any = None, fill_value: float = 0.0, data_format: Any = None,
+                 **kwargs: Any):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
         self.factor = factor_range(factor, "RandomRotation")
+        self._given = {"factor": _plain(factor)}  # the config keeps the arguments as given
 
     def _matrices(self, b: int, h: int, w: int) -> np.ndarray:
         angle = self._uniform((b,), self.factor[0] * 360.0, self.factor[1] * 360.0)
@@ -65,7 +72,7 @@ class RandomRotation(_RandomAffine):
                          cy - cx * sin - cy * cos, zero, zero], axis=1)
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), factor=self.factor)
+        return dict(super().get_config(), **self._given)
 
 
 class RandomZoom(_RandomAffine):
@@ -80,8 +87,10 @@ class RandomZoom(_RandomAffine):
 
     def __init__(self, height_factor: Any, width_factor: Any = None, fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: Any = None, fill_value: float = 0.0,
-                 **kwargs: Any):
-        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+                 data_format: Any = None, **kwargs: Any):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self._given = {"height_factor": _plain(height_factor),
+                       "width_factor": _plain(width_factor)}
         self.height_factor = factor_range(height_factor, "RandomZoom", "height_factor")
         self.width_factor = None if width_factor is None else \
             factor_range(width_factor, "RandomZoom", "width_factor")
@@ -94,8 +103,7 @@ class RandomZoom(_RandomAffine):
                          (h - 1) / 2.0 * (1 - zy), zero, zero], axis=1)
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), height_factor=self.height_factor,
-                    width_factor=self.width_factor)
+        return dict(super().get_config(), **self._given)
 
 
 class RandomTranslation(_RandomAffine):
@@ -111,8 +119,10 @@ class RandomTranslation(_RandomAffine):
 
     def __init__(self, height_factor: Any, width_factor: Any, fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: Any = None, fill_value: float = 0.0,
-                 **kwargs: Any):
-        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+                 data_format: Any = None, **kwargs: Any):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self._given = {"height_factor": _plain(height_factor),
+                       "width_factor": _plain(width_factor)}
         self.height_factor = factor_range(height_factor, "RandomTranslation", "height_factor")
         self.width_factor = factor_range(width_factor, "RandomTranslation", "width_factor")
 
@@ -123,5 +133,4 @@ class RandomTranslation(_RandomAffine):
         return np.stack([one, zero, -dx, zero, one, -dy, zero, zero], axis=1)
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), height_factor=self.height_factor,
-                    width_factor=self.width_factor)
+        return dict(super().get_config(), **self._given)

@@ -8,12 +8,12 @@ from ....engine.convert import convert_to_tensor
 from ....ops import math as _m
 from ....ops import norms as _n
 from ....ops import reduce as _r
-from .base_image import _ImageLayer, factor_range
+from .base_image import _RandomImageLayer, factor_range
 
 __all__ = ["RandomContrast"]
 
 
-class RandomContrast(_ImageLayer):
+class RandomContrast(_RandomImageLayer):
     """``(x - mean) * f + mean`` per image and channel (the mean over height and width), ``f``
     drawn from ``[1 - lower, 1 + upper]`` for each image, then clipped to ``value_range``;
     the identity when ``training=False``.
@@ -25,8 +25,8 @@ class RandomContrast(_ImageLayer):
     """
 
     def __init__(self, factor: Any, value_range: Any = (0, 255), seed: Any = None,
-                 **kwargs: Any):
-        super().__init__(seed=seed, **kwargs)
+                 data_format: Any = None, **kwargs: Any):
+        super().__init__(data_format=data_format, seed=seed, **kwargs)
         low, high = factor_range(factor, "RandomContrast")
         self.factor = (abs(low), high) if isinstance(factor, (tuple, list)) else (high, high)
         if not 0 <= self.factor[0] <= 1 or self.factor[1] < 0:

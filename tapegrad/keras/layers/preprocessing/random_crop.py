@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base_image import _ImageLayer
+from .base_image import _RandomImageLayer
 from .image_ops import crop_box, resize
 
 __all__ = ["RandomCrop"]
 
 
-class RandomCrop(_ImageLayer):
+class RandomCrop(_RandomImageLayer):
     """While training, one random offset for the batch; otherwise (or when an image is too
     small) the centered box of the target's aspect ratio resized to ``(height, width)``.
 

@@ -7,7 +7,7 @@ from typing import Any
 from ....engine.convert import convert_to_tensor
 from ....ops import array as _a
 from ....ops import indexing as _ix
-from .base_image import _ImageLayer
+from .base_image import _RandomImageLayer
 from .image_ops import check_choice
 
 __all__ = ["RandomFlip"]
@@ -15,7 +15,7 @@ __all__ = ["RandomFlip"]
 _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
-class RandomFlip(_ImageLayer):
+class RandomFlip(_RandomImageLayer):
     """Each image is flipped with probability 1/2 along each axis ``mode`` names
     (``"horizontal"``: left-right); the identity when ``training=False``.
 
@@ -26,8 +26,9 @@ class RandomFlip(_ImageLayer):
     [0.0, 1.0]
     """
 
-    def __init__(self, mode: str = "horizontal_and_vertical", seed: Any = None, **kwargs: Any):
-        super().__init__(seed=seed, **kwargs)
+    def __init__(self, mode: str = "horizontal_and_vertical", seed: Any = None,
+                 data_format: Any = None, **kwargs: Any):
+        super().__init__(data_format=data_format, seed=seed, **kwargs)
         self.mode = check_choice(mode, _MODES, "RandomFlip", "mode")
 
     def _images(self, x: Any, training: bool) -> Any:

@@ -38,3 +38,7 @@ class Dropout(Layer):
         if not training or self.rate == 0:
             return inputs
         return _nn.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), rate=self.rate, noise_shape=self.noise_shape,
+                    seed=self.seed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ....ops import nn as _nn
+from ..convolutional.base_conv import _channels_last
 from .dropout import Dropout
 
 __all__ = ["SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]
@@ -12,6 +13,11 @@ __all__ = ["SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]
 
 class _SpatialDropout(Dropout):
     rank = 1
+
+    def __init__(self, rate: float, data_format: Any = None, seed: int | None = None,
+                 **kwargs: Any):
+        super().__init__(rate, seed=seed, **kwargs)
+        _channels_last(data_format, type(self).__name__)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if inputs.ndim != self.rank + 2:
@@ -21,6 +27,13 @@ class _SpatialDropout(Dropout):
             return inputs
         shape = (inputs.shape[0],) + (1,) * self.rank + (inputs.shape[-1],)
         return _nn.dropout(inputs, rate=self.rate, noise_shape=shape, seed=self.seed)
+
+    def get_config(self) -> dict:
+        # Keras 3 writes no noise_shape (it is the layer's), nor trainable; the 1-D layer no
+        # data_format
+        config = {k: v for k, v in super().get_config().items()
+                  if k not in ("noise_shape", "trainable")}
+        return config if self.rank == 1 else dict(config, data_format="channels_last")
 
 
 class SpatialDropout1D(_SpatialDropout):
@@ -33,6 +46,9 @@ class SpatialDropout1D(_SpatialDropout):
     """
 
     supports_masking = True
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs: Any):
+        super().__init__(rate, seed=seed, **kwargs)
 
 
 class SpatialDropout2D(_SpatialDropout):

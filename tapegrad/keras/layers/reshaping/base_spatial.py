@@ -29,6 +29,13 @@ class _Spatial(Layer):
 
     rank = 2
 
+    def _spatial_config(self, key: str, value: tuple) -> dict:
+        """Keras 3's config entry: a rank-1 layer writes its one pair (or size) alone; the
+        1-D cropping and upsampling layers take no data_format."""
+        if self.rank == 1:
+            return {key: value[0]}
+        return {key: value, "data_format": "channels_last"}
+
     def _check(self, shape: Any) -> tuple:
         if len(shape) != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank "
@@ -53,7 +60,9 @@ class _ZeroPadding(_Spatial):
         return _a.pad(inputs, [[0, 0]] + [list(p) for p in self.padding] + [[0, 0]])
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), padding=self.padding)
+        # ZeroPadding1D, unlike Cropping1D and UpSampling1D, takes data_format too
+        return dict(super().get_config(), **self._spatial_config("padding", self.padding),
+                    **({"data_format": "channels_last"} if self.rank == 1 else {}))
 
 
 class _Cropping(_Spatial):
@@ -79,7 +88,7 @@ class _Cropping(_Spatial):
         return inputs[index]
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), cropping=self.cropping)
+        return dict(super().get_config(), **self._spatial_config("cropping", self.cropping))
 
 
 class _UpSampling(_Spatial):
@@ -104,4 +113,4 @@ class _UpSampling(_Spatial):
         return x
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), size=self.size)
+        return dict(super().get_config(), **self._spatial_config("size", self.size))

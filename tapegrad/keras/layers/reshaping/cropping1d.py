@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base_spatial import _Cropping
 
 __all__ = ["Cropping1D"]
@@ -16,3 +18,6 @@ class Cropping1D(_Cropping):
     """
 
     rank = 1
+
+    def __init__(self, cropping: Any = (1, 1), **kwargs: Any):
+        super().__init__(cropping, **kwargs)

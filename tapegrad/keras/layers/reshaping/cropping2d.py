@@ -20,5 +20,6 @@ class Cropping2D(_Cropping):
 
     rank = 2
 
-    def __init__(self, cropping: Any = ((0, 0), (0, 0)), **kwargs: Any):
-        super().__init__(cropping, **kwargs)
+    def __init__(self, cropping: Any = ((0, 0), (0, 0)), data_format: Any = None,
+                 **kwargs: Any):
+        super().__init__(cropping, data_format, **kwargs)

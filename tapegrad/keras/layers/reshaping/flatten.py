@@ -8,6 +8,7 @@ import numpy as np
 
 from ....ops import array as _a
 from ...base_layer import Layer
+from ..convolutional.base_conv import _channels_last
 
 __all__ = ["Flatten"]
 
@@ -20,6 +21,10 @@ class Flatten(Layer):
     TensorShape([2, 12])
     """
 
+    def __init__(self, data_format: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        _channels_last(data_format, "Flatten")  # channels-first would change the order
+
     def compute_output_shape(self, input_shape: Any) -> tuple:
         rest = tuple(input_shape)[1:]
         return (input_shape[0], None if None in rest else int(np.prod(rest)))
@@ -28,3 +33,6 @@ class Flatten(Layer):
         if inputs.ndim == 1:
             return _a.expand_dims(inputs, 1)
         return _a.reshape(inputs, (inputs.shape[0], int(np.prod(inputs.shape[1:]))))
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), data_format="channels_last")

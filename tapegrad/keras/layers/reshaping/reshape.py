@@ -41,3 +41,6 @@ class Reshape(Layer):
                              f"{tuple(inputs.shape)} ({per_example} values per example) to "
                              f"{self.target_shape}.")
         return _a.reshape(inputs, (inputs.shape[0],) + self.target_shape)
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), target_shape=self.target_shape)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base_spatial import _UpSampling
 
 __all__ = ["UpSampling1D"]
@@ -16,3 +18,6 @@ class UpSampling1D(_UpSampling):
     """
 
     rank = 1
+
+    def __init__(self, size: int = 2, **kwargs: Any):
+        super().__init__(size, **kwargs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ....ops import array as _a
 from ...base_layer import Layer
-from ..convolutional.base_conv import _tuple
+from ..convolutional.base_conv import _channels_last, _tuple
 from ..preprocessing.image_ops import resize
 
 __all__ = ["UpSampling2D"]
@@ -28,6 +28,7 @@ class UpSampling2D(Layer):
         if interpolation not in ("nearest", "bilinear"):
             raise NotImplementedError(f"UpSampling2D: interpolation must be 'nearest' or "
                                       f"'bilinear', got {interpolation!r}.")
+        _channels_last(data_format, "UpSampling2D")
         self.interpolation = interpolation
         self.size = _tuple(size, 2, "size", "UpSampling2D")
 
@@ -49,4 +50,5 @@ class UpSampling2D(Layer):
         return _a.reshape(x, (b, h, w, c))
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), size=self.size, interpolation=self.interpolation)
+        return dict(super().get_config(), size=self.size, data_format="channels_last",
+                    interpolation=self.interpolation)

@@ -18,7 +18,7 @@ from ....ops import indexing as _ix
 from ....ops import linalg as _la
 from ....ops import math as _m
 from ....ops import nn as _nn
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...base_layer import Layer
 
 
@@ -163,13 +163,10 @@ class _CellWeights:
                 raise ValueError(f"{name}: {what} must be in [0, 1), got {rate!r}.")
         self.units, self.use_bias = int(units), bool(use_bias)
         self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.regularizers = [regularizers.get(r) for r in
-                             (kernel_regularizer, recurrent_regularizer, bias_regularizer)]
-        self.constraints = [constraints.get(c) for c in
-                            (kernel_constraint, recurrent_constraint, bias_constraint)]
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("recurrent", recurrent_initializer, recurrent_regularizer,
+                             recurrent_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.seed = seed
         self._masks: dict = {}
@@ -190,14 +187,12 @@ class _CellWeights:
 
     def _build_weights(self, features: int) -> None:
         n = self.gates * self.units
-        (kr, rr, br), (kc, rc, bc) = self.regularizers, self.constraints
-        self.kernel = self.add_weight("kernel", (features, n), constraint=kc,
-                                      initializer=self.kernel_initializer, regularizer=kr)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, n),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=rr, constraint=rc)
-        self.bias = (self.add_weight("bias", self._bias_shape(), constraint=bc,
-                                     initializer=self._bias_initializer(), regularizer=br)
+        self.kernel = self._add_weight_as("kernel", (features, n))
+        self.recurrent_kernel = self._add_weight_as("recurrent", (self.units, n),
+                                                    "recurrent_kernel")
+        self.bias = (self.add_weight("bias", self._bias_shape(), constraint=self.bias_constraint,
+                                     initializer=self._bias_initializer(),
+                                     regularizer=self.bias_regularizer)
                      if self.use_bias else None)
 
     def _mask(self, key: str, like: Any, rate: float) -> Any:
@@ -225,7 +220,8 @@ class _CellWeights:
     def _cell_config(self) -> dict:
         return {"units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "dropout": self.dropout,
-                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
+                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
+                **self._weight_config("kernel", "recurrent", "bias")}
 
 
 class _RNN(_CellWeights, _Recurrent):
@@ -236,11 +232,18 @@ class _RNN(_CellWeights, _Recurrent):
                  kernel_initializer: Any = "glorot_uniform",
                  recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
-                 bias_regularizer: Any = None, kernel_constraint: Any = None,
-                 recurrent_constraint: Any = None, bias_constraint: Any = None,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: Any = None,
+                 bias_regularizer: Any = None, activity_regularizer: Any = None,
+                 kernel_constraint: Any = None, recurrent_constraint: Any = None,
+                 bias_constraint: Any = None, dropout: float = 0.0,
+                 recurrent_dropout: float = 0.0, return_sequences: bool = False,
+                 return_state: bool = False, go_backwards: bool = False, stateful: bool = False,
+                 unroll: bool = False, seed: Any = None, zero_output_for_mask: bool = False,
                  **kwargs: Any):
-        super().__init__(**kwargs)
+        # this is SimpleRNN's signature (Keras's order); LSTM and GRU pass theirs on by name
+        kwargs.pop("use_cudnn", None)  # Keras's choice of kernel: one loop here, same numbers
+        super().__init__(return_sequences, return_state, go_backwards, stateful, unroll,
+                         zero_output_for_mask, activity_regularizer=activity_regularizer,
+                         **kwargs)
         self._init_cell(units, activation, use_bias, kernel_initializer, recurrent_initializer,
                         bias_initializer, kernel_regularizer, recurrent_regularizer,
                         bias_regularizer, kernel_constraint, recurrent_constraint,
@@ -283,13 +286,8 @@ class _RNN(_CellWeights, _Recurrent):
         self.reset_dropout_mask()
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), **self._cell_config())
-
-
-_CELL_ARGS = ("activation", "use_bias", "kernel_initializer", "recurrent_initializer",
-              "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
-              "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
-              "dropout", "recurrent_dropout", "seed")
+        return dict(super().get_config(), **self._cell_config(),
+                    activity_regularizer=self.activity_regularizer)
 
 
 class _Cell(_CellWeights, Layer):
@@ -297,10 +295,20 @@ class _Cell(_CellWeights, Layer):
     one step, to run inside ``RNN(cell)``. Dropout masks are drawn on the first step and kept
     until ``reset_dropout_mask()`` (``RNN`` resets them after each sequence)."""
 
-    def __init__(self, units: int, **kwargs: Any):
-        cell_args = {k: kwargs.pop(k) for k in _CELL_ARGS if k in kwargs}
+    def __init__(self, units: int, activation: Any = "tanh", use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform",
+                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
+                 bias_regularizer: Any = None, kernel_constraint: Any = None,
+                 recurrent_constraint: Any = None, bias_constraint: Any = None,
+                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: Any = None,
+                 **kwargs: Any):
+        # SimpleRNNCell's signature (Keras's order); LSTMCell and GRUCell pass theirs by name
         super().__init__(**kwargs)
-        self._init_cell(units, **cell_args)
+        self._init_cell(units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                        bias_initializer, kernel_regularizer, recurrent_regularizer,
+                        bias_regularizer, kernel_constraint, recurrent_constraint,
+                        bias_constraint, dropout, recurrent_dropout, seed)
 
     def build(self, input_shape: Any) -> None:
         if input_shape[-1] is None:

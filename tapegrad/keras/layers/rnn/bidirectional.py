@@ -8,7 +8,12 @@ from typing import Any
 from ....ops import array as _a
 from ....ops import math as _m
 from ...base_layer import Layer
+from ..nested import nested_config, nested_from_config
 from .base_rnn import _Recurrent, _sizes
+
+
+def _removeprefix(name: str, prefix: str) -> str:
+    return name[len(prefix):] if name.startswith(prefix) else name
 
 __all__ = ["Bidirectional"]
 
@@ -36,17 +41,29 @@ class Bidirectional(Layer):
         if merge_mode not in _MERGES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {list(_MERGES)}, got "
                              f"{merge_mode!r}.")
-        super().__init__(name=kwargs.pop("name", None) or f"bidirectional_{layer.name}",
-                         **kwargs)
+        super().__init__(**kwargs)
         if backward_layer is None:
             backward_layer = copy.deepcopy(layer)
             backward_layer.go_backwards = not layer.go_backwards
-        layer.name, backward_layer.name = f"forward_{layer.name}", f"backward_{layer.name}"
+            backward_layer.name = f"backward_{_removeprefix(layer.name, 'backward_')}"
+        layer.name = f"forward_{_removeprefix(layer.name, 'forward_')}"  # as Keras names them
         self.forward_layer, self.backward_layer = layer, backward_layer
         for inner in (layer, backward_layer):  # masked steps give zeros, as Keras forces
             inner.zero_output_for_mask = inner.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), merge_mode=self.merge_mode,
+                    layer=nested_config(self.forward_layer),
+                    backward_layer=nested_config(self.backward_layer))
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Bidirectional:
+        config = dict(config)
+        for key in ("layer", "backward_layer"):
+            config[key] = nested_from_config(config.get(key), custom_objects)
+        return cls(**config)
 
     def build(self, input_shape: Any) -> None:
         """Build both directions, so a symbolic call creates the weights too."""

@@ -6,7 +6,8 @@ from typing import Any
 
 from ...base_layer import Layer
 from .base_rnn import _Recurrent
-from .stacked_rnn_cells import StackedRNNCells, cell_config, cell_from_config
+from ..nested import nested_config, nested_from_config
+from .stacked_rnn_cells import StackedRNNCells
 
 __all__ = ["RNN"]
 
@@ -95,12 +96,12 @@ class RNN(_Recurrent):
             self.cell.reset_dropout_mask()
 
     def get_config(self) -> dict:
-        return dict(super().get_config(), cell=cell_config(self.cell))
+        return dict(super().get_config(), cell=nested_config(self.cell))
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> RNN:
         config = dict(config)
-        config["cell"] = cell_from_config(config["cell"], custom_objects)
+        config["cell"] = nested_from_config(config["cell"], custom_objects)
         return cls(**config)
 
 

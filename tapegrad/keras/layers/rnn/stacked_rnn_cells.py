@@ -5,33 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...base_layer import Layer
-from .gru import GRUCell
-from .lstm import LSTMCell
-from .simple_rnn import SimpleRNNCell
+from ..nested import nested_config, nested_from_config
 
-__all__ = ["StackedRNNCells", "cell_from_config", "cell_config"]
-
-_CELLS: dict[str, Any] = {"SimpleRNNCell": SimpleRNNCell, "LSTMCell": LSTMCell,
-                          "GRUCell": GRUCell}
-
-
-def cell_config(cell: Any) -> dict:
-    """``{"class_name": ..., "config": ...}`` of a cell, as Keras serializes it."""
-    return {"class_name": type(cell).__name__, "config": cell.get_config()}
-
-
-def cell_from_config(config: Any, custom_objects: dict | None = None) -> Any:
-    """A cell from ``cell_config``'s dictionary (built-in cells, ``StackedRNNCells``, or a
-    class named in ``custom_objects``)."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        return config  # already a cell
-    classes = dict(_CELLS, StackedRNNCells=StackedRNNCells, **(custom_objects or {}))
-    cls = classes.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"RNN.from_config: unknown cell class {config['class_name']!r}; pass "
-                         f"it in custom_objects={{'{config['class_name']}': TheClass}}.")
-    return cls.from_config(config["config"])
-
+__all__ = ["StackedRNNCells"]
 
 def _nested(size: Any) -> bool:
     return isinstance(size, (list, tuple))
@@ -98,10 +74,10 @@ class StackedRNNCells(Layer):
 
     def get_config(self) -> dict:
         return dict(super().get_config(),
-                    cells=[cell_config(c) for c in self.cells])
+                    cells=[nested_config(c) for c in self.cells])
 
     @classmethod
-    def from_config(cls, config: dict) -> StackedRNNCells:
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> StackedRNNCells:
         config = dict(config)
-        config["cells"] = [cell_from_config(c) for c in config["cells"]]
+        config["cells"] = [nested_from_config(c, custom_objects) for c in config["cells"]]
         return cls(**config)

@@ -6,6 +6,7 @@ from typing import Any
 
 from ....ops import array as _a
 from ...base_layer import Layer
+from ..nested import nested_config, nested_from_config
 
 __all__ = ["TimeDistributed"]
 
@@ -27,6 +28,15 @@ class TimeDistributed(Layer):
             raise ValueError(f"TimeDistributed: expected a Layer, got {type(layer).__name__}.")
         super().__init__(**kwargs)
         self.layer = layer
+
+    def get_config(self) -> dict:
+        return dict(super().get_config(), layer=nested_config(self.layer))
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> TimeDistributed:
+        config = dict(config)
+        config["layer"] = nested_from_config(config["layer"], custom_objects)
+        return cls(**config)
 
     def _check(self, input_shape: Any) -> tuple:
         if len(input_shape) < 3:
