@@ -85,6 +85,3 @@ from . import ragged, strings  # noqa: E402  (tf.ragged, tf.strings)
 from .ops.ragged import RaggedTensor  # noqa: E402
 from .ops.array_more import (repeat, roll, scatter_nd,  # noqa: E402  (core array names)
                              sequence_mask)
-# -- tf.lookup -------------------------------------------------------------------------------------
-from . import lookup  # noqa: E402  (tf.lookup)
-from .keras import losses, metrics, optimizers  # noqa: E402  (tf.losses … : Keras's, as in TF 2)

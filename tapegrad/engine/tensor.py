@@ -283,7 +283,7 @@ def convert_raw(value: Any, dtype: Any = None):
         raise named(ValueError(f"Can't convert Python sequence with out-of-range integer to "
                                f"Tensor: integers must fit in int64 ({value!r})."))
     if arr.dtype.kind in "US" or (arr.dtype == object and _all_text(arr)):
-        return _as_bytes(np.asarray(value, dtype=object))  # bytes as TF's ("S" drops NULs)
+        return _as_bytes(arr)  # a string tensor: bytes objects, as TF's
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise named(TypeError(f"Can't convert {value!r} ({type(value).__name__}) to a numeric "
                               f"tensor."))

@@ -4,7 +4,6 @@ lives in the modules beside this one)."""
 from .tfrecord import TFRecordOptions, TFRecordWriter, tf_record_iterator  # noqa: F401
 from .example import (FixedLenFeature, FixedLenSequenceFeature, SparseTensorValue,  # noqa: F401
                       VarLenFeature, parse_example, parse_single_example)
-from .sequence_example import parse_single_sequence_example  # noqa: F401
 from .tensor_proto import parse_tensor, serialize_tensor  # noqa: F401
 from .files import read_file, write_file  # noqa: F401
 from . import files as gfile  # noqa: F401  (tf.io.gfile)

@@ -6,8 +6,9 @@ Features{1: map<string, Feature>}; Feature{1: BytesList | 2: FloatList | 3: Int6
 each list {1: repeated value} — floats and int64s packed, as TF writes them; unpacked
 values are read too.
 
-String values come back as string tensors (a scalar string feature as TF's scalar), and a
-``VarLenFeature`` as a ``tf.sparse.SparseTensor``, as TF parses them.
+String values come back as Python ``bytes`` (NumPy object arrays for several) until tapegrad
+has string tensors; a ``VarLenFeature`` comes back as a ``SparseTensorValue``
+``(indices, values, dense_shape)``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import numpy as np
 from ..engine import dtypes as _dt
 from ..engine.convert import constant
 from ..engine.errors import DataLossError, InvalidArgumentError
-from ..engine.tensor import Tensor, _Base
+from ..engine.tensor import _Base
 from ..formats import wire
-from ..ops.sparse import SparseTensor
 
 __all__ = ["BytesList", "FloatList", "Int64List", "Feature", "Features", "Example",
            "FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "SparseTensorValue",
@@ -287,21 +287,9 @@ def _fixed(vals: np.ndarray | None, spec: Any, key: str, kind: str) -> np.ndarra
 
 
 def _out(a: np.ndarray) -> Any:
-    return Tensor(a) if a.dtype == object else constant(a)
-
-
-def _sparse(parts: list, kind: str, batched: bool) -> SparseTensor:
-    """The values of a var-length feature in ``parts`` (one array per example) as TF's
-    SparseTensor: ``[example, i]`` indices for a batch, ``[i]`` for one example."""
-    if not batched:
-        idx, shape = np.arange(parts[0].size, dtype=np.int64)[:, None], [parts[0].size]
-    else:
-        idx = np.asarray([[b, i] for b, p in enumerate(parts) for i in range(p.size)],
-                         np.int64).reshape(-1, 2)
-        shape = [len(parts), max((p.size for p in parts), default=0)]
-    values = np.concatenate(parts) if parts else _empty(kind)
-    return SparseTensor(idx, _out(values.astype(_empty(kind).dtype)),
-                        np.asarray(shape, np.int64))
+    if a.dtype == object:
+        return a[()] if a.ndim == 0 else a
+    return constant(a)
 
 
 def _parse_all(serialized: list, features: dict) -> list[dict]:
@@ -334,7 +322,9 @@ def parse_single_example(serialized: Any, features: dict, example_names: Any = N
     for key, spec in features.items():
         vals, kind = row[key]
         if isinstance(spec, VarLenFeature):
-            out[key] = _sparse([_empty(kind) if vals is None else vals], kind, False)
+            vals = _empty(kind) if vals is None else vals
+            out[key] = SparseTensorValue(constant(np.arange(vals.size, dtype=np.int64)[:, None]),
+                                         _out(vals), constant(np.array([vals.size], np.int64)))
         else:
             out[key] = _out(_fixed(vals, spec, key, kind))
     return out
@@ -365,7 +355,12 @@ def parse_example(serialized: Any, features: dict, example_names: Any = None,
         if isinstance(spec, VarLenFeature):
             kind = _kind_of(spec.dtype)
             parts = [_empty(kind) if r[key][0] is None else r[key][0] for r in rows]
-            out[key] = _sparse(parts, kind, True)
+            idx = [[b, i] for b, p in enumerate(parts) for i in range(p.size)]
+            width = max((p.size for p in parts), default=0)
+            out[key] = SparseTensorValue(
+                constant(np.asarray(idx, np.int64).reshape(-1, 2)),
+                _out(np.concatenate(parts) if parts else _empty(kind)),
+                constant(np.array([len(parts), width], np.int64)))
         else:
             out[key] = _out(np.stack([_fixed(*r[key][:1], spec, key, r[key][1]) for r in rows])
                             if rows else np.empty((0,) + tuple(spec.shape)))

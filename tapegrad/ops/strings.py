@@ -12,11 +12,10 @@ from ..engine.convert import static_int, static_ints
 from ..engine.errors import InvalidArgumentError
 from ..engine.tensor import Tensor, _Base, convert_raw
 from .ragged import RaggedTensor
-from .strings_hash import fingerprint64, siphash
 
 __all__ = ["lower", "upper", "length", "join", "reduce_join", "regex_replace",
            "regex_full_match", "strip", "substr", "to_number", "as_string", "split",
-           "unicode_split", "ngrams", "format", "to_hash_bucket_fast", "to_hash_bucket_strong"]
+           "unicode_split", "ngrams", "format"]
 
 
 def _strings(x: Any, op: str) -> np.ndarray:
@@ -325,39 +324,3 @@ def _show(x: Any, summarize: int) -> str:
         list(range(summarize)) + [None] + list(range(n - summarize, n))
     body = [("..." if i is None else _show(v[i], summarize)) for i in idx]
     return "[" + (" " if v.ndim == 1 else "\n ").join(body) + "]"
-
-
-def _buckets(num_buckets: Any, op: str) -> int:
-    n = int(num_buckets)
-    if n < 1:
-        raise InvalidArgumentError(f"strings.{op}: num_buckets must be at least 1, got {n}.")
-    return n
-
-
-def to_hash_bucket_fast(input: Any, num_buckets: int, name: str | None = None) -> Tensor:  # noqa: A002
-    """Each string's FarmHash ``Fingerprint64`` modulo ``num_buckets``, as int64 — TF's
-    bucket for every string (``tf.strings.to_hash_bucket_fast``).
-
-    >>> import tapegrad as tf
-    >>> tf.strings.to_hash_bucket_fast(["Hello", "TensorFlow", "2.x"], 3).numpy()
-    array([0, 2, 2])
-    """
-    n = _buckets(num_buckets, "to_hash_bucket_fast")
-    return _map(lambda b: fingerprint64(b) % n, _strings(input, "to_hash_bucket_fast"), np.int64)
-
-
-def to_hash_bucket_strong(input: Any, num_buckets: int, key: Any,  # noqa: A002
-                          name: str | None = None) -> Tensor:
-    """Each string's SipHash-2-4 under the two-integer ``key``, modulo ``num_buckets``, as int64
-    (``tf.strings.to_hash_bucket_strong``).
-
-    >>> import tapegrad as tf
-    >>> tf.strings.to_hash_bucket_strong(["Hello", "TF"], 3, [1, 2]).numpy()
-    array([2, 0])
-    """
-    n = _buckets(num_buckets, "to_hash_bucket_strong")
-    if np.ndim(key) != 1 or len(key) != 2:
-        raise InvalidArgumentError(f"strings.to_hash_bucket_strong: key must be a list of two "
-                                   f"integers, got {key!r}.")
-    k = (int(key[0]), int(key[1]))
-    return _map(lambda b: siphash(k, b) % n, _strings(input, "to_hash_bucket_strong"), np.int64)

@@ -6,6 +6,5 @@ from .checkpoint import (Checkpoint, CheckpointOptions, get_checkpoint_state,  #
                          latest_checkpoint, list_variables, load_checkpoint, load_variable)
 from .manager import CheckpointManager  # noqa: F401
 from .ema import ExponentialMovingAverage  # noqa: F401
-from ..io.sequence_example import FeatureList, FeatureLists, SequenceExample  # noqa: F401
 from ..io.example import (BytesList, Example, Feature, Features, FloatList,  # noqa: F401
                           Int64List)

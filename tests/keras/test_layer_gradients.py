@@ -22,8 +22,6 @@ UNIFORM = "random_uniform"  # non-zero biases, betas, gammas: a dropped term sho
 NO_GRADIENT = {
     "Layer",       # the base class: identity
     "InputLayer",  # a placeholder for keras.Input, never called on a tensor
-    # strings or integers to integer ids or counts, as in Keras: nothing to differentiate
-    "Hashing", "IntegerLookup", "StringLookup", "TextVectorization",
 }
 
 

@@ -19,7 +19,6 @@ from .merging import add, average, concatenate, dot, maximum, minimum, multiply,
 from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normalization,
                             RandomContrast, RandomCrop, RandomFlip, RandomRotation,
                             RandomTranslation, RandomZoom, Rescaling, Resizing)
-from .preprocessing import Hashing, IntegerLookup, StringLookup, TextVectorization
 from .rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
                   StackedRNNCells, TimeDistributed)
 from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
@@ -48,5 +47,4 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Activation", "Dropout", "Fl
            "CategoryEncoding", "CenterCrop", "Discretization", "RandomContrast", "RandomCrop",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing",
            "GaussianDropout", "SpatialDropout3D",
-           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
-           "Hashing", "IntegerLookup", "StringLookup", "TextVectorization"]
+           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

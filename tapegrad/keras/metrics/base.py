@@ -113,8 +113,6 @@ class _MeanOf(Mean):
 def _squeeze_like(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
         return y_true.reshape(y_true.shape[:-1])
-    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:  # labels [n], outputs [n, 1]
-        return y_true.reshape(y_true.shape + (1,))
     return y_true
 
 
