@@ -26,6 +26,13 @@ class Lambda(Layer):
         if not callable(function):
             raise TypeError(f"Lambda: function must be callable, got {function!r}.")
         self.function, self.arguments = function, dict(arguments or {})
+        self.output_shape_arg, self.mask_arg = output_shape, mask
+
+    def get_config(self) -> dict:
+        """The base config plus Keras's Lambda arguments (the saver serializes ``function``)."""
+        return {**super().get_config(), "function": self.function,
+                "output_shape": self.output_shape_arg, "mask": self.mask_arg,
+                "arguments": dict(self.arguments)}
 
     def call(self, inputs: Any) -> Any:
         return self.function(inputs, **self.arguments)
