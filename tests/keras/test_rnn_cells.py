@@ -97,8 +97,11 @@ def test_cells_step_like_their_layers():
         assert clone.get_config() == rnn.get_config()
     stacked = layers.RNN([layers.GRUCell(2), layers.SimpleRNNCell(2)])
     assert layers.RNN.from_config(stacked.get_config()).get_config() == stacked.get_config()
-    with pytest.raises(ValueError, match="Unknown layer class 'MinimalCell'"):
-        layers.RNN.from_config(layers.RNN(MinimalCell(2)).get_config())
+    class UnlistedStepCell(MinimalCell):  # a class no other test can have registered
+        pass
+
+    with pytest.raises(ValueError, match="Unknown layer class 'UnlistedStepCell'"):
+        layers.RNN.from_config(layers.RNN(UnlistedStepCell(2)).get_config())
     with pytest.raises(ValueError, match="state_size"):
         layers.RNN(layers.Dense(2))
 
